@@ -1,0 +1,1 @@
+"""Thin shells: argv in, text or JSON out."""

@@ -1,0 +1,236 @@
+"""The ``crosswire`` command: argv in, Rich tables or JSON out. All logic lives in ``workflows``.
+
+Exit codes: 0 ok · 1 some inputs failed · 2 usage error · 3 not found · 4 bad setting or store error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Iterator
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from crosswire import __version__, workflows
+from crosswire.cli import render
+from crosswire.errors import ConfigError, NotFound
+from crosswire.export import article_record
+from crosswire.extract.article import extract_article
+from crosswire.ingest.sources import expand_inputs, read_input
+from crosswire.model import Rejected
+from crosswire.settings import Settings
+from crosswire.storage.store import ArticleFilter, Store
+
+EXIT_FAILED_INPUTS, EXIT_NOT_FOUND, EXIT_STORE = 1, 3, 4
+
+app = typer.Typer(
+    name="crosswire",
+    help="Show, fact by fact, how different news outlets report the same event.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Store: SQLite file or SQLAlchemy URL. Default: $CROSSWIRE_DB or ./crosswire.db."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def main() -> None:
+    """Entry point of the ``crosswire`` script."""
+    app()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"crosswire {__version__}")
+        raise typer.Exit()
+
+
+@contextmanager
+def _store(db: str | None, **overrides: Any) -> Iterator[tuple[Store, Settings]]:
+    try:
+        settings = Settings.from_env(db_url=db, **overrides)
+        store = workflows.open_store(settings)
+    except (ConfigError, SQLAlchemyError) as exc:
+        err.print(f"[red]error:[/] cannot open the store: {escape(str(exc))}")
+        raise typer.Exit(EXIT_STORE) from exc
+    try:
+        yield store, settings
+    except NotFound as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(EXIT_NOT_FOUND) from exc
+    finally:
+        store.close()
+
+
+@app.command()
+def add(
+    inputs: Annotated[list[str], typer.Argument(help="Files, directories (recursive), URLs, or - for stdin.")],
+    db: DbOption = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private/loopback addresses.")] = False,
+    fetch: Annotated[bool, typer.Option("--fetch", help="For feeds, fetch each entry's linked page.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Ingest articles: clean them, recover their metadata and store them. Adding twice changes nothing."""
+    with _store(db, allow_private=allow_private or None, fetch_links=fetch or None) as (store, settings):
+        refs = expand_inputs(inputs)
+        with _progress(len(refs), quiet=json_out) as advance:
+            report = workflows.add_inputs(refs, settings, store, progress=advance)
+    if json_out:
+        out.print_json(data=render.report_json(report))
+    else:
+        render.print_report(out, err, report)
+    if report.failures:
+        raise typer.Exit(EXIT_FAILED_INPUTS)
+
+
+@app.command()
+def articles(
+    db: DbOption = None,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet (case-insensitive).")] = None,
+    language: Annotated[str | None, typer.Option(help="Only this language code, e.g. en.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before YYYY-MM-DD.")] = None,
+    search: Annotated[str | None, typer.Option(help="Title or text contains this.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 100,
+    json_out: JsonOption = False,
+) -> None:
+    """List stored articles with their outlet, date (and how it was found) and language."""
+    flt = ArticleFilter(outlet, language, since, until, search, limit or None)
+    with _store(db) as (store, _):
+        rows = workflows.list_articles(store, flt)
+        if json_out:
+            out.print_json(data=[article_record(a, store.origins(a.id)) | {"text": None} for a in rows])
+        else:
+            out.print(render.articles_table(rows))
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(metavar="ID", help="Article id or a unique prefix of it.")],
+    db: DbOption = None,
+    removed: Annotated[bool, typer.Option("--removed", help="List every removed line with its reason and rule.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """One article: metadata (with where each value came from), clean text, removed lines."""
+    with _store(db) as (store, _):
+        article = store.article(article_id)
+        origins = store.origins(article.id)
+    if json_out:
+        out.print_json(data=article_record(article, origins))
+    else:
+        render.print_article(out, article, origins, show_removed=removed)
+
+
+@app.command("export")
+def export_cmd(
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, jsonl or csv.")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Export every article following the versioned schema in docs/export-schema.md."""
+    if fmt not in ("json", "jsonl", "csv"):
+        err.print(f"[red]error:[/] unknown format {fmt!r}; use json, jsonl or csv")
+        raise typer.Exit(2)
+    with _store(db) as (store, _):
+        if output:
+            tmp = output.with_name(output.name + ".partial")
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                n = workflows.export_all(store, fmt, fh)
+            tmp.replace(output)  # never leave a half-written export under the real name
+            err.print(f"wrote {n} articles to {output}")
+        else:
+            workflows.export_all(store, fmt, sys.stdout)
+
+
+@app.command()
+def demo(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """Ingest the bundled fictional demo corpus and print what crosswire found in it."""
+    with _store(db) as (store, settings):
+        refs = expand_inputs([str(workflows.demo_corpus_path())])
+        with _progress(len(refs), quiet=json_out) as advance:
+            report = workflows.add_inputs(refs, settings, store, progress=advance)
+        summary = workflows.summarise(store)
+        rows = store.articles()
+    if json_out:
+        out.print_json(data={"report": render.report_json(report), "summary": summary})
+        return
+    render.print_report(out, err, report)
+    out.print(render.articles_table(rows))
+    render.print_summary(out, summary, settings.db_url)
+
+
+@app.command()
+def clean(
+    path: Annotated[str, typer.Argument(help="A file (any supported format) or - for stdin.")],
+    json_out: JsonOption = False,
+) -> None:
+    """Print the cleaning of one input without storing it: metadata, clean text, removed lines."""
+    settings = Settings.from_env()
+    refs = expand_inputs([path])
+    results = [i if isinstance(i, Rejected) else extract_article(i) for r in refs for i in read_input(r, settings)]
+    failed = False
+    for result in results:
+        if isinstance(result, Rejected):
+            failed = True
+            err.print(f"[red]failed[/] {escape(result.origin.label())}: {escape(result.reason)}")
+        elif json_out:
+            out.print_json(data=article_record(result, [result.origin]))
+        else:
+            render.print_article(out, result, [result.origin], show_removed=True)
+    if failed:
+        raise typer.Exit(EXIT_FAILED_INPUTS)
+
+
+@app.command()
+def rejections(db: DbOption = None, limit: int = 50, json_out: JsonOption = False) -> None:
+    """Inputs that could not become articles, with the reason for each."""
+    with _store(db) as (store, _):
+        rows = store.rejections(limit or None)
+    if json_out:
+        out.print_json(data=[{"origin": r.origin.label(), "reason": r.reason, "last_seen": r.last_seen, "times": r.times} for r in rows])
+        return
+    table = Table("input", "reason", "last seen", "times", title=f"{len(rows)} rejected input(s)")
+    for r in rows:
+        table.add_row(escape(r.origin.label()), escape(r.reason), r.last_seen, str(r.times))
+    out.print(table)
+
+
+@app.command()
+def settings() -> None:
+    """Every setting with its default and help."""
+    table = Table("setting", "default", "help")
+    for name, default, text in Settings.describe():
+        table.add_row(name, escape(default), escape(text))
+    out.print(table)
+
+
+@contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[workflows.Progress]:
+    if quiet or total <= 1:
+        yield lambda _ref, _n: None
+        return
+    columns = (TextColumn("[bold]adding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("", total=total)
+
+        def advance(ref: Any, _n: int) -> None:
+            bar.update(task, advance=1, description=escape(Path(ref.name).name))
+
+        yield advance
+

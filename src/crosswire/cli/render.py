@@ -1,0 +1,112 @@
+"""Rich rendering of workflow results for the terminal. Article text is escaped: it is untrusted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from crosswire.model import Article, Origin
+from crosswire.workflows import AddReport
+
+
+def report_json(report: AddReport) -> dict[str, Any]:
+    """An add report as JSON: counts and one entry per item."""
+    return {
+        "added": report.count("added"),
+        "duplicate": report.count("duplicate"),
+        "unchanged": report.count("unchanged"),
+        "failed": report.count("failed"),
+        "items": [
+            {"status": o.status, "input": o.origin.label(), "article_id": o.article_id, "detail": o.detail}
+            for o in report.outcomes
+        ],
+    }
+
+
+def print_report(out: Console, err: Console, report: AddReport) -> None:
+    """Summary line plus one line per failure naming the input and the problem."""
+    for o in report.failures:
+        err.print(f"[red]failed[/] {escape(o.origin.label())}: {escape(o.detail)}")
+    for o in report.outcomes:
+        if o.status == "added" and o.detail:
+            out.print(f"[yellow]note[/] {escape(o.origin.label())}: {escape(o.detail)}")
+    out.print(
+        f"[green]{report.count('added')} added[/], {report.count('duplicate')} duplicate, "
+        f"{report.count('unchanged')} unchanged, [red]{report.count('failed')} failed[/]"
+    )
+
+
+def articles_table(rows: Sequence[Article]) -> Table:
+    """Articles as a table: id, date (and how found), outlet, language, title."""
+    table = Table(title=f"{len(rows)} article(s)", show_lines=False)
+    for col in ("id", "published", "how", "outlet", "lang", "title"):
+        table.add_column(col, overflow="fold" if col == "title" else "ellipsis", no_wrap=col != "title")
+    for a in rows:
+        m = a.meta
+        table.add_row(
+            a.id[:10], m.published.value or "—", str(m.published.source), escape(m.outlet or "—"),
+            m.language or "?", escape(m.title or "(untitled)") + (" [dim](copy)[/]" if a.duplicate_of else ""),
+        )  # fmt: skip
+    return table
+
+
+def print_article(out: Console, a: Article, origins: Sequence[Origin], show_removed: bool) -> None:
+    """Metadata with the signal behind each value, the clean text, and (optionally) removed lines."""
+    m = a.meta
+    meta = Table.grid(padding=(0, 2))
+    meta.add_column(style="bold")
+    meta.add_column()
+    signals: dict[str, list[str]] = {}
+    for field, signal in m.signals:
+        signals.setdefault(field, []).append(signal)
+
+    def row(name: str, value: object, key: str | None = None) -> None:
+        how = "; ".join(signals.get(key or name, []))
+        meta.add_row(name, escape(str(value)) + (f"  [dim]({escape(how)})[/]" if how and value not in (None, "", "—") else ""))
+
+    row("id", a.id)
+    row("title", m.title or "—")
+    row("outlet", m.outlet or "—")
+    row("authors", ", ".join(m.authors) or "—")
+    row("credited", ", ".join(m.credited) or "—")
+    row("dateline", m.dateline or "—")
+    meta.add_row("published", f"{m.published.value or 'unknown'} [cyan]{m.published.source}[/] [dim]({escape(m.published.evidence)})[/]")
+    row("url", m.url or "—")
+    row("language", m.language or "—")
+    row("format", f"{a.format} ({a.encoding})")
+    if a.duplicate_of:
+        row("copy of", a.duplicate_of)
+    for o in origins:
+        row("input", o.label())
+    out.print(Panel(meta, title="article", expand=False))
+    out.print(escape(a.text), highlight=False)
+    if show_removed:
+        out.print(removed_table(a))
+    elif a.removed:
+        out.print(f"[dim]{len(a.removed)} line(s) removed; show them with --removed[/]")
+
+
+def removed_table(a: Article) -> Table:
+    """Every removed line with its reason and the rule that fired."""
+    table = Table("line", "reason", "rule", "text", title=f"{len(a.removed)} removed line(s)")
+    for r in a.removed:
+        table.add_row(str(r.line_no + 1) if r.line_no >= 0 else "¶", r.reason, r.rule, escape(r.text.strip()))
+    return table
+
+
+def print_summary(out: Console, summary: dict[str, Any], db: str) -> None:
+    """What the demo found: outlets, languages, how dates were determined, copies, rejections."""
+    def pairs(items: Any) -> str:
+        return ", ".join(f"{escape(str(k))} {v}" for k, v in items)
+
+    out.print(f"[bold]{summary['articles']} articles[/] in {escape(db)}")
+    out.print(f"outlets: {pairs(summary['outlets'])}")
+    out.print(f"languages: {pairs(summary['languages'])}")
+    out.print(f"dates: {pairs(summary['date_sources'])}")
+    out.print(f"verbatim copies across outlets: {summary['copies']}; rejected inputs on record: {summary['rejections']}")
+    out.print("[dim]next: crosswire show ID --removed · crosswire export --format json[/]")

@@ -1,0 +1,55 @@
+"""The exception tree.
+
+    CrosswireError                 anything crosswire raises on purpose
+    ├── InputError                 an input can't become an article (becomes a Rejected)
+    │   ├── UnsupportedInput       a format we do not read (PDF, images, unknown extension)
+    │   ├── EmptyInput             nothing to read
+    │   ├── TooLarge               over the configured size limit
+    │   └── MalformedInput         truncated gzip/WARC, broken JSON, undecodable bytes
+    ├── FetchError                 a URL could not be fetched
+    │   └── BlockedAddress         private/loopback/link-local target without --allow-private
+    ├── NotFound                   an id that is not in the store
+    └── ConfigError                a bad setting
+
+Bugs are not caught: they raise. Bad input is turned into a ``Rejected`` value by the workflow.
+"""
+
+
+class CrosswireError(Exception):
+    """Base of every error crosswire raises on purpose."""
+
+
+class InputError(CrosswireError):
+    """An input that cannot become an article."""
+
+
+class UnsupportedInput(InputError):
+    """A format crosswire does not read."""
+
+
+class EmptyInput(InputError):
+    """An input with no content."""
+
+
+class TooLarge(InputError):
+    """An input over the size limit."""
+
+
+class MalformedInput(InputError):
+    """An input that is truncated, corrupt or undecodable."""
+
+
+class FetchError(InputError):
+    """A URL that could not be fetched."""
+
+
+class BlockedAddress(FetchError):
+    """A URL resolving to a private, loopback or link-local address."""
+
+
+class NotFound(CrosswireError):
+    """An id that is not in the store."""
+
+
+class ConfigError(CrosswireError):
+    """A setting that is not valid."""

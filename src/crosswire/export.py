@@ -1,0 +1,92 @@
+"""The export formats (JSON, JSONL, CSV) of the versioned schema in docs/export-schema.md."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import IO, Any
+
+from crosswire import __version__
+from crosswire.model import Article, Origin
+
+SCHEMA_NAME = "crosswire-export"
+SCHEMA_VERSION = "1.0"
+CSV_COLUMNS = (
+    "id", "external_id", "title", "outlet", "authors", "credited", "dateline", "published",
+    "published_source", "url", "canonical_url", "language", "format", "origin", "duplicate_of",
+    "content_hash", "removed_lines", "text",
+)  # fmt: skip
+
+
+def origin_record(origin: Origin) -> dict[str, Any]:
+    """An input identity as exported."""
+    return {"kind": origin.kind, "locator": origin.locator, "item": origin.item}
+
+
+def article_record(article: Article, origins: Iterable[Origin]) -> dict[str, Any]:
+    """One article as exported (schema ``crosswire-export`` 1.0)."""
+    m = article.meta
+    return {
+        "id": article.id,
+        "external_id": article.external_id,
+        "origins": [origin_record(o) for o in origins],
+        "format": str(article.format),
+        "title": m.title,
+        "outlet": m.outlet,
+        "authors": list(m.authors),
+        "credited": list(m.credited),
+        "dateline": m.dateline,
+        "published": {"value": m.published.value, "source": str(m.published.source), "evidence": m.published.evidence},
+        "updated": m.updated,
+        "url": m.url,
+        "canonical_url": m.canonical_url,
+        "language": m.language,
+        "encoding": article.encoding,
+        "content_hash": article.content_hash,
+        "duplicate_of": article.duplicate_of,
+        "signals": [{"field": f, "signal": s} for f, s in m.signals],
+        "text": article.text,
+        "removed_lines": [{"line_no": r.line_no, "text": r.text, "reason": r.reason, "rule": r.rule} for r in article.removed],
+        "entities": [],
+        "statements": [],
+        "claims": [],
+        "story_id": None,
+    }
+
+
+def write_json(records: Iterable[dict[str, Any]], out: IO[str], generated_at: str) -> None:
+    """The whole analysis as one JSON document."""
+    document = {
+        "schema": SCHEMA_NAME, "schema_version": SCHEMA_VERSION, "generator": f"crosswire {__version__}",
+        "generated_at": generated_at, "articles": list(records), "stories": [],
+    }  # fmt: skip
+    json.dump(document, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    """One article record per line."""
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    """One row per article; lists joined with '; '."""
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for r in records:
+        writer.writerow(_flat(r))
+
+
+def _flat(r: dict[str, Any]) -> dict[str, Any]:
+    first = r["origins"][0] if r["origins"] else {}
+    return {
+        **r,
+        "authors": "; ".join(r["authors"]),
+        "credited": "; ".join(r["credited"]),
+        "published": r["published"]["value"],
+        "published_source": r["published"]["source"],
+        "origin": f"{first.get('locator')}#{first['item']}" if first.get("item") else first.get("locator"),
+        "removed_lines": len(r["removed_lines"]),
+    }

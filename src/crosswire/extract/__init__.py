@@ -1,0 +1,1 @@
+"""Pure extraction: a RawDocument → an Article (clean text + metadata) or a Rejected."""

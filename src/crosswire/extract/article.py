@@ -1,0 +1,177 @@
+"""The extract stage: RawDocument → Article | Rejected. Pure; the same input always gives the same article."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import replace
+
+import py3langid
+
+from crosswire.errors import InputError
+from crosswire.extract.dates import parse_date_value
+from crosswire.extract.html import extract_html
+from crosswire.extract.lexicon import Lexicon, load_lexicon
+from crosswire.extract.text import Cleaned, clean_text, line_key
+from crosswire.extract.urls import canonical_url, host_of, outlet_for_host
+from crosswire.model import (
+    Article,
+    DateSource,
+    InputFormat,
+    Metadata,
+    PublishedDate,
+    RawDocument,
+    Rejected,
+    RemovedLine,
+)
+
+EXTRACTOR_VERSION = "1"  # bump when cleanup changes, so stored articles can be re-extracted
+LANGUAGE_MIN_CHARS = 40  # below this py3langid guesses; we say "unknown" instead
+
+
+def extract_article(raw: RawDocument, lexicon: Lexicon | None = None) -> Article | Rejected:
+    """Clean one raw document and recover its metadata; bad input becomes a Rejected with the reason."""
+    lex = lexicon or load_lexicon()
+    try:
+        cleaned, page_meta = _clean(raw, lex)
+    except InputError as exc:
+        return Rejected(raw.origin, str(exc))
+    if not cleaned.body.strip():
+        n = len(cleaned.removed)
+        return Rejected(raw.origin, f"no article text left after cleanup ({n} line(s) removed as boilerplate/metadata)")
+    meta = _metadata(raw, cleaned, page_meta, lex)
+    return Article(
+        id=raw_id(raw),
+        origin=raw.origin,
+        format=raw.format,
+        text=cleaned.body,
+        meta=meta,
+        removed=cleaned.removed,
+        content_hash=content_hash(meta.title, cleaned.body),
+        external_id=raw.external_id,
+        encoding=raw.encoding,
+    )
+
+
+def _clean(raw: RawDocument, lex: Lexicon) -> tuple[Cleaned, dict[str, object]]:
+    if raw.format is InputFormat.HTML:
+        page = extract_html(raw.content, raw.url)
+        title = raw.title or page.title
+        meta: dict[str, object] = {
+            "title": page.title, "authors": page.authors, "date": page.date, "sitename": page.sitename,
+            "url": page.url, "hostname": page.hostname, "language": page.language,
+        }  # fmt: skip
+        return clean_text(page.text, from_html=True, title=title, lexicon=lex), meta
+    return clean_text(raw.content, title=raw.title, lexicon=lex), {}
+
+
+def _metadata(raw: RawDocument, c: Cleaned, page: dict[str, object], lex: Lexicon) -> Metadata:
+    signals: list[tuple[str, str]] = list(c.signals)
+    url = _first(signals, "url", (raw.url, "given with the input"), (page.get("url"), "HTML canonical/og:url"), (c.url, "text"))
+    outlet = _first(
+        signals, "outlet",
+        (raw.outlet, "given with the input"),
+        (page.get("sitename"), "HTML site name"),
+        (c.outlet, "text"),
+        (outlet_for_host(host_of(url) or page.get("hostname"), lex), "URL host"),  # type: ignore[arg-type]
+    )  # fmt: skip
+    authors = _authors(raw.authors or page.get("authors") or c.authors, lex)  # type: ignore[arg-type]
+    if raw.authors:
+        signals.append(("authors", "given with the input"))
+    elif page.get("authors"):
+        signals.append(("authors", "HTML author metadata"))
+    return Metadata(
+        title=_first(signals, "title", (raw.title, "given with the input"), (page.get("title"), "HTML title"), (c.title, "text")),
+        outlet=outlet,
+        authors=authors,
+        credited=c.credited,
+        dateline=c.dateline,
+        published=_published(raw, c, page),
+        updated=c.updated[0] if c.updated else None,
+        url=url,
+        canonical_url=canonical_url(url),
+        language=_language(raw, c, page, signals),
+        signals=tuple(signals),
+    )
+
+
+def _published(raw: RawDocument, c: Cleaned, page: dict[str, object]) -> PublishedDate:
+    """The publication date with how it was found; unknown rather than guessed."""
+    given = parse_date_value(raw.published)
+    if given:
+        return PublishedDate(given, DateSource.METADATA, f"input field 'published': {raw.published!r}")
+    if page.get("date"):
+        return PublishedDate(str(page["date"]), DateSource.METADATA, "HTML metadata (htmldate: meta tags, JSON-LD, URL, page text)")
+    if c.published:
+        return PublishedDate(c.published[0], DateSource.STATED, c.published[1])
+    if raw.published:
+        return PublishedDate.unknown(f"input field 'published' is not an absolute date: {raw.published!r}")
+    return PublishedDate.unknown("no date in the text or its metadata")
+
+
+def _language(raw: RawDocument, c: Cleaned, page: dict[str, object], signals: list[tuple[str, str]]) -> str | None:
+    if raw.language:
+        signals.append(("language", "given with the input"))
+        return raw.language.lower()[:2]
+    sample = f"{c.title or ''}\n{c.body}"[:5000]
+    if len(sample.strip()) < LANGUAGE_MIN_CHARS:
+        return str(page["language"]) if page.get("language") else None
+    lang, _score = py3langid.classify(sample)
+    signals.append(("language", "py3langid on title and body"))
+    return str(lang)
+
+
+def _authors(names: Iterable[str], lex: Lexicon) -> tuple[str, ...]:
+    out: list[str] = []
+    for name in names:
+        name = name.strip()
+        if name and lex.is_person_name(name) and not lex.agency(name) and name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def _first(signals: list[tuple[str, str]], key: str, *candidates: tuple[object, str]) -> str | None:
+    """The first non-empty candidate; its signal is recorded unless the cleaner already recorded it."""
+    for value, signal in candidates:
+        if value:
+            if signal != "text":
+                signals[:] = [s for s in signals if s[0] != key] + [(key, signal)]
+            return str(value)
+    return None
+
+
+def _normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def raw_id(raw: RawDocument) -> str:
+    """Stable article id: a hash of the input's format and normalised content."""
+    digest = hashlib.sha256(f"{raw.format}\0{_normalise(raw.content)}".encode()).hexdigest()
+    return digest[:16]
+
+
+def content_hash(title: str | None, body: str) -> str:
+    """Hash of normalised title and body: two inputs with the same article text share it."""
+    return hashlib.sha256(f"{_normalise(title or '')}\n{_normalise(body)}".encode()).hexdigest()[:16]
+
+
+def paragraph_keys(article: Article, max_words: int) -> dict[str, int]:
+    """Normalised keys of the article's short paragraphs (template candidates) → paragraph index."""
+    keys: dict[str, int] = {}
+    for i, para in enumerate(article.text.split("\n\n")):
+        key = line_key(para)
+        if key and len(key.split()) <= max_words:
+            keys.setdefault(key, i)
+    return keys
+
+
+def drop_template_lines(article: Article, template_keys: frozenset[str]) -> Article:
+    """Remove paragraphs whose key is an outlet template line; each goes to ``removed`` with the reason."""
+    paragraphs = article.text.split("\n\n")
+    kept = [p for p in paragraphs if line_key(p) not in template_keys]
+    if len(kept) == len(paragraphs) or not kept:
+        return article
+    # line_no -1: the line is a paragraph of the clean text, found to repeat across the outlet's articles
+    gone = [RemovedLine(-1, p, "template", "outlet-repeated-line") for p in paragraphs if line_key(p) in template_keys]
+    return replace(article, text="\n\n".join(kept), removed=article.removed + tuple(gone))

@@ -1,0 +1,132 @@
+"""Bytes → text: gzip, binary detection, charset decoding and format sniffing."""
+
+from __future__ import annotations
+
+import json
+import zlib
+
+from charset_normalizer import from_bytes
+
+from crosswire.errors import EmptyInput, MalformedInput, TooLarge, UnsupportedInput
+
+GZIP_MAGIC = b"\x1f\x8b"
+SNIFF_BYTES = 4096
+
+# Signatures of binary formats people drop into a folder of articles by mistake.
+BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or DOCX/XLSX/EPUB)"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"RIFF", "RIFF media file"),
+    (b"\x7fELF", "executable"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ", "xz archive"),
+    (b"7z\xbc\xaf", "7-Zip archive"),
+    (b"SQLite format 3", "SQLite database"),
+)
+
+
+def gunzip(data: bytes, max_bytes: int) -> bytes:
+    """Decompress (multi-member) gzip data, refusing output over ``max_bytes``."""
+    out = bytearray()
+    rest = data
+    while rest:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += inflater.decompress(rest, max_bytes + 1 - len(out))
+        except zlib.error as exc:
+            raise MalformedInput(f"corrupt gzip data ({exc})") from exc
+        if len(out) > max_bytes:
+            raise TooLarge(f"decompresses to more than {_mb(max_bytes)}; raise CROSSWIRE_MAX_INPUT_BYTES to allow it")
+        if not inflater.eof:
+            raise MalformedInput("truncated gzip data (the file ends before the compressed stream does)")
+        rest = inflater.unused_data.lstrip(b"\x00")
+    return bytes(out)
+
+
+def check_size(data: bytes, max_bytes: int) -> None:
+    """Refuse empty and oversized inputs with a message that says what to do."""
+    if not data.strip():
+        raise EmptyInput("empty input (no content)")
+    if len(data) > max_bytes:
+        raise TooLarge(
+            f"{_mb(len(data))} is over the {_mb(max_bytes)} limit for one input; "
+            "split it or raise CROSSWIRE_MAX_INPUT_BYTES"
+        )
+
+
+def binary_kind(data: bytes) -> str | None:
+    """Name the binary format of ``data``, or None when it looks like text."""
+    for magic, name in BINARY_SIGNATURES:
+        if data.startswith(magic):
+            return name
+    head = data[:SNIFF_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16 with a BOM: text, charset-normalizer decodes it
+    if b"\x00" in head:
+        return "binary data"
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    # Text has almost no C0 control bytes; 1% is far above what any encoding of prose produces.
+    return "binary data" if head and controls / len(head) > 0.01 else None
+
+
+def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode bytes to text: UTF-8 first, then a declared charset, then charset-normalizer's guess."""
+    kind = binary_kind(data)
+    if kind:
+        raise UnsupportedInput(f"binary file ({kind}), not an article")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        try:
+            return data.decode(declared), declared.lower()
+        except (LookupError, UnicodeDecodeError):
+            pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise MalformedInput("not valid UTF-8 and no other text encoding fits")
+    return str(best), best.encoding
+
+
+def sniff(text: str) -> str | None:
+    """Guess a structured format from the start of decoded text: warc, feed, html, jsonl, json; None for prose."""
+    head = text[:SNIFF_BYTES].lstrip("\ufeff \t\r\n")
+    low = head.lower()
+    if head.startswith("WARC/"):
+        return "warc"
+    if low.startswith("<?xml") or low.startswith(("<rss", "<feed", "<rdf:rdf")):
+        if any(tag in low for tag in ("<rss", "<feed", "<rdf:rdf")):
+            return "feed"
+        return "html" if "<html" in low else None
+    if low.startswith(("<!doctype html", "<html")) or ("<body" in low and low.startswith("<")):
+        return "html"
+    if head.startswith("{") or head.startswith("["):
+        return _json_kind(text)
+    return None
+
+
+def _json_kind(text: str) -> str | None:
+    first = text.lstrip().split("\n", 1)[0]
+    try:
+        json.loads(first)
+    except ValueError:
+        return "json" if _parses(text) else None
+    return "jsonl" if "\n" in text.strip() else "json"
+
+
+def _parses(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB"

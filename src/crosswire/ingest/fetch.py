@@ -1,0 +1,112 @@
+"""The only network code: fetch one URL safely.
+
+Timeouts, a body-size cap, a redirect limit, a clear User-Agent, and refusal of private,
+loopback, link-local and other non-public addresses — checked for every hop of a redirect
+chain after DNS resolution. The transport and the resolver are injectable, so tests run offline.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from crosswire.errors import BlockedAddress, FetchError, TooLarge
+from crosswire.settings import Settings
+
+Resolver = Callable[[str], list[str]]
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A fetched response body with the URL it finally came from."""
+
+    url: str  # as asked
+    final_url: str  # after redirects
+    content: bytes
+    content_type: str
+
+
+def resolve_host(host: str) -> list[str]:
+    """All addresses the system resolver gives for ``host``."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as exc:
+        raise FetchError(f"cannot resolve host {host!r} ({exc.strerror})") from exc
+    return sorted({info[4][0] for info in infos})
+
+
+def check_public(url: str, resolve: Resolver = resolve_host) -> None:
+    """Raise BlockedAddress unless every address ``url``'s host resolves to is public."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = [host] if ipaddress.ip_address(host) else []
+    except ValueError:
+        addresses = resolve(host)
+    for text in addresses:
+        ip = ipaddress.ip_address(text.split("%")[0])
+        mapped = getattr(ip, "ipv4_mapped", None)
+        if not (mapped or ip).is_global:
+            raise BlockedAddress(
+                f"refusing to fetch {url}: {host} is {ip}, a private, loopback or link-local address "
+                "(pass --allow-private to allow it)"
+            )
+
+
+def fetch_url(
+    url: str,
+    settings: Settings,
+    transport: httpx.BaseTransport | None = None,
+    resolve: Resolver = resolve_host,
+) -> Fetched:
+    """GET ``url`` following at most ``settings.fetch_max_redirects`` redirects, each hop checked."""
+    headers = {"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"}
+    with httpx.Client(transport=transport, timeout=settings.fetch_timeout_s, headers=headers) as client:
+        current = url
+        for _ in range(settings.fetch_max_redirects + 1):
+            _check_scheme(current)
+            if not settings.allow_private:
+                check_public(current, resolve)
+            response = _get(client, current, settings.fetch_max_bytes)
+            if response is None:
+                raise FetchError(f"{current}: HTTP error")
+            status, location, content_type, body = response
+            if status in REDIRECT_CODES and location:
+                current = urljoin(current, location)
+                continue
+            if status >= 400:
+                raise FetchError(f"{current} answered HTTP {status}")
+            return Fetched(url, current, body, content_type)
+    raise FetchError(f"{url}: more than {settings.fetch_max_redirects} redirects")
+
+
+def _get(client: httpx.Client, url: str, max_bytes: int) -> tuple[int, str | None, str, bytes] | None:
+    try:
+        with client.stream("GET", url) as response:
+            body = bytearray()
+            if response.status_code not in REDIRECT_CODES:
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > max_bytes:
+                        raise TooLarge(f"{url}: response is over the {max_bytes} byte limit")
+            return (
+                response.status_code,
+                response.headers.get("location"),
+                response.headers.get("content-type", ""),
+                bytes(body),
+            )
+    except httpx.TimeoutException as exc:
+        raise FetchError(f"{url}: timed out ({type(exc).__name__})") from exc
+    except httpx.HTTPError as exc:
+        raise FetchError(f"{url}: unreachable ({exc})") from exc
+
+
+def _check_scheme(url: str) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchError(f"{url}: only http and https URLs are fetched, not {scheme or 'a bare path'}")

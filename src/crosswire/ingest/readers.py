@@ -1,0 +1,194 @@
+"""Readers: decoded input → RawDocument values (or Rejected ones for bad items inside a container).
+
+Each reader takes bytes or text already read from a file, stdin or a URL, plus its Origin,
+and yields one value per article. A bad item inside a container (one malformed JSONL line,
+a truncated WARC record) becomes a Rejected and the rest of the container still loads.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import feedparser
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from crosswire.errors import EmptyInput, InputError, MalformedInput
+from crosswire.ingest.decode import decode_text
+from crosswire.model import InputFormat, Origin, RawDocument, Rejected
+
+JSON_FIELDS = ("id", "url", "title", "text", "html", "outlet", "author", "published", "language")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+Item = RawDocument | Rejected
+
+
+def read_text(text: str, origin: Origin, encoding: str = "utf-8") -> Iterator[Item]:
+    """A scraped plain-text or Markdown article: one document."""
+    yield RawDocument(origin, InputFormat.TEXT, text, encoding=encoding)
+
+
+def read_html(text: str, origin: Origin, encoding: str = "utf-8", url: str | None = None) -> Iterator[Item]:
+    """A saved HTML page: one document (extraction happens later, in ``extract``)."""
+    yield RawDocument(origin, InputFormat.HTML, text, url=url, encoding=encoding)
+
+
+def read_jsonl(text: str, origin: Origin) -> Iterator[Item]:
+    """One article per line; a malformed line is rejected on its own and the others still load."""
+    seen_any = False
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        seen_any = True
+        where = Origin(origin.kind, origin.locator, f"line {n}")
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            yield Rejected(where, f"malformed JSON on line {n}: {exc}")
+            continue
+        yield _from_record(record, origin, f"line {n}")
+    if not seen_any:
+        raise EmptyInput("JSONL file has no lines")
+
+
+def read_json(text: str, origin: Origin) -> Iterator[Item]:
+    """A JSON file: one article object, a list of them, or ``{"articles": [...]}``."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise MalformedInput(f"malformed JSON: {exc}") from exc
+    if isinstance(data, Mapping) and isinstance(data.get("articles"), list):
+        data = data["articles"]
+    records = data if isinstance(data, list) else [data]
+    if not records:
+        raise EmptyInput("JSON file holds an empty list")
+    for n, record in enumerate(records, start=1):
+        yield _from_record(record, origin, f"item {n}")
+
+
+def _from_record(record: Any, origin: Origin, position: str) -> Item:
+    if not isinstance(record, Mapping):
+        return Rejected(Origin(origin.kind, origin.locator, position), "not a JSON object")
+    ext_id = _str(record.get("id"))
+    where = Origin(origin.kind, origin.locator, ext_id or position)
+    html, text = _str(record.get("html")), _str(record.get("text"))
+    if not (html or text):
+        known = ", ".join(JSON_FIELDS)
+        return Rejected(where, f"no 'text' or 'html' field with content (fields read: {known})")
+    return RawDocument(
+        origin=where,
+        format=InputFormat.HTML if html and not text else InputFormat.TEXT,
+        content=text or html or "",
+        url=_str(record.get("url")),
+        title=_str(record.get("title")),
+        outlet=_str(record.get("outlet")),
+        authors=_authors(record.get("author", record.get("authors"))),
+        published=_str(record.get("published")),
+        language=_str(record.get("language")),
+        external_id=ext_id,
+    )
+
+
+def read_feed(data: bytes, origin: Origin) -> Iterator[Item]:
+    """An RSS or Atom feed: one document per entry, from the entry's content (or summary)."""
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        if parsed.get("bozo") and not parsed.get("feed"):
+            raise MalformedInput(f"not a readable feed ({parsed.get('bozo_exception')})")
+        raise EmptyInput("feed has no entries")
+    outlet = _str(parsed.feed.get("title"))
+    for n, entry in enumerate(parsed.entries, start=1):
+        yield _from_entry(entry, origin, outlet, n)
+
+
+def _from_entry(entry: Any, origin: Origin, outlet: str | None, n: int) -> Item:
+    ext_id = _str(entry.get("id")) or _str(entry.get("link"))
+    where = Origin("feed", origin.locator, ext_id or f"entry {n}")
+    contents = entry.get("content") or []
+    body = _str(contents[0].get("value")) if contents else None
+    body = body or _str(entry.get("summary"))
+    if not body and not entry.get("link"):
+        return Rejected(where, "feed entry has neither content nor a link")
+    is_html = bool(body) and "<" in body and ">" in body
+    return RawDocument(
+        origin=where,
+        format=InputFormat.HTML if is_html else InputFormat.TEXT,
+        content=body or "",
+        url=_str(entry.get("link")),
+        title=_str(entry.get("title")),
+        outlet=outlet,
+        authors=tuple(a["name"] for a in entry.get("authors", []) if a.get("name")),
+        published=_str(entry.get("published") or entry.get("updated")),
+        language=_str(entry.get("language")),
+        external_id=ext_id,
+    )
+
+
+def read_warc(data: bytes, origin: Origin) -> Iterator[Item]:
+    """A WARC archive (already un-gzipped): one document per HTML response or resource record."""
+    found = 0
+    try:
+        for record in ArchiveIterator(io.BytesIO(data), no_record_parse=False, arc2warc=True):
+            item = _from_record_warc(record, origin)
+            if item is not None:
+                found += 1
+                yield item
+    except (ArchiveLoadFailed, EOFError, ValueError, OSError) as exc:
+        raise MalformedInput(f"truncated or corrupt WARC after {found} HTML record(s): {exc}") from exc
+    if not found:
+        raise EmptyInput("WARC holds no HTML response records")
+
+
+def _from_record_warc(record: Any, origin: Origin) -> Item | None:
+    if record.rec_type not in ("response", "resource"):
+        return None
+    content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else None) or (
+        record.rec_headers.get_header("Content-Type") or ""
+    )
+    if not any(t in content_type.lower() for t in HTML_TYPES):
+        return None
+    if record.http_headers and not record.http_headers.get_statuscode().startswith("2"):
+        return None
+    uri = record.rec_headers.get_header("WARC-Target-URI")
+    where = Origin("warc", origin.locator, uri or record.rec_headers.get_header("WARC-Record-ID"))
+    payload = record.content_stream().read()
+    expected = record.rec_headers.get_header("Content-Length")
+    if expected and record.length is not None and int(expected) > record.length:
+        return Rejected(where, "truncated WARC record")
+    try:
+        text, encoding = decode_text(payload, _charset(content_type))
+    except InputError as exc:
+        return Rejected(where, str(exc))
+    return RawDocument(
+        origin=where,
+        format=InputFormat.HTML,
+        content=text,
+        url=uri,
+        encoding=encoding,
+        external_id=record.rec_headers.get_header("WARC-Record-ID"),
+    )
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"' ")
+    return None
+
+
+def _str(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _authors(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list | tuple):
+        return tuple(a for a in (_str(v) for v in value) if a)
+    one = _str(value)
+    return (one,) if one else ()

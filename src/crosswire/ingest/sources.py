@@ -1,0 +1,161 @@
+"""Inputs as the user names them (paths, directories, ``-``, URLs) → readers → items.
+
+``read_input`` never raises for bad input: every problem becomes a Rejected naming the
+input, so a batch always goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from crosswire.errors import InputError, TooLarge, UnsupportedInput
+from crosswire.ingest import readers
+from crosswire.ingest.decode import GZIP_MAGIC, check_size, decode_text, gunzip, sniff
+from crosswire.ingest.fetch import Fetched, fetch_url
+from crosswire.model import InputFormat, Origin, RawDocument, Rejected
+from crosswire.settings import Settings
+
+Item = RawDocument | Rejected
+Fetcher = Callable[[str, Settings], Fetched]
+
+EXTENSION_KINDS = {
+    ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".xml": "feed", ".rss": "feed", ".atom": "feed",
+    ".warc": "warc", ".arc": "warc",
+}  # fmt: skip
+SUPPORTED = ", ".join(sorted(EXTENSION_KINDS)) + " (optionally .gz), directories, URLs and -"
+
+
+@dataclass(frozen=True, slots=True)
+class InputRef:
+    """One thing to read: a file, stdin or a URL."""
+
+    kind: str  # file | stdin | url | missing
+    name: str
+
+
+def expand_inputs(specs: Sequence[str]) -> list[InputRef]:
+    """Turn CLI arguments into concrete inputs, walking directories recursively in sorted order."""
+    refs: list[InputRef] = []
+    for spec in specs:
+        if spec == "-":
+            refs.append(InputRef("stdin", "-"))
+        elif spec.lower().startswith(("http://", "https://")):
+            refs.append(InputRef("url", spec))
+        elif Path(spec).is_dir():
+            refs.extend(InputRef("file", str(p)) for p in _walk(Path(spec)))
+        elif Path(spec).is_file():
+            refs.append(InputRef("file", spec))
+        else:
+            refs.append(InputRef("missing", spec))
+    return refs
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def read_input(
+    ref: InputRef, settings: Settings, stdin: BinaryIO | None = None, fetch: Fetcher = fetch_url
+) -> list[Item]:
+    """Read one input into items; any input problem becomes a Rejected naming it."""
+    origin = Origin("url" if ref.kind == "url" else ref.kind, ref.name)
+    try:
+        items = list(_read(ref, origin, settings, stdin, fetch))
+    except InputError as exc:
+        return [Rejected(origin, str(exc))]
+    except OSError as exc:
+        return [Rejected(origin, f"cannot read: {exc.strerror or exc}")]
+    return items
+
+
+def _read(ref: InputRef, origin: Origin, settings: Settings, stdin: BinaryIO | None, fetch: Fetcher) -> Iterator[Item]:
+    if ref.kind == "missing":
+        raise InputError("no such file or directory (and not an http(s) URL)")
+    if ref.kind == "url":
+        fetched = fetch(ref.name, settings)
+        yield from _dispatch(fetched.content, None, origin, settings, fetch, url=fetched.final_url)
+        return
+    if ref.kind == "stdin":
+        data = (stdin or sys.stdin.buffer).read(settings.max_input_bytes + 1)
+        yield from _dispatch(data, None, origin, settings, fetch)
+        return
+    path = Path(ref.name)
+    size = path.stat().st_size
+    if size > settings.max_input_bytes:
+        raise TooLarge(
+            f"{size / 1_048_576:.1f} MB is over the {settings.max_input_bytes / 1_048_576:.1f} MB limit "
+            "for one input; split it or raise CROSSWIRE_MAX_INPUT_BYTES"
+        )
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    yield from _dispatch(path.read_bytes(), Path(name).suffix or None, origin, settings, fetch)
+
+
+def _dispatch(
+    data: bytes, ext: str | None, origin: Origin, settings: Settings, fetch: Fetcher, url: str | None = None
+) -> Iterator[Item]:
+    if data.startswith(GZIP_MAGIC):
+        data = gunzip(data, settings.max_input_bytes)
+    check_size(data, settings.max_input_bytes)
+    if data.lstrip()[:5] == b"WARC/":
+        yield from readers.read_warc(data, origin)
+        return
+    text, encoding = decode_text(data)
+    kind = _choose_kind(ext, sniff(text))
+    if kind == "warc":
+        yield from readers.read_warc(data, origin)
+    elif kind == "feed":
+        yield from _feed(data, origin, settings, fetch)
+    elif kind == "html":
+        yield from readers.read_html(text, origin, encoding, url=url)
+    elif kind == "jsonl":
+        yield from readers.read_jsonl(text, origin)
+    elif kind == "json":
+        yield from readers.read_json(text, origin)
+    else:
+        yield from (replace(d, url=url) if url else d for d in readers.read_text(text, origin, encoding))
+
+
+def _choose_kind(ext: str | None, sniffed: str | None) -> str:
+    """Pick a reader from the extension and the content; content wins where it is unambiguous."""
+    by_ext = EXTENSION_KINDS.get(ext) if ext else None
+    if ext and by_ext is None:
+        if sniffed:
+            return sniffed
+        raise UnsupportedInput(f"unsupported file type '{ext}'; crosswire reads {SUPPORTED}")
+    if by_ext in ("json", "jsonl"):
+        return sniffed if sniffed in ("json", "jsonl") else by_ext
+    if by_ext == "feed":
+        return "html" if sniffed == "html" else "feed"
+    return sniffed or by_ext or "text"
+
+
+def _feed(data: bytes, origin: Origin, settings: Settings, fetch: Fetcher) -> Iterator[Item]:
+    for item in readers.read_feed(data, origin):
+        if settings.fetch_links and isinstance(item, RawDocument) and item.url:
+            yield _fetch_entry_page(item, settings, fetch)
+        else:
+            yield item
+
+
+def _fetch_entry_page(entry: RawDocument, settings: Settings, fetch: Fetcher) -> Item:
+    """Replace a feed entry's content with its linked page, keeping the entry's metadata."""
+    try:
+        fetched = fetch(entry.url or "", settings)
+        text, encoding = decode_text(fetched.content)
+    except InputError as exc:
+        return Rejected(entry.origin, f"linked page {entry.url}: {exc}")
+    return replace(entry, format=InputFormat.HTML, content=text, encoding=encoding, url=fetched.final_url)

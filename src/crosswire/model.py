@@ -1,0 +1,125 @@
+"""The domain values that flow between stages, processes, the store and the shells.
+
+Every value is a frozen, slotted dataclass of strings, numbers and tuples. Spans are
+``(start, end)`` character offsets into ``Article.text``; ids are content hashes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+Span = tuple[int, int]
+
+
+class InputFormat(StrEnum):
+    """The shape of a raw document as it reached a reader."""
+
+    TEXT = "text"
+    HTML = "html"
+    JSON = "json"
+    FEED = "feed"
+    WARC = "warc"
+
+
+class DateSource(StrEnum):
+    """How a publication date was found; never invented."""
+
+    STATED = "stated"  # written in the article text (a date line, a dateline)
+    METADATA = "metadata"  # HTML meta tags / JSON-LD, or a date field given with the input
+    INFERRED = "inferred"  # from the article's story (later stages)
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an input came from, kept so users can join results back to their data."""
+
+    kind: str  # file | url | stdin | jsonl | json | feed | warc
+    locator: str  # file path or URL
+    item: str | None = None  # JSONL id or line, feed entry id, WARC target URI
+
+    def label(self) -> str:
+        """A short human name for messages: ``path`` or ``path#item``."""
+        return f"{self.locator}#{self.item}" if self.item else self.locator
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One article as a reader found it: decoded text or HTML plus hints from its container."""
+
+    origin: Origin
+    format: InputFormat
+    content: str  # plain text (TEXT) or HTML (HTML); the thing that gets cleaned
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None  # as given by the container (feed, JSONL), unparsed
+    language: str | None = None
+    encoding: str = "utf-8"
+    external_id: str | None = None  # the input's own id (JSONL id, feed entry id, WARC record id)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An input that could not become an article, with a reason the user can act on."""
+
+    origin: Origin
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """A line taken out of the body during cleanup, kept for audit."""
+
+    line_no: int  # 0-based line number in the pre-cleanup text
+    text: str
+    reason: str  # what kind of debris: boilerplate, metadata, related-block, ...
+    rule: str  # the rule that fired, e.g. ``lexicon:share``
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedDate:
+    """A publication date with how it was determined and the evidence for it."""
+
+    value: str | None  # ISO date (YYYY-MM-DD) or datetime; None when unknown
+    source: DateSource = DateSource.UNKNOWN
+    evidence: str = ""  # e.g. ``text line 4: 'May 17, 2024'`` or ``meta article:published_time``
+
+    @classmethod
+    def unknown(cls, why: str = "no date found") -> PublishedDate:
+        return cls(None, DateSource.UNKNOWN, why)
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What we know about an article besides its text; ``signals`` says where each value came from."""
+
+    title: str | None = None
+    outlet: str | None = None
+    authors: tuple[str, ...] = ()
+    credited: tuple[str, ...] = ()  # credited sources: agencies, "www.ntv.de"
+    dateline: str | None = None  # place of the dateline: ``Kyiv (Reuters) –`` → Kyiv
+    published: PublishedDate = field(default_factory=PublishedDate.unknown)
+    updated: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    language: str | None = None
+    signals: tuple[tuple[str, str], ...] = ()  # (field, signal) pairs
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned, described article. ``text`` is the clean body every span points into."""
+
+    id: str  # hash of the normalised raw input: the same input always gets the same id
+    origin: Origin
+    format: InputFormat
+    text: str
+    meta: Metadata
+    removed: tuple[RemovedLine, ...] = ()
+    content_hash: str = ""  # hash of normalised title + body: exact duplicates share it
+    external_id: str | None = None
+    encoding: str = "utf-8"
+    duplicate_of: str | None = None  # set by storage: an earlier article with the same content

@@ -1,0 +1,1 @@
+"""The ordered stages every document goes through, and the loop that runs them."""

@@ -1,0 +1,81 @@
+"""One typed, documented settings object, read once at the edge and passed down."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from crosswire.errors import ConfigError
+
+DEFAULT_DB_FILE = "crosswire.db"
+
+
+def _help(text: str, default: object) -> object:
+    return field(default=default, metadata={"help": text})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every knob crosswire has; ``describe()`` lists them with their help."""
+
+    db_url: str = _help(  # type: ignore[assignment]
+        "Store location: a SQLite file path or an SQLAlchemy URL (sqlite:///…, postgresql+psycopg://…). "
+        "Env: CROSSWIRE_DB; CLI: --db.",
+        DEFAULT_DB_FILE,
+    )
+    max_input_bytes: int = _help(  # type: ignore[assignment]
+        "Largest single input file or document accepted, in bytes (after gzip). Env: CROSSWIRE_MAX_INPUT_BYTES.",
+        16 * 1024 * 1024,
+    )
+    fetch_timeout_s: float = _help("Timeout for one HTTP request, seconds.", 20.0)  # type: ignore[assignment]
+    fetch_max_bytes: int = _help("Largest HTTP response body accepted, bytes.", 8 * 1024 * 1024)  # type: ignore[assignment]
+    fetch_max_redirects: int = _help("Redirects followed before giving up.", 5)  # type: ignore[assignment]
+    user_agent: str = _help(  # type: ignore[assignment]
+        "User-Agent header sent when fetching.",
+        "crosswire/0.1 (+https://github.com/crosswire-news/crosswire; news comparison research tool)",
+    )
+    allow_private: bool = _help(  # type: ignore[assignment]
+        "Allow fetching private, loopback and link-local addresses. CLI: --allow-private.", False
+    )
+    fetch_links: bool = _help(  # type: ignore[assignment]
+        "For feed entries, fetch the linked page instead of using the entry content. CLI: --fetch.", False
+    )
+    template_min_articles: int = _help(  # type: ignore[assignment]
+        "A line seen in at least this many distinct articles of one outlet is treated as template.", 3
+    )
+    template_max_words: int = _help(  # type: ignore[assignment]
+        "Lines longer than this many words are never treated as template (syndication repeats them).", 30
+    )
+    batch_size: int = _help("Articles written per transaction.", 200)  # type: ignore[assignment]
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings from defaults, then the environment, then explicit overrides (CLI flags)."""
+        env = dict(os.environ) if env is None else env
+        values: dict[str, object] = {}
+        if env.get("CROSSWIRE_DB"):
+            values["db_url"] = env["CROSSWIRE_DB"]
+        if env.get("CROSSWIRE_MAX_INPUT_BYTES"):
+            values["max_input_bytes"] = _int(env["CROSSWIRE_MAX_INPUT_BYTES"], "CROSSWIRE_MAX_INPUT_BYTES")
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The store as an SQLAlchemy URL (a bare path means a SQLite file)."""
+        if "://" in self.db_url:
+            return self.db_url
+        return f"sqlite:///{Path(self.db_url).expanduser().resolve()}"
+
+    @staticmethod
+    def describe() -> list[tuple[str, str, str]]:
+        """(name, default, help) for every setting, for docs and ``--help``."""
+        return [(f.name, repr(f.default), f.metadata["help"]) for f in fields(Settings)]
+
+
+def _int(text: str, name: str) -> int:
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number of bytes, got {text!r}") from exc

@@ -1,0 +1,1 @@
+"""The only SQL: the Store over SQLite (default) or PostgreSQL, with Alembic migrations."""

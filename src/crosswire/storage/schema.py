@@ -1,0 +1,90 @@
+"""Tables of the store (SQLAlchemy Core). Migrations in ``migrations/versions`` create them."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("content_hash", String(32), nullable=False, index=True),
+    Column("duplicate_of", String(32), nullable=True),
+    Column("format", String(16), nullable=False),
+    Column("title", Text),
+    Column("outlet", Text, index=True),
+    Column("authors", Text, nullable=False, default="[]"),  # JSON list
+    Column("credited", Text, nullable=False, default="[]"),  # JSON list
+    Column("dateline", Text),
+    Column("published", String(32), index=True),
+    Column("published_source", String(16), nullable=False),
+    Column("published_evidence", Text, nullable=False, default=""),
+    Column("updated", String(32)),
+    Column("url", Text),
+    Column("canonical_url", Text, index=True),
+    Column("language", String(16), index=True),
+    Column("encoding", String(32), nullable=False, default="utf-8"),
+    Column("external_id", Text),
+    Column("signals", Text, nullable=False, default="[]"),  # JSON list of [field, signal]
+    Column("text", Text, nullable=False),
+    Column("extractor_version", String(16), nullable=False),
+    Column("added_at", String(32), nullable=False),
+)
+
+raw_documents = Table(
+    "raw_documents",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("format", String(16), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("hints", Text, nullable=False, default="{}"),  # JSON: url, title, outlet, authors, published, language
+)
+
+origins = Table(
+    "origins",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("locator", Text, nullable=False),
+    Column("item", Text, nullable=False, default=""),
+    Column("external_id", Text),
+    Column("added_at", String(32), nullable=False),
+    UniqueConstraint("article_id", "kind", "locator", "item", name="uq_origin"),
+)
+
+removed_lines = Table(
+    "removed_lines",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("line_no", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("rule", String(64), nullable=False),
+)
+
+outlet_lines = Table(
+    "outlet_lines",
+    metadata,
+    Column("outlet", Text, primary_key=True),
+    Column("line_key", Text, primary_key=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
+Index("ix_outlet_lines_article", outlet_lines.c.article_id)
+
+rejections = Table(
+    "rejections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("locator", Text, nullable=False),
+    Column("item", Text, nullable=False, default=""),
+    Column("reason", Text, nullable=False),
+    Column("first_seen", String(32), nullable=False),
+    Column("last_seen", String(32), nullable=False),
+    Column("times", Integer, nullable=False, default=1),
+    UniqueConstraint("kind", "locator", "item", "reason", name="uq_rejection"),
+)

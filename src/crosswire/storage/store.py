@@ -1,0 +1,337 @@
+"""The Store: every read and write of crosswire's data goes through here.
+
+Writes happen inside ``Store.transaction()``: a batch is committed whole or not at all, so an
+interrupted run never leaves a half-written article. SQLite runs in WAL mode with foreign keys on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.resources import files
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, insert, or_, select, update
+from sqlalchemy.engine import Row
+
+from crosswire.errors import NotFound
+from crosswire.model import (
+    Article,
+    DateSource,
+    InputFormat,
+    Metadata,
+    Origin,
+    PublishedDate,
+    RawDocument,
+    Rejected,
+    RemovedLine,
+)
+from crosswire.storage.schema import articles, origins, outlet_lines, raw_documents, rejections, removed_lines
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Filters for listing articles; None means any."""
+
+    outlet: str | None = None
+    language: str | None = None
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None
+    search: str | None = None  # substring of title or text
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRejection:
+    """A rejected input as stored, with how often it was seen."""
+
+    origin: Origin
+    reason: str
+    first_seen: str
+    last_seen: str
+    times: int
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601, for audit columns."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database schema to the newest migration."""
+    config = Config()
+    config.set_main_option("script_location", str(files("crosswire.storage").joinpath("migrations")))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class Store:
+    """crosswire's database: SQLite file by default, any SQLAlchemy URL (PostgreSQL) otherwise."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        migrate(self.engine)
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """One atomic batch of writes."""
+        with self.engine.begin() as conn:
+            yield Writer(conn)
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def resolve_id(self, prefix: str) -> str:
+        """The full id of the one article whose id starts with ``prefix``."""
+        with self.engine.connect() as conn:
+            ids = conn.execute(select(articles.c.id).where(articles.c.id.like(f"{_escape(prefix)}%", escape="\\")).limit(2)).scalars().all()
+        if len(ids) != 1:
+            raise NotFound(f"no article with id {prefix!r}" if not ids else f"id prefix {prefix!r} is ambiguous; give more characters")
+        return ids[0]
+
+    def article(self, article_id: str) -> Article:
+        """One article with its removed lines."""
+        full = self.resolve_id(article_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(articles).where(articles.c.id == full)).one()
+            return _article(row, self._first_origin(conn, full), self._removed(conn, full))
+
+    def articles(self, flt: ArticleFilter = ArticleFilter(), with_removed: bool = False) -> list[Article]:
+        """Articles matching ``flt``, oldest publication date first (undated last)."""
+        query = select(articles).where(*_conditions(flt))
+        query = query.order_by(articles.c.published.is_(None), articles.c.published, articles.c.added_at, articles.c.id)
+        if flt.limit:
+            query = query.limit(flt.limit)
+        query = query.offset(flt.offset)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            return [
+                _article(r, self._first_origin(conn, r.id), self._removed(conn, r.id) if with_removed else ())
+                for r in rows
+            ]
+
+    def count_articles(self) -> int:
+        """How many articles the store holds."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(articles)).scalar_one())
+
+    def origins(self, article_id: str) -> list[Origin]:
+        """Every input that produced this article, first seen first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(origins).where(origins.c.article_id == article_id).order_by(origins.c.id)).all()
+        return [Origin(r.kind, r.locator, r.item or None) for r in rows]
+
+    def raw(self, article_id: str) -> RawDocument:
+        """The raw input an article was extracted from (kept so it can be re-extracted)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(raw_documents).where(raw_documents.c.article_id == article_id)).one()
+            origin = self._first_origin(conn, article_id)
+        hints = json.loads(row.hints)
+        hints["authors"] = tuple(hints.get("authors", ()))
+        return RawDocument(origin=origin, format=InputFormat(row.format), content=row.content, **hints)
+
+    def rejections(self, limit: int | None = None) -> list[StoredRejection]:
+        """Inputs that could not become articles, most recent first."""
+        query = select(rejections).order_by(rejections.c.last_seen.desc(), rejections.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            StoredRejection(Origin(r.kind, r.locator, r.item or None), r.reason, r.first_seen, r.last_seen, r.times)
+            for r in rows
+        ]
+
+    def outlet_counts(self) -> list[tuple[str, int]]:
+        """(outlet, article count), largest first."""
+        query = select(articles.c.outlet, func.count()).group_by(articles.c.outlet).order_by(func.count().desc())
+        with self.engine.connect() as conn:
+            return [(r[0] or "(unknown)", int(r[1])) for r in conn.execute(query)]
+
+    @staticmethod
+    def _first_origin(conn: Connection, article_id: str) -> Origin:
+        row = conn.execute(select(origins).where(origins.c.article_id == article_id).order_by(origins.c.id).limit(1)).one()
+        return Origin(row.kind, row.locator, row.item or None)
+
+    @staticmethod
+    def _removed(conn: Connection, article_id: str) -> tuple[RemovedLine, ...]:
+        query = select(removed_lines).where(removed_lines.c.article_id == article_id).order_by(removed_lines.c.id)
+        return tuple(RemovedLine(r.line_no, r.text, r.reason, r.rule) for r in conn.execute(query))
+
+
+class Writer:
+    """Writes inside one transaction; created only by ``Store.transaction()``."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def has_article(self, article_id: str) -> bool:
+        """Whether an article with exactly this id is stored."""
+        return self.conn.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is not None
+
+    def same_content(self, content_hash: str) -> list[tuple[str, str | None]]:
+        """(id, outlet) of stored articles with this content hash, oldest first."""
+        query = select(articles.c.id, articles.c.outlet).where(articles.c.content_hash == content_hash)
+        return [(r.id, r.outlet) for r in self.conn.execute(query.order_by(articles.c.added_at, articles.c.id))]
+
+    def insert_article(self, article: Article, raw: RawDocument, extractor_version: str) -> None:
+        """Store a new article, its raw input, origin and removed lines."""
+        self.conn.execute(insert(articles).values(**_row(article, extractor_version)))
+        hints = {
+            "url": raw.url, "title": raw.title, "outlet": raw.outlet, "authors": list(raw.authors),
+            "published": raw.published, "language": raw.language, "encoding": raw.encoding,
+            "external_id": raw.external_id,
+        }  # fmt: skip
+        self.conn.execute(
+            insert(raw_documents).values(article_id=article.id, format=str(raw.format), content=raw.content, hints=json.dumps(hints))
+        )
+        self._insert_removed(article.id, article.removed)
+        self.add_origin(article.id, article.origin, article.external_id)
+
+    def add_origin(self, article_id: str, origin: Origin, external_id: str | None) -> bool:
+        """Record that ``origin`` produced this article; False if it was already recorded."""
+        exists = select(origins.c.id).where(
+            origins.c.article_id == article_id, origins.c.kind == origin.kind,
+            origins.c.locator == origin.locator, origins.c.item == (origin.item or ""),
+        )  # fmt: skip
+        if self.conn.execute(exists).first():
+            return False
+        self.conn.execute(
+            insert(origins).values(
+                article_id=article_id, kind=origin.kind, locator=origin.locator, item=origin.item or "",
+                external_id=external_id, added_at=now_iso(),
+            )  # fmt: skip
+        )
+        return True
+
+    def record_rejection(self, rejected: Rejected) -> None:
+        """Store a rejection; the same input and reason seen again only bumps its counter."""
+        o = rejected.origin
+        key = and_(
+            rejections.c.kind == o.kind, rejections.c.locator == o.locator,
+            rejections.c.item == (o.item or ""), rejections.c.reason == rejected.reason,
+        )  # fmt: skip
+        stamp = now_iso()
+        if self.conn.execute(select(rejections.c.id).where(key)).first():
+            self.conn.execute(update(rejections).where(key).values(last_seen=stamp, times=rejections.c.times + 1))
+        else:
+            self.conn.execute(
+                insert(rejections).values(
+                    kind=o.kind, locator=o.locator, item=o.item or "", reason=rejected.reason,
+                    first_seen=stamp, last_seen=stamp, times=1,
+                )  # fmt: skip
+            )
+
+    def add_outlet_lines(self, outlet: str, keys: Sequence[str], article_id: str) -> None:
+        """Count each short paragraph key once for this article of this outlet."""
+        for key in set(keys):
+            self.conn.execute(insert(outlet_lines).values(outlet=outlet, line_key=key, article_id=article_id))
+
+    def template_keys(self, outlet: str, candidates: Sequence[str], min_articles: int) -> frozenset[str]:
+        """Of ``candidates``, the keys seen in at least ``min_articles`` distinct articles of ``outlet``."""
+        if not candidates:
+            return frozenset()
+        query = (
+            select(outlet_lines.c.line_key)
+            .where(outlet_lines.c.outlet == outlet, outlet_lines.c.line_key.in_(list(set(candidates))))
+            .group_by(outlet_lines.c.line_key)
+            .having(func.count(outlet_lines.c.article_id) >= min_articles)
+        )
+        return frozenset(self.conn.execute(query).scalars())
+
+    def articles_with_keys(self, outlet: str, keys: Sequence[str]) -> list[str]:
+        """Ids of the outlet's articles that contain any of ``keys``."""
+        query = select(outlet_lines.c.article_id).where(
+            outlet_lines.c.outlet == outlet, outlet_lines.c.line_key.in_(list(keys))
+        )
+        return sorted(set(self.conn.execute(query).scalars()))
+
+    def load_article(self, article_id: str) -> Article:
+        """An article as stored in this transaction, with its removed lines."""
+        row = self.conn.execute(select(articles).where(articles.c.id == article_id)).one()
+        return _article(row, Store._first_origin(self.conn, article_id), Store._removed(self.conn, article_id))
+
+    def replace_text(self, article: Article) -> None:
+        """Store a re-cleaned text and its full list of removed lines."""
+        self.conn.execute(update(articles).where(articles.c.id == article.id).values(text=article.text))
+        self.conn.execute(delete(removed_lines).where(removed_lines.c.article_id == article.id))
+        self._insert_removed(article.id, article.removed)
+
+    def _insert_removed(self, article_id: str, removed: Sequence[RemovedLine]) -> None:
+        if removed:
+            self.conn.execute(
+                insert(removed_lines),
+                [{"article_id": article_id, "line_no": r.line_no, "text": r.text, "reason": r.reason, "rule": r.rule} for r in removed],
+            )
+
+
+def _row(a: Article, extractor_version: str) -> dict[str, object]:
+    m = a.meta
+    return {
+        "id": a.id, "content_hash": a.content_hash, "duplicate_of": a.duplicate_of, "format": str(a.format),
+        "title": m.title, "outlet": m.outlet, "authors": json.dumps(list(m.authors)),
+        "credited": json.dumps(list(m.credited)), "dateline": m.dateline, "published": m.published.value,
+        "published_source": str(m.published.source), "published_evidence": m.published.evidence,
+        "updated": m.updated, "url": m.url, "canonical_url": m.canonical_url, "language": m.language,
+        "encoding": a.encoding, "external_id": a.external_id, "signals": json.dumps([list(s) for s in m.signals]),
+        "text": a.text, "extractor_version": extractor_version, "added_at": now_iso(),
+    }  # fmt: skip
+
+
+def _article(row: Row, origin: Origin, removed: tuple[RemovedLine, ...]) -> Article:
+    meta = Metadata(
+        title=row.title,
+        outlet=row.outlet,
+        authors=tuple(json.loads(row.authors)),
+        credited=tuple(json.loads(row.credited)),
+        dateline=row.dateline,
+        published=PublishedDate(row.published, DateSource(row.published_source), row.published_evidence),
+        updated=row.updated,
+        url=row.url,
+        canonical_url=row.canonical_url,
+        language=row.language,
+        signals=tuple((s[0], s[1]) for s in json.loads(row.signals)),
+    )
+    return Article(
+        id=row.id, origin=origin, format=InputFormat(row.format), text=row.text, meta=meta, removed=removed,
+        content_hash=row.content_hash, external_id=row.external_id, encoding=row.encoding, duplicate_of=row.duplicate_of,
+    )  # fmt: skip
+
+
+def _conditions(flt: ArticleFilter) -> list[object]:
+    conds: list[object] = []
+    if flt.outlet:
+        conds.append(func.lower(articles.c.outlet) == flt.outlet.lower())
+    if flt.language:
+        conds.append(articles.c.language == flt.language.lower())
+    if flt.since:
+        conds.append(articles.c.published >= flt.since)
+    if flt.until:
+        conds.append(articles.c.published <= flt.until + "\uffff")
+    if flt.search:
+        pattern = f"%{_escape(flt.search.lower())}%"
+        conds.append(or_(func.lower(articles.c.title).like(pattern, escape="\\"), func.lower(articles.c.text).like(pattern, escape="\\")))
+    return conds
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,176 @@
+"""The use-cases the CLI, the web and Python users call; the only place stages meet storage."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from importlib.resources import files
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from crosswire import export
+from crosswire.extract.article import EXTRACTOR_VERSION, drop_template_lines, paragraph_keys
+from crosswire.extract.lexicon import load_lexicon
+from crosswire.ingest.fetch import fetch_url
+from crosswire.ingest.sources import Fetcher, InputRef, read_input
+from crosswire.model import Article, Origin, RawDocument, Rejected
+from crosswire.pipeline.runner import Processed, process_document
+from crosswire.settings import Settings
+from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one input item."""
+
+    status: str  # added | duplicate | unchanged | failed
+    origin: Origin
+    article_id: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AddReport:
+    """The outcome of every item of an ``add`` run."""
+
+    outcomes: tuple[Outcome, ...]
+
+    def count(self, status: str) -> int:
+        """How many items ended with ``status``."""
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        """The failed items, in input order."""
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+Progress = Callable[[InputRef, int], None]  # (input just read, items it held)
+
+
+def open_store(settings: Settings) -> Store:
+    """The store named by the settings, migrated to the current schema."""
+    return Store(settings.sqlalchemy_url)
+
+
+def add_inputs(
+    refs: Sequence[InputRef],
+    settings: Settings,
+    store: Store,
+    progress: Progress | None = None,
+    stdin: BinaryIO | None = None,
+    fetch: Fetcher = fetch_url,
+) -> AddReport:
+    """Read, clean and store every input; each batch of articles is written in one transaction."""
+    lexicon = load_lexicon()
+    outcomes: list[Outcome] = []
+    batch: list[Processed | Rejected] = []
+    for ref in refs:
+        items = read_input(ref, settings, stdin, fetch)
+        for item in items:
+            batch.append(item if isinstance(item, Rejected) else (item, process_document(item, lexicon)))
+        if len(batch) >= settings.batch_size:
+            outcomes += write_batch(store, batch, settings)
+            batch = []
+        if progress:
+            progress(ref, len(items))
+    if batch:
+        outcomes += write_batch(store, batch, settings)
+    return AddReport(tuple(outcomes))
+
+
+def write_batch(store: Store, batch: Iterable[Processed | Rejected], settings: Settings) -> list[Outcome]:
+    """Store one batch atomically, then strip outlet template lines that the batch revealed."""
+    outcomes: list[Outcome] = []
+    touched: dict[str, set[str]] = defaultdict(set)
+    with store.transaction() as tx:
+        for entry in batch:
+            if isinstance(entry, Rejected):
+                outcomes.append(_reject(tx, entry))
+                continue
+            raw, result = entry
+            if isinstance(result, Rejected):
+                outcomes.append(_reject(tx, result))
+                continue
+            outcome = _store_article(tx, raw, result, settings)
+            outcomes.append(outcome)
+            if outcome.status == "added" and result.meta.outlet:
+                keys = paragraph_keys(result, settings.template_max_words)
+                tx.add_outlet_lines(result.meta.outlet, list(keys), result.id)
+                touched[result.meta.outlet] |= set(keys)
+        for outlet, keys in touched.items():
+            _strip_templates(tx, outlet, keys, settings)
+    return outcomes
+
+
+def _reject(tx: Writer, rejected: Rejected) -> Outcome:
+    tx.record_rejection(rejected)
+    return Outcome("failed", rejected.origin, None, rejected.reason)
+
+
+def _store_article(tx: Writer, raw: RawDocument, article: Article, settings: Settings) -> Outcome:
+    if tx.has_article(article.id):
+        new_origin = tx.add_origin(article.id, article.origin, article.external_id)
+        return Outcome("unchanged", article.origin, article.id, "already stored" + ("; new origin recorded" if new_origin else ""))
+    same = tx.same_content(article.content_hash)
+    same_outlet = [aid for aid, outlet in same if outlet == article.meta.outlet]
+    if same_outlet:
+        tx.add_origin(same_outlet[0], article.origin, article.external_id)
+        return Outcome("duplicate", article.origin, same_outlet[0], f"same content as {same_outlet[0]} from the same outlet")
+    detail = ""
+    if same:
+        article = replace(article, duplicate_of=same[0][0])
+        detail = f"verbatim copy of {same[0][0]} ({same[0][1] or 'unknown outlet'})"
+    tx.insert_article(article, raw, EXTRACTOR_VERSION)
+    return Outcome("added", article.origin, article.id, detail)
+
+
+def _strip_templates(tx: Writer, outlet: str, keys: set[str], settings: Settings) -> None:
+    """Lines now seen in enough of the outlet's articles are template: remove them wherever they stand."""
+    templates = tx.template_keys(outlet, sorted(keys), settings.template_min_articles)
+    if not templates:
+        return
+    for article_id in tx.articles_with_keys(outlet, sorted(templates)):
+        before = tx.load_article(article_id)
+        after = drop_template_lines(before, templates)
+        if after is not before:
+            tx.replace_text(after)
+
+
+def demo_corpus_path() -> Path:
+    """The bundled, fictional demo corpus."""
+    return Path(str(files("crosswire.demo").joinpath("corpus")))
+
+
+def list_articles(store: Store, flt: ArticleFilter) -> list[Article]:
+    """Articles matching a filter."""
+    return store.articles(flt)
+
+
+def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter = ArticleFilter()) -> int:
+    """Write every article in ``fmt`` (json, jsonl, csv); returns how many were written."""
+    arts = store.articles(flt, with_removed=True)
+    records = [export.article_record(a, store.origins(a.id)) for a in arts]
+    if fmt == "json":
+        export.write_json(records, out, now_iso())
+    elif fmt == "jsonl":
+        export.write_jsonl(records, out)
+    elif fmt == "csv":
+        export.write_csv(records, out)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
+    return len(records)
+
+
+def summarise(store: Store) -> dict[str, object]:
+    """Counts for the demo and status output: articles, outlets, languages, date sources, rejections."""
+    arts = store.articles()
+    return {
+        "articles": len(arts),
+        "outlets": store.outlet_counts(),
+        "languages": Counter(a.meta.language or "?" for a in arts).most_common(),
+        "date_sources": Counter(str(a.meta.published.source) for a in arts).most_common(),
+        "copies": sum(1 for a in arts if a.duplicate_of),
+        "rejections": len(store.rejections()),
+    }
