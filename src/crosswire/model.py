@@ -73,7 +73,7 @@ class Rejected:
 class RemovedLine:
     """A line taken out of the body during cleanup, kept for audit."""
 
-    line_no: int  # 0-based line number in the pre-cleanup text
+    line_no: int  # 1-based line number in the pre-cleanup text; 0: a clean paragraph removed as outlet template
     text: str
     reason: str  # what kind of debris: boilerplate, metadata, related-block, ...
     rule: str  # the rule that fired, e.g. ``lexicon:share``

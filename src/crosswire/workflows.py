@@ -118,10 +118,10 @@ def _store_article(tx: Writer, raw: RawDocument, article: Article, settings: Set
     if same_outlet:
         tx.add_origin(same_outlet[0], article.origin, article.external_id)
         return Outcome("duplicate", article.origin, same_outlet[0], f"same content as {same_outlet[0]} from the same outlet")
-    detail = ""
+    detail = f"decoded as {article.encoding} (not valid UTF-8)" if article.encoding != "utf-8" else ""
     if same:
         article = replace(article, duplicate_of=same[0][0])
-        detail = f"verbatim copy of {same[0][0]} ({same[0][1] or 'unknown outlet'})"
+        detail = "; ".join(filter(None, [detail, f"verbatim copy of {same[0][0]} ({same[0][1] or 'unknown outlet'})"]))
     tx.insert_article(article, raw, EXTRACTOR_VERSION)
     return Outcome("added", article.origin, article.id, detail)
 

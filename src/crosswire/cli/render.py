@@ -34,7 +34,7 @@ def print_report(out: Console, err: Console, report: AddReport) -> None:
         err.print(f"[red]failed[/] {escape(o.origin.label())}: {escape(o.detail)}")
     for o in report.outcomes:
         if o.status == "added" and o.detail:
-            out.print(f"[yellow]note[/] {escape(o.origin.label())}: {escape(o.detail)}")
+            out.print(f"[yellow]note[/] {escape(o.origin.label())}: {escape(o.detail)}", soft_wrap=True, highlight=False)
     out.print(
         f"[green]{report.count('added')} added[/], {report.count('duplicate')} duplicate, "
         f"{report.count('unchanged')} unchanged, [red]{report.count('failed')} failed[/]"
@@ -95,7 +95,7 @@ def removed_table(a: Article) -> Table:
     """Every removed line with its reason and the rule that fired."""
     table = Table("line", "reason", "rule", "text", title=f"{len(a.removed)} removed line(s)")
     for r in a.removed:
-        table.add_row(str(r.line_no + 1) if r.line_no >= 0 else "¶", r.reason, r.rule, escape(r.text.strip()))
+        table.add_row(str(r.line_no) if r.line_no > 0 else "¶", r.reason, r.rule, escape(r.text.strip()))
     return table
 
 

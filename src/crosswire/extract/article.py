@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
@@ -14,7 +15,7 @@ from crosswire.extract.dates import parse_date_value
 from crosswire.extract.html import extract_html
 from crosswire.extract.lexicon import Lexicon, load_lexicon
 from crosswire.extract.text import Cleaned, clean_text, line_key
-from crosswire.extract.urls import canonical_url, host_of, outlet_for_host
+from crosswire.extract.urls import canonical_url, host_of, outlet_for_host, site_label
 from crosswire.model import (
     Article,
     DateSource,
@@ -74,6 +75,7 @@ def _metadata(raw: RawDocument, c: Cleaned, page: dict[str, object], lex: Lexico
         (raw.outlet, "given with the input"),
         (page.get("sitename"), "HTML site name"),
         (c.outlet, "text"),
+        (_named_host(host_of(url) or page.get("hostname"), c), "URL host, spelled as the text names it"),  # type: ignore[arg-type]
         (outlet_for_host(host_of(url) or page.get("hostname"), lex), "URL host"),  # type: ignore[arg-type]
     )  # fmt: skip
     authors = _authors(raw.authors or page.get("authors") or c.authors, lex)  # type: ignore[arg-type]
@@ -94,6 +96,15 @@ def _metadata(raw: RawDocument, c: Cleaned, page: dict[str, object], lex: Lexico
         language=_language(raw, c, page, signals),
         signals=tuple(signals),
     )
+
+
+def _named_host(host: str | None, c: Cleaned) -> str | None:
+    """A name from the text (credit, paywall line) that spells the URL's host: nordwire.example → Nordwire."""
+    label = site_label(host)
+    for name in (*c.credited, *c.mentions):
+        if label and re.sub(r"[^a-z0-9]", "", name.lower()) == label:
+            return name
+    return None
 
 
 def _published(raw: RawDocument, c: Cleaned, page: dict[str, object]) -> PublishedDate:
@@ -172,6 +183,6 @@ def drop_template_lines(article: Article, template_keys: frozenset[str]) -> Arti
     kept = [p for p in paragraphs if line_key(p) not in template_keys]
     if len(kept) == len(paragraphs) or not kept:
         return article
-    # line_no -1: the line is a paragraph of the clean text, found to repeat across the outlet's articles
-    gone = [RemovedLine(-1, p, "template", "outlet-repeated-line") for p in paragraphs if line_key(p) in template_keys]
+    # line_no 0: the line is a paragraph of the clean text, found to repeat across the outlet's articles
+    gone = [RemovedLine(0, p, "template", "outlet-repeated-line") for p in paragraphs if line_key(p) in template_keys]
     return replace(article, text="\n\n".join(kept), removed=article.removed + tuple(gone))

@@ -18,7 +18,7 @@ UPDATED_WORDS = ("updated", "last updated", "modified", "aktualisiert", "mis à 
 PREFIX_WORDS = {
     "published", "posted", "updated", "last", "modified", "on", "at", "date", "dated", "first",
     "veröffentlicht", "aktualisiert", "stand", "am", "um", "publié", "le", "mis", "à", "jour",
-    "publicado", "actualizado", "el", "pubblicato", "il", "uhr", "h",
+    "publicado", "actualizado", "el", "pubblicato", "il", "uhr", "h", "broadcast", "aired", "gesendet",
 }  # fmt: skip
 MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -35,26 +35,36 @@ WEEKDAYS = {
 }  # fmt: skip
 ZONES = {"am", "pm", "gmt", "utc", "cet", "cest", "est", "edt", "bst", "pst", "pdt", "msk", "eet", "eest", "z"}
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-MAX_DATE_LINE_WORDS = 12
+MAX_DATE_LINE_WORDS = 16
+SEGMENTS = re.compile(r"\s*[|·•]\s*|\s+(?=(?:last\s+)?(?:updated|modified|aktualisiert|mis à jour|actualizado)\b)", re.I)
+RELATIVE_WORDS = {"ago", "hour", "hours", "minute", "minutes", "mins", "day", "days", "week", "weeks", "vor", "stunden", "minuten", "tagen", "il", "y", "a", "heures", "hace", "horas"}
+DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 
 
-def parse_date_line(line: str) -> tuple[str, str] | None:
-    """A line that is only a date ("May 17, 2024", "Updated: 18.05.2024 10:00") → (published|updated, ISO)."""
+def parse_date_line(line: str) -> list[tuple[str, str]]:
+    """A line made only of dates ("May 17, 2024 2:20 PM UTC Updated 3 hours ago") → [(published|updated, ISO)].
+
+    Relative parts ("3 hours ago") make the line a date line but are never resolved.
+    """
     if not YEAR.search(line):
-        return None
+        return []
     tokens = re.findall(r"[^\W_]+", line.lower())
     if not tokens or len(tokens) > MAX_DATE_LINE_WORDS or not all(_dateish(t) for t in tokens):
-        return None
-    kind = "updated" if any(w in line.lower() for w in UPDATED_WORDS) else "published"
-    value = parse_date_value(_strip_prefix(line))
-    return (kind, value) if value else None
+        return []
+    found = []
+    for segment in SEGMENTS.split(line):
+        kind = "updated" if any(w in segment.lower() for w in UPDATED_WORDS) else "published"
+        value = parse_date_value(_strip_prefix(segment))
+        if value:
+            found.append((kind, value))
+    return found
 
 
 def parse_date_value(text: str | None) -> str | None:
     """An absolute date string (ISO, RFC 822, "17 May 2024") → ``YYYY-MM-DD``; None when not absolute."""
     if not text or not YEAR.search(text):
         return None
-    iso = _iso(text.strip())
+    iso = _iso(text.strip()) or _dotted(text)
     if iso:
         return iso
     parsed = dateparser.parse(text, languages=DATE_LANGUAGES, settings=PARSE_SETTINGS)
@@ -72,13 +82,24 @@ def _iso(text: str) -> str | None:
         return None
 
 
+def _dotted(text: str) -> str | None:
+    """``17.05.2024``: dots mean day-first everywhere they are used (de, ru, pl, …)."""
+    m = DOTTED.search(text)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
+    except ValueError:
+        return None
+
+
 def _dateish(token: str) -> bool:
-    return bool(re.fullmatch(r"\d+[tz]?\d*", token)) or token in MONTHS or token in WEEKDAYS or token in PREFIX_WORDS or token in ZONES or (
+    return bool(re.fullmatch(r"\d+[tz]?\d*", token)) or token in MONTHS or token in WEEKDAYS or token in PREFIX_WORDS or token in ZONES or token in RELATIVE_WORDS or (
         token[:-2].isdigit() and token[-2:] in ("st", "nd", "rd", "th")
     )
 
 
 def _strip_prefix(line: str) -> str:
     text = re.sub(r"[*_|]+", " ", line).strip()
-    text = re.sub(r"^(?:(?:last\s+)?(?:published|posted|updated|modified|date|veröffentlicht|aktualisiert|stand|publié|mis à jour|publicado|actualizado)\s*(?:on|am|le|el)?\s*:?\s*)", "", text, flags=re.I)
+    text = re.sub(r"^(?:(?:last\s+)?(?:published|posted|updated|modified|date|broadcast|aired|veröffentlicht|aktualisiert|stand|publié|mis à jour|publicado|actualizado)\s*(?:on|am|le|el)?\s*:?\s*)", "", text, flags=re.I)
     return text.strip(" :-–—")

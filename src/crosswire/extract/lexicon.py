@@ -15,7 +15,7 @@ class Lexicon:
 
     lines: tuple[tuple[str, re.Pattern[str]], ...]  # (category, pattern)
     blocks: tuple[re.Pattern[str], ...]
-    teaser_prefixes: tuple[str, ...]
+    teaser_prefixes: tuple[re.Pattern[str], ...]
     trailing: tuple[str, ...]
     agencies: dict[str, str]  # spelling → canonical name
     domains: dict[str, str]  # host → outlet name
@@ -47,7 +47,7 @@ def load_lexicon() -> Lexicon:
     return Lexicon(
         lines=lines,
         blocks=tuple(re.compile(p) for pats in bp["blocks"].values() for p in pats),
-        teaser_prefixes=tuple(bp["inline_teasers"]["prefixes"]),
+        teaser_prefixes=tuple(re.compile(p) for p in bp["inline_teasers"]["prefixes"]),
         trailing=tuple(bp["trailing"]["phrases"]),
         agencies=dict(outlets["agencies"]),
         domains=dict(outlets["domains"]),

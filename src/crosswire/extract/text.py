@@ -18,6 +18,7 @@ HEADER_MAX_LINES = 12  # title, outlet, byline and date sit within the first doz
 PROSE_MIN_WORDS = 12  # a line with this many words ending in punctuation reads as a paragraph
 TITLE_MAX_WORDS = 30
 OUTLET_MAX_WORDS = 5
+KICKER_MAX_WORDS = 4  # a section label above an HTML body: "Monetary policy", "World | Europe"
 BLOCK_MAX_LINES = 15  # a "Read also:" block longer than this is not a block of headlines
 
 MD_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
@@ -38,9 +39,11 @@ BULLET = re.compile(r"^(?:[•·▪◦‣–—*-]|\d+[.)])\s+")
 DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-Þ][\w’'.\- ]{1,40}?)(?:,\s*[\w’'.\- ]{2,40}?)?\s*\((?P<agency>[^)]{2,40})\)\s*[–—-]+\s+"
 )
-DATELINE_CAPS = re.compile(r"^(?P<place>[A-ZÀ-Þ]{3,}(?:[ -][A-ZÀ-Þ]{2,})*)(?:,\s*[\w’'. ]{2,30})?\s*[–—-]+\s+")
+DATELINE_CAPS = re.compile(r"^(?P<place>[A-ZÀ-Þ]{3,}(?:[ -][A-ZÀ-Þ]{2,})*)(?:,\s*[\w’'. ]{2,30})?\s*(?:[–—-]+|\.)\s+(?=[A-ZÀ-Þ])")
 TITLE_SECTION_SUFFIX = re.compile(r"\s+[|]\s+[^|]{2,60}$")
 SENTENCE_END = re.compile(r"[.!?…\"”»’')]$")
+SITE_MENTION = re.compile(r"(?:access to|subscribe to|subscriber of|©\s*\d{4}|copyright\s*\d{4})\s+([A-Z][\w&.'’ -]{1,40})")
+HEADER_SEGMENTS = re.compile(r"\s+[|·•]\s+")
 NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|&)\s*")
 
 
@@ -59,6 +62,7 @@ class Cleaned:
     updated: tuple[str, str] | None = None
     url: str | None = None
     signals: tuple[tuple[str, str], ...] = ()
+    mentions: tuple[str, ...] = ()  # site names in boilerplate ("access to Harbour Times"): outlet hints
 
 
 @dataclass
@@ -71,9 +75,10 @@ class _Found:
     authors: list[str] = field(default_factory=list)
     credited: list[str] = field(default_factory=list)
     signals: list[tuple[str, str]] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)
 
     def drop(self, n: int, text: str, reason: str, rule: str) -> None:
-        self.removed.append(RemovedLine(n, text, reason, rule))
+        self.removed.append(RemovedLine(n + 1, text, reason, rule))  # n is 0-based; RemovedLine is 1-based
 
     def put(self, key: str, value: object, signal: str) -> None:
         if key not in self.values and value:
@@ -114,11 +119,14 @@ def clean_text(text: str, *, from_html: bool = False, title: str | None = None, 
 def _scan(lines: list[str], found: _Found, lex: Lexicon, from_html: bool) -> None:
     header = True  # until the first prose paragraph
     in_block = 0  # lines left in a "Read also:" block; 0 = not in one
+    block_items = 0  # lines the current block has taken
     expect_url = False
     nonblank = 0
     for n, raw in enumerate(lines):
         stripped = raw.strip()
         if not stripped:
+            if block_items:  # a blank line after the headlines closes the block
+                in_block = block_items = 0
             continue
         nonblank += 1
         plain = markdown_plain(stripped)
@@ -129,28 +137,29 @@ def _scan(lines: list[str], found: _Found, lex: Lexicon, from_html: bool) -> Non
             expect_url = False
             continue
         expect_url = False
+        rule = _metadata_rule(n, stripped, plain, found, lex, header)
+        if rule:
+            expect_url = rule == "original-url-label"
+            in_block = block_items = 0
+            continue
         if in_block:
             if _reads_as_prose(plain):
-                in_block = 0
+                in_block = block_items = 0
             else:
-                in_block -= 1
+                in_block, block_items = in_block - 1, block_items + 1
                 found.drop(n, raw, "related-block", "block:continuation")
                 continue
-        rule = _metadata_rule(n, stripped, plain, found, lex, header)
-        if rule == "original-url-label":
-            expect_url = True
-            continue
-        if rule:
-            continue
         category = _lexicon_category(norm, lex)
         if category:
             found.drop(n, raw, "boilerplate", f"lexicon:{category}")
+            if m := SITE_MENTION.search(plain):
+                found.mentions.append(m.group(1).strip(" .,"))
             continue
         if any(p.fullmatch(norm.rstrip(":")) or p.fullmatch(norm) for p in lex.blocks):
             found.drop(n, raw, "related-block", "block:start")
-            in_block = BLOCK_MAX_LINES
+            in_block, block_items = BLOCK_MAX_LINES, int(":" in plain.rstrip(": "))  # "Tags: a, b" holds its items
             continue
-        if any(norm.startswith(prefix) for prefix in lex.teaser_prefixes) and len(norm.split()) <= 25:
+        if any(prefix.match(norm) for prefix in lex.teaser_prefixes) and len(norm.split()) <= 25:
             found.drop(n, raw, "related-teaser", "teaser:inline")
             continue
         if MD_IMAGE.match(stripped):
@@ -196,9 +205,9 @@ def _metadata_rule(n: int, stripped: str, plain: str, found: _Found, lex: Lexico
         return "credits"
     dated = parse_date_line(plain)
     if dated:
-        kind, iso = dated
-        found.drop(n, stripped, "metadata", f"date-line:{kind}")
-        found.put(kind, (iso, f"text line {n + 1}: {plain!r}"), f"text line {n + 1}")
+        found.drop(n, stripped, "metadata", f"date-line:{dated[0][0]}")
+        for kind, iso in dated:
+            found.put(kind, (iso, f"text line {n + 1}: {plain!r}"), f"text line {n + 1}")
         return "date"
     return None
 
@@ -210,6 +219,9 @@ def _header_line(n: int, raw: str, stripped: str, plain: str, found: _Found, non
     if from_html:  # the page's metadata already gave title and site; only drop the repeated headline
         if found.values.get("title") == plain:
             found.drop(n, raw, "metadata", "title-repeated")
+            return True
+        if not found.kept and len(plain.split()) <= KICKER_MAX_WORDS and not re.search(r"[.!?:;,\"”]$", plain):
+            found.drop(n, raw, "kicker", "section-label-above-body")  # "Monetary policy" over the story
             return True
         return False
     if "title" not in found.values and (MD_HEADING.match(stripped) or not found.kept):
@@ -227,10 +239,12 @@ def _header_line(n: int, raw: str, stripped: str, plain: str, found: _Found, non
     if BULLET.match(stripped) and "title" in found.values:
         found.drop(n, raw, "highlights", "header-bullet")
         return True
-    if "title" in found.values and "outlet" not in found.values and _looks_like_outlet(plain):
-        found.put("outlet", plain, f"short line under the title (line {n + 1})")
-        found.drop(n, raw, "metadata", "outlet-line")
-        return True
+    if "title" in found.values and "outlet" not in found.values:
+        first = HEADER_SEGMENTS.split(plain)[0]
+        if _looks_like_outlet(first) and (first == plain or len(plain.split()) <= 12):
+            found.put("outlet", first, f"short line under the title (line {n + 1})")
+            found.drop(n, raw, "metadata", "outlet-line")
+            return True
     return False
 
 
@@ -260,6 +274,7 @@ def _finish(found: _Found, lex: Lexicon) -> Cleaned:
         updated=v.get("updated"),  # type: ignore[arg-type]
         url=v.get("url"),  # type: ignore[arg-type]
         signals=tuple(found.signals),
+        mentions=tuple(found.mentions),
     )
 
 
@@ -309,7 +324,7 @@ def _byline_names(text: str, n: int, found: _Found, lex: Lexicon) -> None:
         agency = lex.agency(name)
         if agency:
             found.credit(agency, f"byline (line {n + 1})")
-        elif lex.is_person_name(name):
+        elif len(name.split()) >= 2 and lex.is_person_name(name):  # "Von X, Veltrana": one word is a place
             found.authors.append(name)
             found.signals.append(("authors", f"byline (line {n + 1}): {name}"))
 

@@ -37,3 +37,16 @@ def outlet_for_host(host: str | None, lexicon: Lexicon) -> str | None:
         if name:
             return name
     return host
+
+
+SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"}
+
+
+def site_label(host: str | None) -> str | None:
+    """The name part of a host: www.themoscowtimes.com → themoscowtimes; news.bbc.co.uk → bbc."""
+    if not host:
+        return None
+    parts = host.lower().split(".")
+    if len(parts) >= 3 and parts[-2] in SECOND_LEVEL:
+        return parts[-3]
+    return parts[-2] if len(parts) >= 2 else parts[0]

@@ -130,34 +130,36 @@ def _from_entry(entry: Any, origin: Origin, outlet: str | None, n: int) -> Item:
 def read_warc(data: bytes, origin: Origin) -> Iterator[Item]:
     """A WARC archive (already un-gzipped): one document per HTML response or resource record."""
     found = 0
+    archive = ArchiveIterator(io.BytesIO(data), arc2warc=True)
     try:
-        for record in ArchiveIterator(io.BytesIO(data), no_record_parse=False, arc2warc=True):
-            item = _from_record_warc(record, origin)
+        for record in archive:
+            item = _from_warc_record(record, origin)
             if item is not None:
                 found += 1
                 yield item
     except (ArchiveLoadFailed, EOFError, ValueError, OSError) as exc:
         raise MalformedInput(f"truncated or corrupt WARC after {found} HTML record(s): {exc}") from exc
+    if archive.offset < len(data.rstrip()):  # warcio stops quietly at a record it cannot parse
+        raise MalformedInput(f"truncated or corrupt WARC: unreadable data after byte {archive.offset} ({found} HTML record(s) read)")
     if not found:
         raise EmptyInput("WARC holds no HTML response records")
 
 
-def _from_record_warc(record: Any, origin: Origin) -> Item | None:
+def _from_warc_record(record: Any, origin: Origin) -> Item | None:
     if record.rec_type not in ("response", "resource"):
         return None
     content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else None) or (
         record.rec_headers.get_header("Content-Type") or ""
     )
+    uri = record.rec_headers.get_header("WARC-Target-URI")
+    where = Origin("warc", origin.locator, uri or record.rec_headers.get_header("WARC-Record-ID"))
+    payload = record.content_stream().read()
+    if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than its Content-Length declares
+        return Rejected(where, "truncated WARC record (the file ends inside it)")
     if not any(t in content_type.lower() for t in HTML_TYPES):
         return None
     if record.http_headers and not record.http_headers.get_statuscode().startswith("2"):
         return None
-    uri = record.rec_headers.get_header("WARC-Target-URI")
-    where = Origin("warc", origin.locator, uri or record.rec_headers.get_header("WARC-Record-ID"))
-    payload = record.content_stream().read()
-    expected = record.rec_headers.get_header("Content-Length")
-    if expected and record.length is not None and int(expected) > record.length:
-        return Rejected(where, "truncated WARC record")
     try:
         text, encoding = decode_text(payload, _charset(content_type))
     except InputError as exc:

@@ -1,0 +1,1 @@
+"""Bundled fictional demo corpus for crosswire (see ``corpus/README.md``)."""

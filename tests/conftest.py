@@ -1,0 +1,40 @@
+"""Shared fixtures: settings and a store in a temporary directory, paths to the shared data."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from crosswire.settings import Settings
+from crosswire.storage.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+SEEDS = SHARED / "seeds"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Defaults with the store in tmp_path and a small input limit, so size tests stay fast."""
+    return replace(Settings(), db_url=str(tmp_path / "test.db"), max_input_bytes=2 * 1024 * 1024)
+
+
+@pytest.fixture
+def store(settings: Settings) -> Store:
+    """A migrated, empty store."""
+    s = Store(settings.sqlalchemy_url)
+    yield s
+    s.close()
+
+
+def write(directory: Path, name: str, content: str | bytes) -> Path:
+    """Write a test input file and return its path."""
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
