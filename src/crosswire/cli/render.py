@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
@@ -43,13 +44,17 @@ def print_report(out: Console, err: Console, report: AddReport) -> None:
 
 def articles_table(rows: Sequence[Article]) -> Table:
     """Articles as a table: id, date (and how found), outlet, language, title."""
-    table = Table(title=f"{len(rows)} article(s)", show_lines=False)
-    for col in ("id", "published", "how", "outlet", "lang", "title"):
-        table.add_column(col, overflow="fold" if col == "title" else "ellipsis", no_wrap=col != "title")
+    table = Table(title=f"{len(rows)} article(s)", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    table.add_column("id", no_wrap=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("how", no_wrap=True)
+    table.add_column("outlet", max_width=18, overflow="ellipsis", no_wrap=True)
+    table.add_column("lang", no_wrap=True)
+    table.add_column("title", ratio=1, overflow="fold")
     for a in rows:
         m = a.meta
         table.add_row(
-            a.id[:10], m.published.value or "—", str(m.published.source), escape(m.outlet or "—"),
+            a.id[:8], m.published.value or "—", str(m.published.source), escape(m.outlet or "—"),
             m.language or "?", escape(m.title or "(untitled)") + (" [dim](copy)[/]" if a.duplicate_of else ""),
         )  # fmt: skip
     return table
