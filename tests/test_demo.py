@@ -74,3 +74,9 @@ def test_outlet_names_recovered(demo: dict[str, dict]) -> None:
 
 def _plain(text: str) -> str:
     return " ".join(text.replace("’", "'").split())
+
+
+def test_verbatim_copies_are_flagged_and_nothing_else(demo: dict[str, dict]) -> None:
+    copies = {k: r["duplicate_of"] for k, r in demo.items() if r["duplicate_of"]}
+    expected = {c["key"]: c["relation"]["of"] for c in CASES.values() if c["relation"]["kind"] == "copy"}
+    assert {k: next(key for key, r in demo.items() if r["id"] == v) for k, v in copies.items()} == expected

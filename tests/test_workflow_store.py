@@ -129,3 +129,11 @@ def test_sqlite_runs_in_wal_mode(store: Store) -> None:
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_same_outlet_new_headline_is_kept_as_its_own_article(tmp_path: Path, settings: Settings, store: Store) -> None:
+    first = write(tmp_path, "1.txt", article("Orva Floods Brask", "Valley Courier"))
+    retitled = write(tmp_path, "2.txt", article("Brask Evacuated as Orva Floods", "Valley Courier"))
+    report = add([str(first), str(retitled)], settings, store)
+    assert [o.status for o in report.outcomes] == ["added", "added"]
+    assert "same text, new headline of " + report.outcomes[0].article_id in report.outcomes[1].detail

@@ -114,14 +114,16 @@ def _store_article(tx: Writer, raw: RawDocument, article: Article, settings: Set
         new_origin = tx.add_origin(article.id, article.origin, article.external_id)
         return Outcome("unchanged", article.origin, article.id, "already stored" + ("; new origin recorded" if new_origin else ""))
     same = tx.same_content(article.content_hash)
-    same_outlet = [aid for aid, outlet in same if outlet == article.meta.outlet]
-    if same_outlet:
-        tx.add_origin(same_outlet[0], article.origin, article.external_id)
-        return Outcome("duplicate", article.origin, same_outlet[0], f"same content as {same_outlet[0]} from the same outlet")
+    m = article.meta
+    exact = [aid for aid, outlet, title in same if (outlet, title) == (m.outlet, m.title)]
+    if exact:
+        tx.add_origin(exact[0], article.origin, article.external_id)
+        return Outcome("duplicate", article.origin, exact[0], f"same outlet, headline and text as {exact[0]}")
     detail = f"decoded as {article.encoding} (not valid UTF-8)" if article.encoding != "utf-8" else ""
     if same:
         article = replace(article, duplicate_of=same[0][0])
-        detail = "; ".join(filter(None, [detail, f"verbatim copy of {same[0][0]} ({same[0][1] or 'unknown outlet'})"]))
+        kind = "same text, new headline" if same[0][1] == m.outlet else "verbatim copy"
+        detail = "; ".join(filter(None, [detail, f"{kind} of {same[0][0]} ({same[0][1] or 'unknown outlet'})"]))
     tx.insert_article(article, raw, EXTRACTOR_VERSION)
     return Outcome("added", article.origin, article.id, detail)
 

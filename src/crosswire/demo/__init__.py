@@ -1,1 +1,1 @@
-"""Bundled fictional demo corpus for crosswire (see ``corpus/README.md``)."""
+"""Bundled fictional demo corpus for crosswire (see ``README.md`` beside it)."""

@@ -49,7 +49,7 @@ def extract_article(raw: RawDocument, lexicon: Lexicon | None = None) -> Article
         text=cleaned.body,
         meta=meta,
         removed=cleaned.removed,
-        content_hash=content_hash(meta.title, cleaned.body),
+        content_hash=content_hash(cleaned.body),
         external_id=raw.external_id,
         encoding=raw.encoding,
     )
@@ -162,9 +162,9 @@ def raw_id(raw: RawDocument) -> str:
     return digest[:16]
 
 
-def content_hash(title: str | None, body: str) -> str:
-    """Hash of normalised title and body: two inputs with the same article text share it."""
-    return hashlib.sha256(f"{_normalise(title or '')}\n{_normalise(body)}".encode()).hexdigest()[:16]
+def content_hash(body: str) -> str:
+    """Hash of the normalised body: inputs with the same article text share it, whatever their headline."""
+    return hashlib.sha256(_normalise(body).encode()).hexdigest()[:16]
 
 
 def paragraph_keys(article: Article, max_words: int) -> dict[str, int]:

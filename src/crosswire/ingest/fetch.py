@@ -72,10 +72,7 @@ def fetch_url(
             _check_scheme(current)
             if not settings.allow_private:
                 check_public(current, resolve)
-            response = _get(client, current, settings.fetch_max_bytes)
-            if response is None:
-                raise FetchError(f"{current}: HTTP error")
-            status, location, content_type, body = response
+            status, location, content_type, body = _get(client, current, settings.fetch_max_bytes)
             if status in REDIRECT_CODES and location:
                 current = urljoin(current, location)
                 continue
@@ -85,7 +82,8 @@ def fetch_url(
     raise FetchError(f"{url}: more than {settings.fetch_max_redirects} redirects")
 
 
-def _get(client: httpx.Client, url: str, max_bytes: int) -> tuple[int, str | None, str, bytes] | None:
+def _get(client: httpx.Client, url: str, max_bytes: int) -> tuple[int, str | None, str, bytes]:
+    """One GET without following redirects; the body is read up to ``max_bytes``."""
     try:
         with client.stream("GET", url) as response:
             body = bytearray()

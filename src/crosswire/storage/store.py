@@ -188,10 +188,10 @@ class Writer:
         """Whether an article with exactly this id is stored."""
         return self.conn.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is not None
 
-    def same_content(self, content_hash: str) -> list[tuple[str, str | None]]:
-        """(id, outlet) of stored articles with this content hash, oldest first."""
-        query = select(articles.c.id, articles.c.outlet).where(articles.c.content_hash == content_hash)
-        return [(r.id, r.outlet) for r in self.conn.execute(query.order_by(articles.c.added_at, articles.c.id))]
+    def same_content(self, content_hash: str) -> list[tuple[str, str | None, str | None]]:
+        """(id, outlet, title) of stored articles with this content hash, oldest first."""
+        query = select(articles.c.id, articles.c.outlet, articles.c.title).where(articles.c.content_hash == content_hash)
+        return [(r.id, r.outlet, r.title) for r in self.conn.execute(query.order_by(articles.c.added_at, articles.c.id))]
 
     def insert_article(self, article: Article, raw: RawDocument, extractor_version: str) -> None:
         """Store a new article, its raw input, origin and removed lines."""
