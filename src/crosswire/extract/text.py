@@ -41,7 +41,9 @@ DATELINE = re.compile(
 )
 DATELINE_CAPS = re.compile(r"^(?P<place>[A-ZÀ-Þ]{3,}(?:[ -][A-ZÀ-Þ]{2,})*)(?:,\s*[\w’'. ]{2,30})?\s*(?:[–—-]+|\.)\s+(?=[A-ZÀ-Þ])")
 TITLE_SECTION_SUFFIX = re.compile(r"\s+[|]\s+[^|]{2,60}$")
-SENTENCE_END = re.compile(r"[.!?…\"”»’')]$")
+SENTENCE_END = re.compile(r"[.!?…\"”»’')。！？」』]$")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+CJK_CHARS_PER_WORD = 2  # a rough word count for scripts written without spaces
 SITE_MENTION = re.compile(r"(?:access to|subscribe to|subscriber of|©\s*\d{4}|copyright\s*\d{4})\s+([A-Z][\w&.'’ -]{1,40})")
 HEADER_SEGMENTS = re.compile(r"\s+[|·•]\s+")
 NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|&)\s*")
@@ -159,7 +161,7 @@ def _scan(lines: list[str], found: _Found, lex: Lexicon, from_html: bool) -> Non
             found.drop(n, raw, "related-block", "block:start")
             in_block, block_items = BLOCK_MAX_LINES, int(":" in plain.rstrip(": "))  # "Tags: a, b" holds its items
             continue
-        if any(prefix.match(norm) for prefix in lex.teaser_prefixes) and len(norm.split()) <= 25:
+        if any(prefix.match(norm) for prefix in lex.teaser_prefixes) and n_words(norm) <= 25:
             found.drop(n, raw, "related-teaser", "teaser:inline")
             continue
         if MD_IMAGE.match(stripped):
@@ -199,7 +201,7 @@ def _metadata_rule(n: int, stripped: str, plain: str, found: _Found, lex: Lexico
         _byline_names(m.group(1), n, found, lex)
         return "byline"
     credit = CREDITS.search(plain)
-    if credit and len(plain.split()) <= 60 and (credit.start() == 0 or len(CREDIT_ROLE.findall(plain)) >= 2):
+    if credit and n_words(plain) <= 60 and (credit.start() == 0 or len(CREDIT_ROLE.findall(plain)) >= 2):
         found.drop(n, stripped, "metadata", "credits")
         _credit_names(plain, n, found, lex)
         return "credits"
@@ -220,12 +222,12 @@ def _header_line(n: int, raw: str, stripped: str, plain: str, found: _Found, non
         if found.values.get("title") == plain:
             found.drop(n, raw, "metadata", "title-repeated")
             return True
-        if not found.kept and len(plain.split()) <= KICKER_MAX_WORDS and not re.search(r"[.!?:;,\"”]$", plain):
+        if not found.kept and n_words(plain) <= KICKER_MAX_WORDS and not re.search(r"[.!?:;,\"”。！？]$", plain):
             found.drop(n, raw, "kicker", "section-label-above-body")  # "Monetary policy" over the story
             return True
         return False
     if "title" not in found.values and (MD_HEADING.match(stripped) or not found.kept):
-        if len(plain.split()) <= TITLE_MAX_WORDS and not _reads_as_prose(plain, min_words=TITLE_MAX_WORDS):
+        if n_words(plain) <= TITLE_MAX_WORDS and not _reads_as_prose(plain, min_words=TITLE_MAX_WORDS):
             title = TITLE_SECTION_SUFFIX.sub("", plain)
             signal = "markdown heading" if MD_HEADING.match(stripped) else f"first line (line {n + 1})"
             if title != plain:
@@ -241,7 +243,7 @@ def _header_line(n: int, raw: str, stripped: str, plain: str, found: _Found, non
         return True
     if "title" in found.values and "outlet" not in found.values:
         first = HEADER_SEGMENTS.split(plain)[0]
-        if _looks_like_outlet(first) and (first == plain or len(plain.split()) <= 12):
+        if _looks_like_outlet(first) and (first == plain or n_words(plain) <= 12):
             found.put("outlet", first, f"short line under the title (line {n + 1})")
             found.drop(n, raw, "metadata", "outlet-line")
             return True
@@ -301,7 +303,7 @@ def _lexicon_category(norm: str, lex: Lexicon) -> str | None:
 
 
 def _is_caption(stripped: str, plain: str) -> bool:
-    if len(plain.split()) > 60:
+    if n_words(plain) > 60:
         return False
     return bool(CAPTION_CREDIT.search(stripped) or CAPTION_AGENCY_TAIL.search(plain))
 
@@ -360,7 +362,13 @@ def _looks_like_outlet(plain: str) -> bool:
 
 
 def _reads_as_prose(plain: str, min_words: int = PROSE_MIN_WORDS) -> bool:
-    return len(plain.split()) >= min_words and bool(SENTENCE_END.search(plain))
+    return n_words(plain) >= min_words and bool(SENTENCE_END.search(plain))
+
+
+def n_words(text: str) -> int:
+    """Words in ``text``, counting runs of Chinese/Japanese/Korean characters as about two per word."""
+    cjk = len(CJK.findall(text))
+    return len(CJK.sub(" ", text).split()) + -(-cjk // CJK_CHARS_PER_WORD)
 
 
 def _norm(plain: str) -> str:

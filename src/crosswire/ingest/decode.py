@@ -7,7 +7,7 @@ import zlib
 
 from charset_normalizer import from_bytes
 
-from crosswire.errors import EmptyInput, MalformedInput, TooLarge, UnsupportedInput
+from crosswire.errors import EmptyInput, InputError, MalformedInput, TooLarge, UnsupportedInput
 
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 4096
@@ -30,6 +30,14 @@ BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 def gunzip(data: bytes, max_bytes: int) -> bytes:
     """Decompress (multi-member) gzip data, refusing output over ``max_bytes``."""
+    out, broken = gunzip_partial(data, max_bytes)
+    if broken:
+        raise broken
+    return out
+
+
+def gunzip_partial(data: bytes, max_bytes: int) -> tuple[bytes, InputError | None]:
+    """Decompress what can be decompressed; the error (truncated, corrupt, too large) comes back beside it."""
     out = bytearray()
     rest = data
     while rest:
@@ -37,13 +45,13 @@ def gunzip(data: bytes, max_bytes: int) -> bytes:
         try:
             out += inflater.decompress(rest, max_bytes + 1 - len(out))
         except zlib.error as exc:
-            raise MalformedInput(f"corrupt gzip data ({exc})") from exc
+            return bytes(out), MalformedInput(f"corrupt gzip data ({exc})")
         if len(out) > max_bytes:
-            raise TooLarge(f"decompresses to more than {_mb(max_bytes)}; raise CROSSWIRE_MAX_INPUT_BYTES to allow it")
+            return b"", TooLarge(f"decompresses to more than {_mb(max_bytes)}; raise CROSSWIRE_MAX_INPUT_BYTES to allow it")
         if not inflater.eof:
-            raise MalformedInput("truncated gzip data (the file ends before the compressed stream does)")
+            return bytes(out), MalformedInput("truncated gzip data (the file ends before the compressed stream does)")
         rest = inflater.unused_data.lstrip(b"\x00")
-    return bytes(out)
+    return bytes(out), None
 
 
 def check_size(data: bytes, max_bytes: int) -> None:
@@ -86,12 +94,26 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     if declared:
         try:
             return data.decode(declared), declared.lower()
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # unknown or bogus charset names ("undefined")
             pass
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         raise MalformedInput("not valid UTF-8 and no other text encoding fits")
-    return str(best), best.encoding
+    # charset-normalizer scores the Windows code pages of Latin scripts as a tie on short Western
+    # text; cp1252 is by far the most common of them in news archives, so it wins a tie.
+    tied = [m for m in matches if m.chaos == best.chaos and m.coherence == best.coherence]
+    chosen = next((m for m in tied if m.encoding == "cp1252"), best)
+    return str(chosen), chosen.encoding
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type header, if any."""
+    for part in (content_type or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"' ")
+    return None
 
 
 def sniff(text: str) -> str | None:
@@ -112,18 +134,16 @@ def sniff(text: str) -> str | None:
 
 
 def _json_kind(text: str) -> str | None:
-    first = text.lstrip().split("\n", 1)[0]
-    try:
-        json.loads(first)
-    except ValueError:
-        return "json" if _parses(text) else None
-    return "jsonl" if "\n" in text.strip() else "json"
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
+        return "jsonl"  # one object per line, even when some lines are malformed
+    return "json" if _parses(text) else None
 
 
 def _parses(text: str) -> bool:
     try:
         json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return True
 

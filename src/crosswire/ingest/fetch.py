@@ -11,7 +11,7 @@ import ipaddress
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -41,21 +41,40 @@ def resolve_host(host: str) -> list[str]:
     return sorted({info[4][0] for info in infos})
 
 
-def check_public(url: str, resolve: Resolver = resolve_host) -> None:
-    """Raise BlockedAddress unless every address ``url``'s host resolves to is public."""
+def check_public(url: str, resolve: Resolver = resolve_host) -> list[str]:
+    """The public addresses of ``url``'s host; BlockedAddress if any of them is not public."""
     host = urlsplit(url).hostname or ""
     try:
-        addresses = [host] if ipaddress.ip_address(host) else []
+        addresses = [str(ipaddress.ip_address(host))]
     except ValueError:
         addresses = resolve(host)
+    if not addresses:
+        raise FetchError(f"cannot resolve host {host!r} (no addresses)")
     for text in addresses:
         ip = ipaddress.ip_address(text.split("%")[0])
-        mapped = getattr(ip, "ipv4_mapped", None)
-        if not (mapped or ip).is_global:
+        if not all(candidate.is_global for candidate in _embedded(ip)):
             raise BlockedAddress(
                 f"refusing to fetch {url}: {host} is {ip}, a private, loopback or link-local address "
                 "(pass --allow-private to allow it)"
             )
+    return addresses
+
+
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The address plus any IPv4 address it carries (mapped, 6to4, NAT64, IPv4-compatible)."""
+    found: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            found.append(ip.ipv4_mapped)
+        if ip.sixtofour:
+            found.append(ip.sixtofour)
+        if ip in NAT64 or (ip in IPV4_COMPATIBLE and int(ip) > 1):
+            found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
 
 
 def fetch_url(
@@ -70,10 +89,11 @@ def fetch_url(
         current = url
         for _ in range(settings.fetch_max_redirects + 1):
             _check_scheme(current)
-            if not settings.allow_private:
-                check_public(current, resolve)
-            status, location, content_type, body = _get(client, current, settings.fetch_max_bytes)
-            if status in REDIRECT_CODES and location:
+            pinned = None if settings.allow_private else check_public(current, resolve)[0]
+            status, location, content_type, body = _get(client, current, settings.fetch_max_bytes, pinned)
+            if status in REDIRECT_CODES:
+                if not location:
+                    raise FetchError(f"{current} answered HTTP {status} without a Location")
                 current = urljoin(current, location)
                 continue
             if status >= 400:
@@ -82,10 +102,15 @@ def fetch_url(
     raise FetchError(f"{url}: more than {settings.fetch_max_redirects} redirects")
 
 
-def _get(client: httpx.Client, url: str, max_bytes: int) -> tuple[int, str | None, str, bytes]:
-    """One GET without following redirects; the body is read up to ``max_bytes``."""
+def _get(client: httpx.Client, url: str, max_bytes: int, pinned: str | None) -> tuple[int, str | None, str, bytes]:
+    """One GET without following redirects; the body is read up to ``max_bytes``.
+
+    ``pinned``: connect to this already-checked address (Host header and TLS name stay the URL's),
+    so a second DNS answer cannot point the request somewhere private (DNS rebinding).
+    """
+    target, headers, extensions = _pin(url, pinned)
     try:
-        with client.stream("GET", url) as response:
+        with client.stream("GET", target, headers=headers, extensions=extensions) as response:
             body = bytearray()
             if response.status_code not in REDIRECT_CODES:
                 for chunk in response.iter_bytes():
@@ -102,6 +127,17 @@ def _get(client: httpx.Client, url: str, max_bytes: int) -> tuple[int, str | Non
         raise FetchError(f"{url}: timed out ({type(exc).__name__})") from exc
     except httpx.HTTPError as exc:
         raise FetchError(f"{url}: unreachable ({exc})") from exc
+
+
+def _pin(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if not address or address == host:
+        return url, {}, {}
+    literal = f"[{address}]" if ":" in address else address
+    netloc = literal + (f":{parts.port}" if parts.port else "")
+    host_header = host if not parts.port else f"{host}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc)), {"Host": host_header}, {"sni_hostname": host}
 
 
 def _check_scheme(url: str) -> None:

@@ -17,7 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from crosswire.errors import EmptyInput, InputError, MalformedInput
-from crosswire.ingest.decode import decode_text
+from crosswire.ingest.decode import charset_of, decode_text
 from crosswire.model import InputFormat, Origin, RawDocument, Rejected
 
 JSON_FIELDS = ("id", "url", "title", "text", "html", "outlet", "author", "published", "language")
@@ -46,8 +46,8 @@ def read_jsonl(text: str, origin: Origin) -> Iterator[Item]:
         where = Origin(origin.kind, origin.locator, f"line {n}")
         try:
             record = json.loads(line)
-        except ValueError as exc:
-            yield Rejected(where, f"malformed JSON on line {n}: {exc}")
+        except (ValueError, RecursionError) as exc:
+            yield Rejected(where, f"malformed JSON on line {n}: {'nested too deeply' if isinstance(exc, RecursionError) else exc}")
             continue
         yield _from_record(record, origin, f"line {n}")
     if not seen_any:
@@ -60,6 +60,8 @@ def read_json(text: str, origin: Origin) -> Iterator[Item]:
         data = json.loads(text)
     except ValueError as exc:
         raise MalformedInput(f"malformed JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise MalformedInput("malformed JSON: nested too deeply") from exc
     if isinstance(data, Mapping) and isinstance(data.get("articles"), list):
         data = data["articles"]
     records = data if isinstance(data, list) else [data]
@@ -74,6 +76,9 @@ def _from_record(record: Any, origin: Origin, position: str) -> Item:
         return Rejected(Origin(origin.kind, origin.locator, position), "not a JSON object")
     ext_id = _str(record.get("id"))
     where = Origin(origin.kind, origin.locator, ext_id or position)
+    bad = [k for k in ("text", "html", "title", "url") if record.get(k) is not None and not isinstance(record[k], str)]
+    if bad:
+        return Rejected(where, f"field(s) {', '.join(bad)} must be strings")
     html, text = _str(record.get("html")), _str(record.get("text"))
     if not (html or text):
         known = ", ".join(JSON_FIELDS)
@@ -94,7 +99,7 @@ def _from_record(record: Any, origin: Origin, position: str) -> Item:
 
 def read_feed(data: bytes, origin: Origin) -> Iterator[Item]:
     """An RSS or Atom feed: one document per entry, from the entry's content (or summary)."""
-    parsed = feedparser.parse(data)
+    parsed = feedparser.parse(io.BytesIO(data))  # a stream: feedparser would open a str or bytes that looks like a path
     if not parsed.entries:
         if parsed.get("bozo") and not parsed.get("feed"):
             raise MalformedInput(f"not a readable feed ({parsed.get('bozo_exception')})")
@@ -137,7 +142,7 @@ def read_warc(data: bytes, origin: Origin) -> Iterator[Item]:
             if item is not None:
                 found += 1
                 yield item
-    except (ArchiveLoadFailed, EOFError, ValueError, OSError) as exc:
+    except (ArchiveLoadFailed, EOFError, ValueError, OSError, AttributeError, KeyError) as exc:  # warcio on cut headers
         raise MalformedInput(f"truncated or corrupt WARC after {found} HTML record(s): {exc}") from exc
     if archive.offset < len(data.rstrip()):  # warcio stops quietly at a record it cannot parse
         raise MalformedInput(f"truncated or corrupt WARC: unreadable data after byte {archive.offset} ({found} HTML record(s) read)")
@@ -161,7 +166,7 @@ def _from_warc_record(record: Any, origin: Origin) -> Item | None:
     if record.http_headers and not record.http_headers.get_statuscode().startswith("2"):
         return None
     try:
-        text, encoding = decode_text(payload, _charset(content_type))
+        text, encoding = decode_text(payload, charset_of(content_type))
     except InputError as exc:
         return Rejected(where, str(exc))
     return RawDocument(
@@ -172,14 +177,6 @@ def _from_warc_record(record: Any, origin: Origin) -> Item | None:
         encoding=encoding,
         external_id=record.rec_headers.get_header("WARC-Record-ID"),
     )
-
-
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip("\"' ")
-    return None
 
 
 def _str(value: Any) -> str | None:

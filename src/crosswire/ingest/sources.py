@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from crosswire.errors import InputError, TooLarge, UnsupportedInput
 from crosswire.ingest import readers
-from crosswire.ingest.decode import GZIP_MAGIC, check_size, decode_text, gunzip, sniff
+from crosswire.ingest.decode import GZIP_MAGIC, charset_of, check_size, decode_text, gunzip_partial, sniff
 from crosswire.ingest.fetch import Fetched, fetch_url
 from crosswire.model import InputFormat, Origin, RawDocument, Rejected
 from crosswire.settings import Settings
@@ -71,12 +71,14 @@ def read_input(
 ) -> list[Item]:
     """Read one input into items; any input problem becomes a Rejected naming it."""
     origin = Origin("url" if ref.kind == "url" else ref.kind, ref.name)
+    items: list[Item] = []
     try:
-        items = list(_read(ref, origin, settings, stdin, fetch))
+        for item in _read(ref, origin, settings, stdin, fetch):  # one by one: what was read before a failure stays
+            items.append(item)
     except InputError as exc:
-        return [Rejected(origin, str(exc))]
+        items.append(Rejected(origin, str(exc)))
     except OSError as exc:
-        return [Rejected(origin, f"cannot read: {exc.strerror or exc}")]
+        items.append(Rejected(origin, f"cannot read: {exc.strerror or exc}"))
     return items
 
 
@@ -85,7 +87,7 @@ def _read(ref: InputRef, origin: Origin, settings: Settings, stdin: BinaryIO | N
         raise InputError("no such file or directory (and not an http(s) URL)")
     if ref.kind == "url":
         fetched = fetch(ref.name, settings)
-        yield from _dispatch(fetched.content, None, origin, settings, fetch, url=fetched.final_url)
+        yield from _dispatch(fetched.content, None, origin, settings, fetch, url=fetched.final_url, charset=charset_of(fetched.content_type))
         return
     if ref.kind == "stdin":
         data = (stdin or sys.stdin.buffer).read(settings.max_input_bytes + 1)
@@ -105,15 +107,26 @@ def _read(ref: InputRef, origin: Origin, settings: Settings, stdin: BinaryIO | N
 
 
 def _dispatch(
-    data: bytes, ext: str | None, origin: Origin, settings: Settings, fetch: Fetcher, url: str | None = None
+    data: bytes,
+    ext: str | None,
+    origin: Origin,
+    settings: Settings,
+    fetch: Fetcher,
+    url: str | None = None,
+    charset: str | None = None,
 ) -> Iterator[Item]:
     if data.startswith(GZIP_MAGIC):
-        data = gunzip(data, settings.max_input_bytes)
+        data, broken = gunzip_partial(data, settings.max_input_bytes)
+        if broken and data.lstrip()[:5] == b"WARC/":  # keep the complete records of a cut .warc.gz
+            yield from readers.read_warc(data, origin)
+            raise broken
+        if broken:
+            raise broken
     check_size(data, settings.max_input_bytes)
     if data.lstrip()[:5] == b"WARC/":
         yield from readers.read_warc(data, origin)
         return
-    text, encoding = decode_text(data)
+    text, encoding = decode_text(data, charset)
     kind = _choose_kind(ext, sniff(text))
     if kind == "warc":
         yield from readers.read_warc(data, origin)
@@ -155,7 +168,14 @@ def _fetch_entry_page(entry: RawDocument, settings: Settings, fetch: Fetcher) ->
     """Replace a feed entry's content with its linked page, keeping the entry's metadata."""
     try:
         fetched = fetch(entry.url or "", settings)
-        text, encoding = decode_text(fetched.content)
+        data = fetched.content
+        if data.startswith(GZIP_MAGIC):
+            data, broken = gunzip_partial(data, settings.max_input_bytes)
+            if broken:
+                raise broken
+        check_size(data, settings.max_input_bytes)
+        text, encoding = decode_text(data, charset_of(fetched.content_type))
     except InputError as exc:
         return Rejected(entry.origin, f"linked page {entry.url}: {exc}")
-    return replace(entry, format=InputFormat.HTML, content=text, encoding=encoding, url=fetched.final_url)
+    kind = InputFormat.TEXT if sniff(text) is None and "html" not in fetched.content_type.lower() else InputFormat.HTML
+    return replace(entry, format=kind, content=text, encoding=encoding, url=fetched.final_url)
