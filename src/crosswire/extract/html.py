@@ -25,12 +25,9 @@ class Page:
 
 def extract_html(html: str, url: str | None = None) -> Page:
     """Extract the main text and metadata of an HTML page; raise MalformedInput when there is no article."""
-    try:
-        doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True
-        )
-    except (ValueError, TypeError) as exc:  # lxml refuses some broken documents outright
-        raise MalformedInput(f"unparseable HTML ({exc})") from exc
+    doc = _extract(html, url, favor_recall=False)
+    if doc is None or not (doc.text or "").strip():
+        doc = _extract(html, url, favor_recall=True)  # short pages: the recall mode keeps what precision drops
     if doc is None or not (doc.text or "").strip():
         raise MalformedInput("no article text found in the HTML page")
     authors = tuple(a.strip() for a in (doc.author or "").split(";") if a.strip())
@@ -45,3 +42,12 @@ def extract_html(html: str, url: str | None = None) -> Page:
         hostname=doc.hostname or None,
         language=doc.language or None,
     )
+
+
+def _extract(html: str, url: str | None, favor_recall: bool) -> trafilatura.settings.Document | None:
+    try:
+        return trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True, favor_recall=favor_recall
+        )
+    except (ValueError, TypeError) as exc:  # lxml refuses some broken documents outright
+        raise MalformedInput(f"unparseable HTML ({exc})") from exc

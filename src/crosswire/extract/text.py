@@ -167,7 +167,7 @@ def _scan(lines: list[str], found: _Found, lex: Lexicon, from_html: bool) -> Non
         if MD_IMAGE.match(stripped):
             found.drop(n, raw, "image", "markdown-image")
             continue
-        if AUTOLINK.match(stripped):
+        if AUTOLINK.match(stripped) and not from_html:  # in a page's extracted text a URL line is a visible link
             found.drop(n, raw, "link-debris", "bare-url")
             continue
         if _is_caption(stripped, plain):
