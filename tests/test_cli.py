@@ -197,3 +197,14 @@ def test_installed_script_runs(tmp_path: Path) -> None:
                           capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"}, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["added"] == 1
+
+
+def test_demo_ingests_the_bundled_corpus_once(db: str) -> None:
+    first = json.loads(run("demo", "--db", db, "--json").stdout)
+    assert first["report"]["added"] == 14 and first["report"]["failed"] == 0
+    assert first["summary"]["articles"] == 14 and first["summary"]["copies"] == 1
+    assert dict(first["summary"]["languages"]) == {"en": 13, "de": 1}
+    again = json.loads(run("demo", "--db", db, "--json").stdout)
+    assert again["report"]["unchanged"] == 14 and again["summary"]["articles"] == 14
+    table = run("demo", "--db", db).stdout
+    assert "14 articles in" in table and "Der Kontinentbote" in table
