@@ -15,6 +15,7 @@ demo: $(STAMP)
 	$(VENV)/bin/crosswire demo
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
 	$(PY) -m pytest
 
 bench: $(STAMP)

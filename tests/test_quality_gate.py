@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from bench.aeb import metrics as aeb_metrics
 from bench.aeb import match, tokenize
+from bench.aeb import metrics as aeb_metrics
 from crosswire.extract.article import extract_article
 from crosswire.ingest.decode import decode_text
 from crosswire.model import Article, InputFormat, Origin, RawDocument

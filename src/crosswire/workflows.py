@@ -150,9 +150,9 @@ def list_articles(store: Store, flt: ArticleFilter) -> list[Article]:
     return store.articles(flt)
 
 
-def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter = ArticleFilter()) -> int:
+def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None = None) -> int:
     """Write every article in ``fmt`` (json, jsonl, csv); returns how many were written."""
-    arts = store.articles(flt, with_removed=True)
+    arts = store.articles(flt or ArticleFilter(), with_removed=True)
     records = [export.article_record(a, store.origins(a.id)) for a in arts]
     if fmt == "json":
         export.write_json(records, out, now_iso())

@@ -5,11 +5,11 @@ Exit codes: 0 ok · 1 some inputs failed · 2 usage error · 3 not found · 4 ba
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Iterator
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console

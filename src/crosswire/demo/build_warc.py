@@ -42,11 +42,11 @@ WARCINFO_ID = "<urn:uuid:6c1b7f2e-0a7d-4c55-9a71-000000000001>"
 
 def _warcinfo(writer: WARCWriter) -> None:
     fields = (
-        "software: crosswire demo build_warc.py (warcio)\r\n"
-        "format: WARC File Format 1.0\r\n"
-        "description: fictional demo crawl written for crosswire; CC0\r\n"
-        "isPartOf: crosswire-demo\r\n"
-    ).encode("utf-8")
+        b"software: crosswire demo build_warc.py (warcio)\r\n"
+        b"format: WARC File Format 1.0\r\n"
+        b"description: fictional demo crawl written for crosswire; CC0\r\n"
+        b"isPartOf: crosswire-demo\r\n"
+    )
     record = writer.create_warc_record(
         "",
         "warcinfo",
