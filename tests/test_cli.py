@@ -208,3 +208,28 @@ def test_demo_ingests_the_bundled_corpus_once(db: str) -> None:
     assert again["report"]["unchanged"] == 14 and again["summary"]["articles"] == 14
     table = run("demo", "--db", db).stdout
     assert "14 articles in" in table and "Der Kontinentbote" in table
+
+
+def test_big_containers_are_streamed_and_their_items_held_to_the_article_limit(tmp_path: Path, db: str) -> None:
+    env = {"CROSSWIRE_MAX_INPUT_BYTES": "4000", "CROSSWIRE_DB": db}
+    pages = [(f"https://portnews.example/{i}", PAGE.replace("Ferry", f"Ferry {i}")) for i in range(12)]
+    pages.append(("https://portnews.example/huge", PAGE.replace("</article>", "<p>" + "word " * 2000 + "</p></article>")))
+    warc = write(tmp_path, "crawl.warc", warc_bytes(pages))  # ~20 KB file, 4 KB limit per article
+    lines = [json.dumps({"id": f"j{i}", "title": f"Item {i}", "text": ARTICLE.replace("Forty", f"{40 + i}")}) for i in range(10)]
+    lines.append(json.dumps({"id": "big", "text": "word " * 2000}))
+    jsonl = write(tmp_path, "export.jsonl.gz", gzip.compress("\n".join(lines).encode()))
+    result = run("add", str(warc), str(jsonl), env=env)
+    assert result.exit_code == 1
+    assert "13 added" not in result.stdout and "22 added" in result.stdout
+    assert "crawl.warc#https://portnews.example/huge" in result.stderr and "over the 4000 byte limit" in result.stderr
+    assert "export.jsonl.gz#line 11" in result.stderr
+
+
+def test_truncated_jsonl_gz_keeps_the_complete_lines(tmp_path: Path, db: str) -> None:
+    lines = [json.dumps({"id": f"j{i}", "title": f"Item {i}", "text": ARTICLE.replace("Forty", f"{40 + i}")}) for i in range(30)]
+    data = gzip.compress("\n".join(lines).encode())
+    path = write(tmp_path, "cut.jsonl.gz", data[: len(data) * 2 // 3])
+    result = run("add", str(path), "--db", db)
+    assert result.exit_code == 1 and "truncated gzip" in result.stderr
+    added = int(result.stdout.split(" added")[0].split()[-1])
+    assert 5 < added < 30

@@ -28,6 +28,11 @@ class Settings:
         "Largest single input file or document accepted, in bytes (after gzip). Env: CROSSWIRE_MAX_INPUT_BYTES.",
         16 * 1024 * 1024,
     )
+    max_file_bytes: int = _help(  # type: ignore[assignment]
+        "Largest WARC or JSONL file accepted, in bytes; they are streamed, and every article inside is still held "
+        "to max_input_bytes. Env: CROSSWIRE_MAX_FILE_BYTES.",
+        64 * 1024**3,
+    )
     fetch_timeout_s: float = _help("Timeout for one HTTP request, seconds.", 20.0)  # type: ignore[assignment]
     fetch_max_bytes: int = _help("Largest HTTP response body accepted, bytes.", 8 * 1024 * 1024)  # type: ignore[assignment]
     fetch_max_redirects: int = _help("Redirects followed before giving up.", 5)  # type: ignore[assignment]
@@ -58,6 +63,8 @@ class Settings:
             values["db_url"] = env["CROSSWIRE_DB"]
         if env.get("CROSSWIRE_MAX_INPUT_BYTES"):
             values["max_input_bytes"] = _int(env["CROSSWIRE_MAX_INPUT_BYTES"], "CROSSWIRE_MAX_INPUT_BYTES")
+        if env.get("CROSSWIRE_MAX_FILE_BYTES"):
+            values["max_file_bytes"] = _int(env["CROSSWIRE_MAX_FILE_BYTES"], "CROSSWIRE_MAX_FILE_BYTES")
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
 

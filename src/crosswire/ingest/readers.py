@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator, Mapping
-from typing import Any
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, Any
 
 import feedparser
 from warcio.archiveiterator import ArchiveIterator
@@ -36,16 +37,24 @@ def read_html(text: str, origin: Origin, encoding: str = "utf-8", url: str | Non
     yield RawDocument(origin, InputFormat.HTML, text, url=url, encoding=encoding)
 
 
-def read_jsonl(text: str, origin: Origin) -> Iterator[Item]:
-    """One article per line; a malformed line is rejected on its own and the others still load."""
+def read_jsonl(lines: str | Iterable[str | bytes], origin: Origin, max_line_bytes: int | None = None) -> Iterator[Item]:
+    """One article per line; a malformed, oversized or undecodable line is rejected on its own."""
     seen_any = False
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, line in enumerate(lines.splitlines() if isinstance(lines, str) else lines, start=1):
         if not line.strip():
             continue
         seen_any = True
         where = Origin(origin.kind, origin.locator, f"line {n}")
+        if max_line_bytes and len(line) > max_line_bytes:
+            yield Rejected(where, f"line {n} is over the {max_line_bytes} byte limit for one article")
+            continue
         try:
-            record = json.loads(line)
+            text = line if isinstance(line, str) else decode_text(line)[0]
+        except InputError as exc:
+            yield Rejected(where, f"line {n}: {exc}")
+            continue
+        try:
+            record = json.loads(text)
         except (ValueError, RecursionError) as exc:
             yield Rejected(where, f"malformed JSON on line {n}: {'nested too deeply' if isinstance(exc, RecursionError) else exc}")
             continue
@@ -132,25 +141,30 @@ def _from_entry(entry: Any, origin: Origin, outlet: str | None, n: int) -> Item:
     )
 
 
-def read_warc(data: bytes, origin: Origin) -> Iterator[Item]:
-    """A WARC archive (already un-gzipped): one document per HTML response or resource record."""
+def read_warc(data: bytes, origin: Origin, max_record_bytes: int | None = None) -> Iterator[Item]:
+    """A WARC archive in memory (plain or gzip): one document per HTML response or resource record."""
+    yield from read_warc_stream(io.BytesIO(data), len(data.rstrip()), origin, max_record_bytes)
+
+
+def read_warc_stream(stream: IO[bytes], size: int, origin: Origin, max_record_bytes: int | None = None) -> Iterator[Item]:
+    """A WARC archive read as a stream (plain or gzip, any size): one document per HTML record."""
     found = 0
-    archive = ArchiveIterator(io.BytesIO(data), arc2warc=True)
+    archive = ArchiveIterator(stream, arc2warc=True)
     try:
         for record in archive:
-            item = _from_warc_record(record, origin)
+            item = _from_warc_record(record, origin, max_record_bytes)
             if item is not None:
                 found += 1
                 yield item
-    except (ArchiveLoadFailed, EOFError, ValueError, OSError, AttributeError, KeyError) as exc:  # warcio on cut headers
+    except (ArchiveLoadFailed, EOFError, ValueError, OSError, AttributeError, KeyError, zlib.error) as exc:  # cut headers
         raise MalformedInput(f"truncated or corrupt WARC after {found} HTML record(s): {exc}") from exc
-    if archive.offset < len(data.rstrip()):  # warcio stops quietly at a record it cannot parse
+    if archive.offset < size:  # warcio stops quietly at a record it cannot parse
         raise MalformedInput(f"truncated or corrupt WARC: unreadable data after byte {archive.offset} ({found} HTML record(s) read)")
     if not found:
         raise EmptyInput("WARC holds no HTML response records")
 
 
-def _from_warc_record(record: Any, origin: Origin) -> Item | None:
+def _from_warc_record(record: Any, origin: Origin, max_record_bytes: int | None) -> Item | None:
     if record.rec_type not in ("response", "resource"):
         return None
     content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else None) or (
@@ -158,6 +172,8 @@ def _from_warc_record(record: Any, origin: Origin) -> Item | None:
     )
     uri = record.rec_headers.get_header("WARC-Target-URI")
     where = Origin("warc", origin.locator, uri or record.rec_headers.get_header("WARC-Record-ID"))
+    if max_record_bytes and (record.length or 0) > max_record_bytes:
+        return Rejected(where, f"WARC record of {record.length} bytes is over the {max_record_bytes} byte limit for one article")
     payload = record.content_stream().read()
     if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than its Content-Length declares
         return Rejected(where, "truncated WARC record (the file ends inside it)")

@@ -6,14 +6,16 @@ input, so a batch always goes on.
 
 from __future__ import annotations
 
+import gzip
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from crosswire.errors import InputError, TooLarge, UnsupportedInput
+from crosswire.errors import EmptyInput, InputError, MalformedInput, TooLarge, UnsupportedInput
 from crosswire.ingest import readers
 from crosswire.ingest.decode import GZIP_MAGIC, charset_of, check_size, decode_text, gunzip_partial, sniff
 from crosswire.ingest.fetch import Fetched, fetch_url
@@ -23,6 +25,7 @@ from crosswire.settings import Settings
 Item = RawDocument | Rejected
 Fetcher = Callable[[str, Settings], Fetched]
 
+STREAMED_KINDS = ("warc", "jsonl")  # containers that may be far bigger than one article
 EXTENSION_KINDS = {
     ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
@@ -94,16 +97,50 @@ def _read(ref: InputRef, origin: Origin, settings: Settings, stdin: BinaryIO | N
         yield from _dispatch(data, None, origin, settings, fetch)
         return
     path = Path(ref.name)
+    name = path.name.lower().removesuffix(".gz")
+    ext = Path(name).suffix or None
+    streamed = EXTENSION_KINDS.get(ext or "") in STREAMED_KINDS or _starts_like_warc(path)
+    limit, knob = (settings.max_file_bytes, "CROSSWIRE_MAX_FILE_BYTES") if streamed else (settings.max_input_bytes, "CROSSWIRE_MAX_INPUT_BYTES")
     size = path.stat().st_size
-    if size > settings.max_input_bytes:
-        raise TooLarge(
-            f"{size / 1_048_576:.1f} MB is over the {settings.max_input_bytes / 1_048_576:.1f} MB limit "
-            "for one input; split it or raise CROSSWIRE_MAX_INPUT_BYTES"
-        )
-    name = path.name.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    yield from _dispatch(path.read_bytes(), Path(name).suffix or None, origin, settings, fetch)
+    if size > limit:
+        raise TooLarge(f"{size / 1_048_576:.1f} MB is over the {limit / 1_048_576:.1f} MB limit for one input; split it or raise {knob}")
+    if not size:
+        raise EmptyInput("empty input (no content)")
+    if streamed:
+        yield from _stream_file(path, ext, origin, settings)
+    else:
+        yield from _dispatch(path.read_bytes(), ext, origin, settings, fetch)
+
+
+def _starts_like_warc(path: Path) -> bool:
+    """Whether a file (plain or gzip) begins with a WARC record, whatever its name."""
+    with path.open("rb") as fh:
+        head = fh.read(64)
+    if head.startswith(GZIP_MAGIC):
+        try:
+            with gzip.open(path, "rb") as gz:
+                head = gz.read(8)
+        except (OSError, EOFError, zlib.error):
+            return False
+    return head.lstrip()[:5] == b"WARC/"
+
+
+def _stream_file(path: Path, ext: str | None, origin: Origin, settings: Settings) -> Iterator[Item]:
+    """Big containers are read as streams, each document inside held to ``max_input_bytes``."""
+    if EXTENSION_KINDS.get(ext or "") != "jsonl" or _starts_like_warc(path):
+        with path.open("rb") as fh:
+            yield from readers.read_warc_stream(fh, path.stat().st_size, origin, settings.max_input_bytes)
+        return
+    with path.open("rb") as raw:
+        gz = raw.read(2) == GZIP_MAGIC
+    if not gz and not path.read_bytes()[:4096].lstrip().startswith(b"{") and path.stat().st_size <= settings.max_input_bytes:
+        yield from _dispatch(path.read_bytes(), ext, origin, settings, fetch_url)  # not one object per line: sniff it
+        return
+    try:
+        with (gzip.open(path, "rb") if gz else path.open("rb")) as fh:
+            yield from readers.read_jsonl(fh, origin, settings.max_input_bytes)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise MalformedInput(f"truncated gzip data (the file ends before the compressed stream does): {exc}") from exc
 
 
 def _dispatch(
@@ -118,18 +155,18 @@ def _dispatch(
     if data.startswith(GZIP_MAGIC):
         data, broken = gunzip_partial(data, settings.max_input_bytes)
         if broken and data.lstrip()[:5] == b"WARC/":  # keep the complete records of a cut .warc.gz
-            yield from readers.read_warc(data, origin)
+            yield from readers.read_warc(data, origin, settings.max_input_bytes)
             raise broken
         if broken:
             raise broken
     check_size(data, settings.max_input_bytes)
     if data.lstrip()[:5] == b"WARC/":
-        yield from readers.read_warc(data, origin)
+        yield from readers.read_warc(data, origin, settings.max_input_bytes)
         return
     text, encoding = decode_text(data, charset)
     kind = _choose_kind(ext, sniff(text))
     if kind == "warc":
-        yield from readers.read_warc(data, origin)
+        yield from readers.read_warc(data, origin, settings.max_input_bytes)
     elif kind == "feed":
         yield from _feed(data, origin, settings, fetch)
     elif kind == "html":
