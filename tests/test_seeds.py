@@ -96,3 +96,13 @@ def test_seeds_again_change_nothing(settings: Settings, store: Store, seeds: dic
     report = add_inputs(expand_inputs([str(SEEDS)]), settings, store)
     assert report.count("unchanged") == 5 and report.count("added") == 0
     assert {a.id: a.text for a in store.articles()} == before
+
+
+def test_only_the_restating_close_of_002_is_flagged(seeds: dict[str, Article]) -> None:
+    flagged = {k: a.flags for k, a in seeds.items() if a.flags}
+    assert list(flagged) == ["002"]
+    a = seeds["002"]
+    starts = [a.text[f.span[0] : f.span[1]][:40] for f in a.flags]
+    assert starts == ["Despite Russia's advancement in the Khar", "Russia's inability to seize Kharkiv is a"]
+    assert all(f.kind == "restated-summary" and f.span[1] <= len(a.text) for f in a.flags)
+    assert a.text.endswith(a.text[a.flags[-1].span[0] : a.flags[-1].span[1]])  # flagged, not deleted

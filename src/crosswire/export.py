@@ -48,6 +48,7 @@ def article_record(article: Article, origins: Iterable[Origin]) -> dict[str, Any
         "signals": [{"field": f, "signal": s} for f, s in m.signals],
         "text": article.text,
         "removed_lines": [{"line_no": r.line_no, "text": r.text, "reason": r.reason, "rule": r.rule} for r in article.removed],
+        "flags": [{"kind": f.kind, "start": f.span[0], "end": f.span[1], "detail": f.detail, "score": f.score} for f in article.flags],
         "entities": [],
         "statements": [],
         "claims": [],

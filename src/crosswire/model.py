@@ -110,6 +110,16 @@ class Metadata:
 
 
 @dataclass(frozen=True, slots=True)
+class Flag:
+    """A passage of the clean text marked for the reader, not removed (e.g. a restating summary)."""
+
+    kind: str  # restated-summary
+    span: Span
+    detail: str  # why, in words
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """A cleaned, described article. ``text`` is the clean body every span points into."""
 
@@ -123,3 +133,4 @@ class Article:
     external_id: str | None = None
     encoding: str = "utf-8"
     duplicate_of: str | None = None  # set by storage: an earlier article with the same content
+    flags: tuple[Flag, ...] = ()

@@ -15,7 +15,7 @@ from crosswire.extract.lexicon import load_lexicon
 from crosswire.ingest.fetch import fetch_url
 from crosswire.ingest.sources import Fetcher, InputRef, read_input
 from crosswire.model import Article, Origin, RawDocument, Rejected
-from crosswire.pipeline.runner import Processed, process_document
+from crosswire.pipeline.runner import Processed, annotate_article, process_document
 from crosswire.settings import Settings
 from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
 
@@ -137,7 +137,7 @@ def _strip_templates(tx: Writer, outlet: str, keys: set[str], settings: Settings
         before = tx.load_article(article_id)
         after = drop_template_lines(before, templates)
         if after is not before:
-            tx.replace_text(after)
+            tx.replace_text(annotate_article(after))
 
 
 def demo_corpus_path() -> Path:

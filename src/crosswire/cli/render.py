@@ -90,6 +90,10 @@ def print_article(out: Console, a: Article, origins: Sequence[Origin], show_remo
         row("input", o.label())
     out.print(Panel(meta, title="article", expand=False))
     out.print(escape(a.text), highlight=False)
+    for f in a.flags:
+        excerpt = a.text[f.span[0] : f.span[1]]
+        excerpt = excerpt if len(excerpt) <= 90 else excerpt[:87] + "…"
+        out.print(f"[magenta]flag[/] {f.kind} at {f.span[0]}–{f.span[1]}: {escape(f.detail)} — “{escape(excerpt)}”", soft_wrap=True)
     if show_removed:
         out.print(removed_table(a))
     elif a.removed:

@@ -22,6 +22,7 @@ from crosswire.errors import NotFound
 from crosswire.model import (
     Article,
     DateSource,
+    Flag,
     InputFormat,
     Metadata,
     Origin,
@@ -30,7 +31,7 @@ from crosswire.model import (
     Rejected,
     RemovedLine,
 )
-from crosswire.storage.schema import articles, origins, outlet_lines, raw_documents, rejections, removed_lines
+from crosswire.storage.schema import articles, flags, origins, outlet_lines, raw_documents, rejections, removed_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,7 @@ class Store:
         full = self.resolve_id(article_id)
         with self.engine.connect() as conn:
             row = conn.execute(select(articles).where(articles.c.id == full)).one()
-            return _article(row, self._first_origin(conn, full), self._removed(conn, full))
+            return _article(row, self._first_origin(conn, full), self._removed(conn, full), self._flags(conn, full))
 
     def articles(self, flt: ArticleFilter = ArticleFilter(), with_removed: bool = False) -> list[Article]:
         """Articles matching ``flt``, oldest publication date first (undated last)."""
@@ -127,7 +128,7 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
             return [
-                _article(r, self._first_origin(conn, r.id), self._removed(conn, r.id) if with_removed else ())
+                _article(r, self._first_origin(conn, r.id), self._removed(conn, r.id) if with_removed else (), self._flags(conn, r.id))
                 for r in rows
             ]
 
@@ -173,6 +174,11 @@ class Store:
         return Origin(row.kind, row.locator, row.item or None)
 
     @staticmethod
+    def _flags(conn: Connection, article_id: str) -> tuple[Flag, ...]:
+        query = select(flags).where(flags.c.article_id == article_id).order_by(flags.c.start, flags.c.id)
+        return tuple(Flag(r.kind, (r.start, r.end), r.detail, r.score) for r in conn.execute(query))
+
+    @staticmethod
     def _removed(conn: Connection, article_id: str) -> tuple[RemovedLine, ...]:
         query = select(removed_lines).where(removed_lines.c.article_id == article_id).order_by(removed_lines.c.id)
         return tuple(RemovedLine(r.line_no, r.text, r.reason, r.rule) for r in conn.execute(query))
@@ -205,6 +211,7 @@ class Writer:
             insert(raw_documents).values(article_id=article.id, format=str(raw.format), content=raw.content, hints=json.dumps(hints))
         )
         self._insert_removed(article.id, article.removed)
+        self._insert_flags(article)
         self.add_origin(article.id, article.origin, article.external_id)
 
     def add_origin(self, article_id: str, origin: Origin, external_id: str | None) -> bool:
@@ -268,13 +275,25 @@ class Writer:
     def load_article(self, article_id: str) -> Article:
         """An article as stored in this transaction, with its removed lines."""
         row = self.conn.execute(select(articles).where(articles.c.id == article_id)).one()
-        return _article(row, Store._first_origin(self.conn, article_id), Store._removed(self.conn, article_id))
+        return _article(
+            row, Store._first_origin(self.conn, article_id), Store._removed(self.conn, article_id), Store._flags(self.conn, article_id)
+        )
 
     def replace_text(self, article: Article) -> None:
         """Store a re-cleaned text and its full list of removed lines."""
         self.conn.execute(update(articles).where(articles.c.id == article.id).values(text=article.text))
         self.conn.execute(delete(removed_lines).where(removed_lines.c.article_id == article.id))
         self._insert_removed(article.id, article.removed)
+        self.conn.execute(delete(flags).where(flags.c.article_id == article.id))
+        self._insert_flags(article)
+
+    def _insert_flags(self, article: Article) -> None:
+        if article.flags:
+            rows = [
+                {"article_id": article.id, "kind": f.kind, "start": f.span[0], "end": f.span[1], "detail": f.detail, "score": f.score}
+                for f in article.flags
+            ]
+            self.conn.execute(insert(flags), rows)
 
     def _insert_removed(self, article_id: str, removed: Sequence[RemovedLine]) -> None:
         if removed:
@@ -297,7 +316,7 @@ def _row(a: Article, extractor_version: str) -> dict[str, object]:
     }  # fmt: skip
 
 
-def _article(row: Row, origin: Origin, removed: tuple[RemovedLine, ...]) -> Article:
+def _article(row: Row, origin: Origin, removed: tuple[RemovedLine, ...], flags_: tuple[Flag, ...] = ()) -> Article:
     meta = Metadata(
         title=row.title,
         outlet=row.outlet,
@@ -314,6 +333,7 @@ def _article(row: Row, origin: Origin, removed: tuple[RemovedLine, ...]) -> Arti
     return Article(
         id=row.id, origin=origin, format=InputFormat(row.format), text=row.text, meta=meta, removed=removed,
         content_hash=row.content_hash, external_id=row.external_id, encoding=row.encoding, duplicate_of=row.duplicate_of,
+        flags=flags_,
     )  # fmt: skip
 
 
