@@ -80,3 +80,9 @@ def test_verbatim_copies_are_flagged_and_nothing_else(demo: dict[str, dict]) -> 
     copies = {k: r["duplicate_of"] for k, r in demo.items() if r["duplicate_of"]}
     expected = {c["key"]: c["relation"]["of"] for c in CASES.values() if c["relation"]["kind"] == "copy"}
     assert {k: next(key for key, r in demo.items() if r["id"] == v) for k, v in copies.items()} == expected
+
+
+def test_collection_time_is_kept_apart_from_publication(demo: dict[str, dict]) -> None:
+    blog = demo["A7"]  # a WARC capture of an undated blog post
+    assert blog["seen"].startswith("2024-09-14") and blog["published"]["value"] is None
+    assert demo["B2"]["updated"] is not None and demo["B2"]["published"]["evidence"].startswith("HTML: JSON-LD")

@@ -39,6 +39,7 @@ def article_record(article: Article, origins: Iterable[Origin]) -> dict[str, Any
         "dateline": m.dateline,
         "published": {"value": m.published.value, "source": str(m.published.source), "evidence": m.published.evidence},
         "updated": m.updated,
+        "seen": m.seen,
         "url": m.url,
         "canonical_url": m.canonical_url,
         "language": m.language,

@@ -59,6 +59,7 @@ class RawDocument:
     language: str | None = None
     encoding: str = "utf-8"
     external_id: str | None = None  # the input's own id (JSONL id, feed entry id, WARC record id)
+    seen: str | None = None  # when it was collected (WARC-Date, fetch time), ISO 8601; never a publication date
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ class Metadata:
     dateline: str | None = None  # place of the dateline: ``Kyiv (Reuters) –`` → Kyiv
     published: PublishedDate = field(default_factory=PublishedDate.unknown)
     updated: str | None = None
+    seen: str | None = None  # collection time, kept apart from published and updated
     url: str | None = None
     canonical_url: str | None = None
     language: str | None = None

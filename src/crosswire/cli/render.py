@@ -81,6 +81,8 @@ def print_article(out: Console, a: Article, origins: Sequence[Origin], show_remo
     row("credited", ", ".join(m.credited) or "—")
     row("dateline", m.dateline or "—")
     meta.add_row("published", f"{m.published.value or 'unknown'} [cyan]{m.published.source}[/] [dim]({escape(m.published.evidence)})[/]")
+    row("updated", m.updated or "—")
+    row("seen", m.seen or "—")
     row("url", m.url or "—")
     row("language", m.language or "—")
     row("format", f"{a.format} ({a.encoding})")

@@ -14,6 +14,7 @@ from crosswire.errors import InputError
 from crosswire.extract.dates import parse_date_value
 from crosswire.extract.html import extract_html
 from crosswire.extract.lexicon import Lexicon, load_lexicon
+from crosswire.extract.pagedates import PageDates
 from crosswire.extract.text import Cleaned, clean_text, line_key
 from crosswire.extract.urls import canonical_url, host_of, outlet_for_host, site_label
 from crosswire.model import (
@@ -60,7 +61,7 @@ def _clean(raw: RawDocument, lex: Lexicon) -> tuple[Cleaned, dict[str, object]]:
         page = extract_html(raw.content, raw.url)
         title = raw.title or page.title
         meta: dict[str, object] = {
-            "title": page.title, "authors": page.authors, "date": page.date, "sitename": page.sitename,
+            "title": page.title, "authors": page.authors, "date": page.date, "dates": page.dates, "sitename": page.sitename,
             "url": page.url, "hostname": page.hostname, "language": page.language,
         }  # fmt: skip
         return clean_text(page.text, from_html=True, title=title, lexicon=lex), meta
@@ -90,7 +91,8 @@ def _metadata(raw: RawDocument, c: Cleaned, page: dict[str, object], lex: Lexico
         credited=c.credited,
         dateline=c.dateline,
         published=_published(raw, c, page),
-        updated=c.updated[0] if c.updated else None,
+        updated=_updated(c, page, signals),
+        seen=raw.seen,
         url=url,
         canonical_url=canonical_url(url),
         language=_language(raw, c, page, signals),
@@ -112,13 +114,23 @@ def _published(raw: RawDocument, c: Cleaned, page: dict[str, object]) -> Publish
     given = parse_date_value(raw.published)
     if given:
         return PublishedDate(given, DateSource.METADATA, f"input field 'published': {raw.published!r}")
-    if page.get("date"):
-        return PublishedDate(str(page["date"]), DateSource.METADATA, "HTML metadata (htmldate: meta tags, JSON-LD, URL, page text)")
+    dates = page.get("dates")
+    if isinstance(dates, PageDates) and dates.published:
+        return PublishedDate(dates.published[0], DateSource.METADATA, f"HTML: {dates.published[1]}")
     if c.published:
         return PublishedDate(c.published[0], DateSource.STATED, c.published[1])
     if raw.published:
         return PublishedDate.unknown(f"input field 'published' is not an absolute date: {raw.published!r}")
     return PublishedDate.unknown("no date in the text or its metadata")
+
+
+def _updated(c: Cleaned, page: dict[str, object], signals: list[tuple[str, str]]) -> str | None:
+    """The last-updated date, kept apart from the publication date."""
+    dates = page.get("dates")
+    if isinstance(dates, PageDates) and dates.updated:
+        signals.append(("updated", f"HTML: {dates.updated[1]}"))
+        return dates.updated[0]
+    return c.updated[0] if c.updated else None
 
 
 def _language(raw: RawDocument, c: Cleaned, page: dict[str, object], signals: list[tuple[str, str]]) -> str | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import trafilatura
 
 from crosswire.errors import MalformedInput
+from crosswire.extract.pagedates import PageDates, page_dates
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,7 @@ class Page:
     title: str | None
     authors: tuple[str, ...]
     date: str | None  # publication date (htmldate, original_date), YYYY-MM-DD
+    dates: PageDates  # published and updated dates with their evidence
     sitename: str | None
     url: str | None  # canonical URL if the page declares one
     hostname: str | None
@@ -37,6 +39,7 @@ def extract_html(html: str, url: str | None = None) -> Page:
         title=doc.title or None,
         authors=authors,
         date=doc.date or None,
+        dates=page_dates(html, url, doc.date or None),
         sitename=sitename,
         url=doc.url or None,
         hostname=doc.hostname or None,

@@ -192,6 +192,7 @@ def _from_warc_record(record: Any, origin: Origin, max_record_bytes: int | None)
         url=uri,
         encoding=encoding,
         external_id=record.rec_headers.get_header("WARC-Record-ID"),
+        seen=record.rec_headers.get_header("WARC-Date"),
     )
 
 

@@ -12,6 +12,7 @@ import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -90,7 +91,9 @@ def _read(ref: InputRef, origin: Origin, settings: Settings, stdin: BinaryIO | N
         raise InputError("no such file or directory (and not an http(s) URL)")
     if ref.kind == "url":
         fetched = fetch(ref.name, settings)
-        yield from _dispatch(fetched.content, None, origin, settings, fetch, url=fetched.final_url, charset=charset_of(fetched.content_type))
+        seen = datetime.now(UTC).isoformat(timespec="seconds")
+        for item in _dispatch(fetched.content, None, origin, settings, fetch, url=fetched.final_url, charset=charset_of(fetched.content_type)):
+            yield replace(item, seen=seen) if isinstance(item, RawDocument) else item
         return
     if ref.kind == "stdin":
         data = (stdin or sys.stdin.buffer).read(settings.max_input_bytes + 1)
@@ -215,4 +218,5 @@ def _fetch_entry_page(entry: RawDocument, settings: Settings, fetch: Fetcher) ->
     except InputError as exc:
         return Rejected(entry.origin, f"linked page {entry.url}: {exc}")
     kind = InputFormat.TEXT if sniff(text) is None and "html" not in fetched.content_type.lower() else InputFormat.HTML
-    return replace(entry, format=kind, content=text, encoding=encoding, url=fetched.final_url)
+    seen = datetime.now(UTC).isoformat(timespec="seconds")
+    return replace(entry, format=kind, content=text, encoding=encoding, url=fetched.final_url, seen=seen)

@@ -22,6 +22,7 @@ articles = Table(
     Column("published_source", String(16), nullable=False),
     Column("published_evidence", Text, nullable=False, default=""),
     Column("updated", String(32)),
+    Column("seen", String(40)),
     Column("url", Text),
     Column("canonical_url", Text, index=True),
     Column("language", String(16), index=True),

@@ -205,7 +205,7 @@ class Writer:
         hints = {
             "url": raw.url, "title": raw.title, "outlet": raw.outlet, "authors": list(raw.authors),
             "published": raw.published, "language": raw.language, "encoding": raw.encoding,
-            "external_id": raw.external_id,
+            "external_id": raw.external_id, "seen": raw.seen,
         }  # fmt: skip
         self.conn.execute(
             insert(raw_documents).values(article_id=article.id, format=str(raw.format), content=raw.content, hints=json.dumps(hints))
@@ -310,7 +310,7 @@ def _row(a: Article, extractor_version: str) -> dict[str, object]:
         "title": m.title, "outlet": m.outlet, "authors": json.dumps(list(m.authors)),
         "credited": json.dumps(list(m.credited)), "dateline": m.dateline, "published": m.published.value,
         "published_source": str(m.published.source), "published_evidence": m.published.evidence,
-        "updated": m.updated, "url": m.url, "canonical_url": m.canonical_url, "language": m.language,
+        "updated": m.updated, "seen": m.seen, "url": m.url, "canonical_url": m.canonical_url, "language": m.language,
         "encoding": a.encoding, "external_id": a.external_id, "signals": json.dumps([list(s) for s in m.signals]),
         "text": a.text, "extractor_version": extractor_version, "added_at": now_iso(),
     }  # fmt: skip
@@ -325,6 +325,7 @@ def _article(row: Row, origin: Origin, removed: tuple[RemovedLine, ...], flags_:
         dateline=row.dateline,
         published=PublishedDate(row.published, DateSource(row.published_source), row.published_evidence),
         updated=row.updated,
+        seen=row.seen,
         url=row.url,
         canonical_url=row.canonical_url,
         language=row.language,

@@ -1,4 +1,4 @@
-"""Flags: passages of the clean text marked for the reader (restated summaries).
+"""Flags (passages of the clean text marked for the reader); the collection time of an article.
 
 Revision ID: 0002
 Revises: 0001
@@ -14,6 +14,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("articles") as batch:
+        batch.add_column(sa.Column("seen", sa.String(40)))
     op.create_table(
         "flags",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -28,3 +30,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("flags")
+    with op.batch_alter_table("articles") as batch:
+        batch.drop_column("seen")
