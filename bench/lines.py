@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 
-from crosswire.extract.text import clean_text
+from crosswire.extract.text import clean_text, line_key
+from crosswire.model import InputFormat, Origin, RawDocument
+from crosswire.pipeline.runner import process_documents
+from crosswire.settings import Settings
+from crosswire.storage.store import Store
+from crosswire.workflows import write_batch
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "zyte-aeb" / "line-labels.silver.jsonl"
 Label = tuple[str, int]  # (line text, content 0|1)
@@ -41,12 +48,43 @@ def tally(pages: dict[str, list[Label]], kept: dict[str, list[bool]]) -> dict[st
     }
 
 
+def _table(figures: dict[str, dict[str, float]]) -> None:
+    print(f"{'pages':<22} {'n':>4} {'content chars kept %':>21} {'content lines kept %':>21} {'boilerplate removed %':>22}")
+    for name, f in figures.items():
+        print(f"{name:<22} {int(f['pages']):4d} {f['content_chars_kept_pct']:21.1f} {f['content_lines_kept_pct']:21.1f} "
+              f"{f['boilerplate_lines_removed_pct']:22.1f}")  # fmt: skip
+
+
+def with_outlet_statistics(
+    pages: dict[str, list[Label]], host: dict[str, str], kept: dict[str, list[bool]], min_articles: int
+) -> dict[str, list[bool]]:
+    """Store every page through the real write path (outlet = host) and add the template lines it strips."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = replace(Settings(), db_url=str(Path(tmp) / "lines.db"), template_min_articles=min_articles, workers=1)
+        store = Store(settings.sqlalchemy_url)
+        raws = {
+            pid: RawDocument(Origin("file", pid), InputFormat.TEXT, "\n".join(line for line, _ in labels), outlet=host[pid])
+            for pid, labels in pages.items()
+        }
+        outcomes = write_batch(store, process_documents(list(raws.values())), settings)
+        result = {}
+        for pid, outcome in zip(raws, outcomes, strict=True):
+            if outcome.article_id is None or outcome.status != "added":
+                result[pid] = kept[pid]
+                continue
+            gone = {line_key(r.text) for r in store.article(outcome.article_id).removed if r.reason == "template"}
+            result[pid] = [k and line_key(line) not in gone for k, (line, _c) in zip(kept[pid], pages[pid], strict=True)]
+        store.close()
+    return result
+
+
 def main() -> None:
     """Run clean_text on each page's full text and score kept/removed lines against the silver labels."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--limit", type=int, default=0, help="score only the first N pages")
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--min-articles", type=int, default=2, help="outlet template threshold for pass (2)")
     args = ap.parse_args()
 
     rows: dict[str, list[dict[str, object]]] = defaultdict(list)
@@ -81,11 +119,14 @@ def main() -> None:
     figures = {name: tally(sub, kept) for name, sub in groups.items()}
     n_lines = sum(len(v) for v in pages.values())
     print(f"Line-level cleanup, clean_text() on {len(pages)} full-page texts ({n_lines} silver-labelled lines)")
-    print("Per-page cleaner only: no cross-article repeated-line statistics (template lines shared by an outlet).")
-    print(f"{'pages':<22} {'n':>4} {'content chars kept %':>21} {'content lines kept %':>21} {'boilerplate removed %':>22}")
-    for name, f in figures.items():
-        print(f"{name:<22} {int(f['pages']):4d} {f['content_chars_kept_pct']:21.1f} {f['content_lines_kept_pct']:21.1f} "
-              f"{f['boilerplate_lines_removed_pct']:22.1f}")  # fmt: skip
+    print("(1) Per-page cleaner only: no cross-article repeated-line statistics (template lines shared by an outlet).")
+    _table(figures)
+    with_stats = with_outlet_statistics(pages, host, kept, args.min_articles)
+    stats_figures = {name: tally(sub, with_stats) for name, sub in groups.items()}
+    print(f"(2) The add workflow: pages stored with outlet = host; a line in >= {args.min_articles} articles of the outlet "
+          "is template (product default 3; AEB has at most 2 pages per host).")  # fmt: skip
+    _table(stats_figures)
+    figures = {**figures, **{f"{k} (outlet statistics)": v for k, v in stats_figures.items()}}
     print(f"{len(pages) / spent:.0f} pages/s (clean_text only). Rules removing content lines: "
           + ", ".join(f"{k} {v}" for k, v in rules.most_common(6)))  # fmt: skip
     print(f"{partial} RemovedLine entries only cut a trailing phrase off a kept line; those lines count as kept.")

@@ -137,3 +137,19 @@ def test_same_outlet_new_headline_is_kept_as_its_own_article(tmp_path: Path, set
     report = add([str(first), str(retitled)], settings, store)
     assert [o.status for o in report.outcomes] == ["added", "added"]
     assert "same text, new headline of " + report.outcomes[0].article_id in report.outcomes[1].detail
+
+
+def test_parallel_processing_gives_the_serial_result(tmp_path: Path) -> None:
+    from crosswire.model import InputFormat, Origin, RawDocument
+    from crosswire.pipeline.runner import PARALLEL_MIN_DOCUMENTS, process_documents
+
+    raws = [
+        RawDocument(Origin("file", f"{i}.txt"), InputFormat.TEXT, article(f"Story Number {i}", "Valley Courier", BODY.replace("two hundred", f"{i} hundred")))
+        for i in range(PARALLEL_MIN_DOCUMENTS + 5)
+    ]
+    raws.append(RawDocument(Origin("file", "empty.txt"), InputFormat.TEXT, "Share This Article"))
+    serial = process_documents(raws, workers=1)
+    parallel = process_documents(raws, workers=2)
+    assert parallel == serial
+    assert [r.origin.locator for r, _ in parallel] == [r.origin.locator for r in raws]
+    assert type(parallel[-1][1]).__name__ == "Rejected"

@@ -53,6 +53,10 @@ class Settings:
         "Lines longer than this many words are never treated as template (syndication repeats them).", 30
     )
     batch_size: int = _help("Articles written per transaction.", 200)  # type: ignore[assignment]
+    workers: int = _help(  # type: ignore[assignment]
+        "Processes that clean and analyse articles in parallel (large batches only). Env: CROSSWIRE_WORKERS.",
+        os.cpu_count() or 1,
+    )
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -63,6 +67,8 @@ class Settings:
             values["db_url"] = env["CROSSWIRE_DB"]
         if env.get("CROSSWIRE_MAX_INPUT_BYTES"):
             values["max_input_bytes"] = _int(env["CROSSWIRE_MAX_INPUT_BYTES"], "CROSSWIRE_MAX_INPUT_BYTES")
+        if env.get("CROSSWIRE_WORKERS"):
+            values["workers"] = _int(env["CROSSWIRE_WORKERS"], "CROSSWIRE_WORKERS")
         if env.get("CROSSWIRE_MAX_FILE_BYTES"):
             values["max_file_bytes"] = _int(env["CROSSWIRE_MAX_FILE_BYTES"], "CROSSWIRE_MAX_FILE_BYTES")
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -85,4 +91,4 @@ def _int(text: str, name: str) -> int:
     try:
         return int(text)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number of bytes, got {text!r}") from exc
+        raise ConfigError(f"{name} must be a whole number, got {text!r}") from exc

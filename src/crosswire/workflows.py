@@ -11,11 +11,10 @@ from typing import IO, BinaryIO
 
 from crosswire import export
 from crosswire.extract.article import EXTRACTOR_VERSION, drop_template_lines, paragraph_keys
-from crosswire.extract.lexicon import load_lexicon
 from crosswire.ingest.fetch import fetch_url
 from crosswire.ingest.sources import Fetcher, InputRef, read_input
 from crosswire.model import Article, Origin, RawDocument, Rejected
-from crosswire.pipeline.runner import Processed, annotate_article, process_document
+from crosswire.pipeline.runner import Processed, annotate_article, process_documents
 from crosswire.settings import Settings
 from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
 
@@ -63,21 +62,26 @@ def add_inputs(
     fetch: Fetcher = fetch_url,
 ) -> AddReport:
     """Read, clean and store every input; each batch of articles is written in one transaction."""
-    lexicon = load_lexicon()
     outcomes: list[Outcome] = []
-    batch: list[Processed | Rejected] = []
+    pending: list[RawDocument | Rejected] = []
     for ref in refs:
         items = read_input(ref, settings, stdin, fetch)
-        for item in items:
-            batch.append(item if isinstance(item, Rejected) else (item, process_document(item, lexicon)))
-        if len(batch) >= settings.batch_size:
-            outcomes += write_batch(store, batch, settings)
-            batch = []
+        pending += items
+        if len(pending) >= settings.batch_size:
+            outcomes += write_batch(store, _process(pending, settings), settings)
+            pending = []
         if progress:
             progress(ref, len(items))
-    if batch:
-        outcomes += write_batch(store, batch, settings)
+    if pending:
+        outcomes += write_batch(store, _process(pending, settings), settings)
     return AddReport(tuple(outcomes))
+
+
+def _process(items: list[RawDocument | Rejected], settings: Settings) -> list[Processed | Rejected]:
+    """Run the document stages over a batch (in parallel when it is big enough), keeping input order."""
+    raws = [i for i in items if isinstance(i, RawDocument)]
+    done = iter(process_documents(raws, settings.workers))
+    return [item if isinstance(item, Rejected) else next(done) for item in items]
 
 
 def write_batch(store: Store, batch: Iterable[Processed | Rejected], settings: Settings) -> list[Outcome]:

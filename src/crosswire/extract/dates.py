@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 import dateparser
 
@@ -64,11 +66,31 @@ def parse_date_value(text: str | None) -> str | None:
     """An absolute date string (ISO, RFC 822, "17 May 2024") → ``YYYY-MM-DD``; None when not absolute."""
     if not text or not YEAR.search(text):
         return None
-    iso = _iso(text.strip()) or _dotted(text)
-    if iso:
-        return iso
+    iso = _iso(text.strip()) or _dotted(text) or _common_english(text)
+    return iso or _dateparser(text.strip())
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(text: str) -> str | None:
+    """dateparser for everything else (all our languages); slow, so only after the fast paths. Pure: memoised."""
     parsed = dateparser.parse(text, languages=DATE_LANGUAGES, settings=PARSE_SETTINGS)
     return parsed.date().isoformat() if parsed else None
+
+
+def _common_english(text: str) -> str | None:
+    """RFC 822 dates and "May 17, 2024" / "17 May 2024" without dateparser's locale search."""
+    try:
+        return parsedate_to_datetime(text.strip()).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    core = re.sub(r"^(?:[A-Za-z]{3,9},?\s+)?", "", text.strip())  # a leading weekday
+    core = re.split(r"\s+(?:at\s+)?\d{1,2}[:.]\d\d|\s*[|·•]", core)[0].strip(" ,")
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b. %d, %Y"):
+        try:
+            return datetime.strptime(core, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
 
 
 def _iso(text: str) -> str | None:

@@ -27,9 +27,9 @@ class Page:
 
 def extract_html(html: str, url: str | None = None) -> Page:
     """Extract the main text and metadata of an HTML page; raise MalformedInput when there is no article."""
-    doc = _extract(html, url, favor_recall=False)
+    doc = _extract(html, url, favor_recall=False, fast=True)
     if doc is None or not (doc.text or "").strip():
-        doc = _extract(html, url, favor_recall=True)  # short pages: the recall mode keeps what precision drops
+        doc = _extract(html, url, favor_recall=True, fast=False)  # short pages: the recall mode keeps what precision drops
     if doc is None or not (doc.text or "").strip():
         raise MalformedInput("no article text found in the HTML page")
     authors = tuple(a.strip() for a in (doc.author or "").split(";") if a.strip())
@@ -47,10 +47,10 @@ def extract_html(html: str, url: str | None = None) -> Page:
     )
 
 
-def _extract(html: str, url: str | None, favor_recall: bool) -> trafilatura.settings.Document | None:
+def _extract(html: str, url: str | None, favor_recall: bool, fast: bool) -> trafilatura.settings.Document | None:
     try:
         return trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True, favor_recall=favor_recall
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True, favor_recall=favor_recall, fast=fast
         )
     except (ValueError, TypeError) as exc:  # lxml refuses some broken documents outright
         raise MalformedInput(f"unparseable HTML ({exc})") from exc

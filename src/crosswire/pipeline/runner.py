@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 from crosswire.extract.article import extract_article
@@ -11,6 +12,7 @@ from crosswire.extract.summary import flag_restated_summary
 from crosswire.model import Article, RawDocument, Rejected
 
 Processed = tuple[RawDocument, Article | Rejected]
+PARALLEL_MIN_DOCUMENTS = 40  # below this, starting worker processes costs more than it saves
 
 
 def process_document(raw: RawDocument, lexicon: Lexicon) -> Article | Rejected:
@@ -24,8 +26,19 @@ def annotate_article(article: Article) -> Article:
     return replace(article, flags=flag_restated_summary(article.text))
 
 
-def process_documents(raws: Iterable[RawDocument], lexicon: Lexicon | None = None) -> Iterator[Processed]:
-    """Process documents one by one, keeping each raw input beside its result."""
-    lex = lexicon or load_lexicon()
-    for raw in raws:
-        yield raw, process_document(raw, lex)
+def process_documents(raws: Sequence[RawDocument], workers: int = 1) -> list[Processed]:
+    """Process documents, keeping each raw input beside its result, in input order.
+
+    With ``workers`` > 1 and enough documents, the same ``process_document`` runs in a pool of
+    processes; each loads the lexicon once. Results are identical to the serial run.
+    """
+    if workers <= 1 or len(raws) < PARALLEL_MIN_DOCUMENTS:
+        lex = load_lexicon()
+        return [(raw, process_document(raw, lex)) for raw in raws]
+    chunk = max(1, len(raws) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers, initializer=load_lexicon) as pool:
+        return list(zip(raws, pool.map(_process_one, raws, chunksize=chunk), strict=True))
+
+
+def _process_one(raw: RawDocument) -> Article | Rejected:
+    return process_document(raw, load_lexicon())
