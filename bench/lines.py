@@ -119,7 +119,9 @@ def main() -> None:
     figures = {name: tally(sub, kept) for name, sub in groups.items()}
     n_lines = sum(len(v) for v in pages.values())
     print(f"Line-level cleanup, clean_text() on {len(pages)} full-page texts ({n_lines} silver-labelled lines)")
-    print("(1) Per-page cleaner only: no cross-article repeated-line statistics (template lines shared by an outlet).")
+    print("(1) Per-page cleaner (rules + the shipped line model on page dumps); no cross-article repeated-line statistics.")
+    print("    NOTE: the shipped line model was trained on these very pages, so (1) and (2) are in-sample figures;")
+    print("    held-out figures, split by host: .venv/bin/python bench/train_lines.py")
     _table(figures)
     with_stats = with_outlet_statistics(pages, host, kept, args.min_articles)
     stats_figures = {name: tally(sub, with_stats) for name, sub in groups.items()}

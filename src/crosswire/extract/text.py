@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from crosswire.extract.dates import parse_date_line
 from crosswire.extract.lexicon import Lexicon, load_lexicon
+from crosswire.extract.linemodel import LineModel, line_features, load_line_model, looks_like_page_dump
+from crosswire.extract.words import n_words
 from crosswire.model import RemovedLine
 
 HEADER_MAX_LINES = 12  # title, outlet, byline and date sit within the first dozen non-blank lines
@@ -42,8 +44,7 @@ DATELINE = re.compile(
 DATELINE_CAPS = re.compile(r"^(?P<place>[A-ZÀ-Þ]{3,}(?:[ -][A-ZÀ-Þ]{2,})*)(?:,\s*[\w’'. ]{2,30})?\s*(?:[–—-]+|\.)\s+(?=[A-ZÀ-Þ])")
 TITLE_SECTION_SUFFIX = re.compile(r"\s+[|]\s+[^|]{2,60}$")
 SENTENCE_END = re.compile(r"[.!?…\"”»’')。！？」』]$")
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-CJK_CHARS_PER_WORD = 2  # a rough word count for scripts written without spaces
+
 SITE_MENTION = re.compile(r"(?:access to|subscribe to|subscriber of|©\s*\d{4}|copyright\s*\d{4})\s+([A-Z][\w&.'’ -]{1,40})")
 HEADER_SEGMENTS = re.compile(r"\s+[|·•]\s+")
 NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|&)\s*")
@@ -107,15 +108,41 @@ def line_key(line: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", text))
 
 
-def clean_text(text: str, *, from_html: bool = False, title: str | None = None, lexicon: Lexicon | None = None) -> Cleaned:
-    """Clean one scraped article. ``from_html``: text already extracted from HTML (title known)."""
+def clean_text(
+    text: str,
+    *,
+    from_html: bool = False,
+    title: str | None = None,
+    lexicon: Lexicon | None = None,
+    line_model: LineModel | None = None,
+) -> Cleaned:
+    """Clean one scraped article. ``from_html``: text already extracted from HTML (title known).
+
+    On whole-page text dumps the learned line model (``line_model``, default the shipped one) removes
+    the short lines it is confident are boilerplate, after the rules.
+    """
     lex = lexicon or load_lexicon()
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     found = _Found()
     if title:
         found.put("title", title, "given with the input")
     _scan(lines, found, lex, from_html)
+    if not from_html and looks_like_page_dump(lines):
+        _classify(lines, found, lex, line_model or load_line_model())
     return _finish(found, lex)
+
+
+def _classify(lines: list[str], found: _Found, lex: Lexicon, model: LineModel) -> None:
+    """Drop kept lines the model scores as boilerplate (short lines only); the score is the rule."""
+    features = line_features(lines, lex)
+    kept = []
+    for n, text in found.kept:
+        p = model.boilerplate_probability(features[n])
+        if p >= model.threshold and n_words(text) <= model.max_words:
+            found.drop(n, lines[n], "boilerplate", f"classifier:{p:.2f}")
+        else:
+            kept.append((n, text))
+    found.kept = kept
 
 
 def _scan(lines: list[str], found: _Found, lex: Lexicon, from_html: bool) -> None:
@@ -363,12 +390,6 @@ def _looks_like_outlet(plain: str) -> bool:
 
 def _reads_as_prose(plain: str, min_words: int = PROSE_MIN_WORDS) -> bool:
     return n_words(plain) >= min_words and bool(SENTENCE_END.search(plain))
-
-
-def n_words(text: str) -> int:
-    """Words in ``text``, counting runs of Chinese/Japanese/Korean characters as about two per word."""
-    cjk = len(CJK.findall(text))
-    return len(CJK.sub(" ", text).split()) + -(-cjk // CJK_CHARS_PER_WORD)
 
 
 def _norm(plain: str) -> str:
