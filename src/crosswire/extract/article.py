@@ -29,6 +29,7 @@ from crosswire.model import (
 )
 
 EXTRACTOR_VERSION = "1"  # bump when cleanup changes, so stored articles can be re-extracted
+BYLINE_TAIL = re.compile(r"\s*[|,–—-]\s*(?:staff|reporter|correspondent|editor|senior [a-z ]+|[A-Z][\w.]+\.(?:com|net|org))\s*$", re.I)
 LANGUAGE_MIN_CHARS = 40  # below this py3langid guesses; we say "unknown" instead
 
 
@@ -79,7 +80,9 @@ def _metadata(raw: RawDocument, c: Cleaned, page: dict[str, object], lex: Lexico
         (_named_host(host_of(url) or page.get("hostname"), c), "URL host, spelled as the text names it"),  # type: ignore[arg-type]
         (outlet_for_host(host_of(url) or page.get("hostname"), lex), "URL host"),  # type: ignore[arg-type]
     )  # fmt: skip
-    authors = _authors(raw.authors or page.get("authors") or c.authors, lex)  # type: ignore[arg-type]
+    host = host_of(url) or page.get("hostname")
+    not_people = (outlet, page.get("sitename"), host, site_label(host))  # type: ignore[arg-type]
+    authors = _authors(raw.authors or page.get("authors") or c.authors, lex, not_people)  # type: ignore[arg-type]
     if raw.authors:
         signals.append(("authors", "given with the input"))
     elif page.get("authors"):
@@ -145,13 +148,19 @@ def _language(raw: RawDocument, c: Cleaned, page: dict[str, object], signals: li
     return str(lang)
 
 
-def _authors(names: Iterable[str], lex: Lexicon) -> tuple[str, ...]:
+def _authors(names: Iterable[str], lex: Lexicon, not_people: Iterable[str | None] = ()) -> tuple[str, ...]:
+    """People only: agencies, desks, "Staff", site names and the outlet itself are not authors."""
+    sites = {_squash(n) for n in not_people if n}
     out: list[str] = []
     for name in names:
-        name = name.strip()
-        if name and lex.is_person_name(name) and not lex.agency(name) and name not in out:
+        name = BYLINE_TAIL.sub("", name.strip().removeprefix("By ").removeprefix("by "))
+        if name and lex.is_person_name(name) and not lex.agency(name) and _squash(name) not in sites and name not in out:
             out.append(name)
     return tuple(out)
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower().removeprefix("the "))
 
 
 def _first(signals: list[tuple[str, str]], key: str, *candidates: tuple[object, str]) -> str | None:
