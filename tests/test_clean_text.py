@@ -167,3 +167,10 @@ def test_clean_text_never_crashes_and_line_numbers_are_real(lines: list[str]) ->
     assert all(1 <= r.line_no <= n_lines for r in c.removed)
     assert "\n\n\n" not in c.body
     assert clean_text(text) == c  # pure: same input, same output
+
+
+def test_a_long_bulleted_first_paragraph_is_the_article_not_a_highlight() -> None:
+    body = ("• Council approves budget • Works start in May The council of Lindholm approved the budget for the new tram "
+            "line on Monday after a long debate, and construction is due to start in May next year.")
+    c = clean_text(body, title="Tram budget approved")
+    assert c.body == body

@@ -20,6 +20,7 @@ HEADER_MAX_LINES = 12  # title, outlet, byline and date sit within the first doz
 PROSE_MIN_WORDS = 12  # a line with this many words ending in punctuation reads as a paragraph
 TITLE_MAX_WORDS = 30
 OUTLET_MAX_WORDS = 5
+HIGHLIGHT_MAX_WORDS = 25  # a bullet under the headline longer than this is the article itself, not a highlight
 KICKER_MAX_WORDS = 4  # a section label above an HTML body: "Monetary policy", "World | Europe"
 BLOCK_MAX_LINES = 15  # a "Read also:" block longer than this is not a block of headlines
 
@@ -265,7 +266,7 @@ def _header_line(n: int, raw: str, stripped: str, plain: str, found: _Found, non
     if found.values.get("title") == plain:
         found.drop(n, raw, "metadata", "title-repeated")
         return True
-    if BULLET.match(stripped) and "title" in found.values:
+    if BULLET.match(stripped) and "title" in found.values and n_words(plain) <= HIGHLIGHT_MAX_WORDS:
         found.drop(n, raw, "highlights", "header-bullet")
         return True
     if "title" in found.values and "outlet" not in found.values:
