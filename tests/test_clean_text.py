@@ -174,3 +174,9 @@ def test_a_long_bulleted_first_paragraph_is_the_article_not_a_highlight() -> Non
             "line on Monday after a long debate, and construction is due to start in May next year.")
     c = clean_text(body, title="Tram budget approved")
     assert c.body == body
+
+
+def test_a_one_line_text_is_kept_as_body() -> None:
+    c = clean_text("Relatively unknown actor Mara Quist was named the new lighthouse keeper of Cape Varn.")
+    assert c.body == "Relatively unknown actor Mara Quist was named the new lighthouse keeper of Cape Varn."
+    assert c.title == "Relatively unknown actor Mara Quist was named the new lighthouse keeper of Cape Varn."

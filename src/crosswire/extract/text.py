@@ -279,6 +279,11 @@ def _header_line(n: int, raw: str, stripped: str, plain: str, found: _Found, non
 
 
 def _finish(found: _Found, lex: Lexicon) -> Cleaned:
+    if not found.kept:  # a one-line text is its own body, not only a headline
+        taken = [r for r in found.removed if r.rule == "title"]
+        if taken:
+            found.removed.remove(taken[0])
+            found.kept.append((taken[0].line_no - 1, markdown_plain(taken[0].text.strip())))
     body = _join_paragraphs(found.kept)
     dateline = None
     first = body.split("\n", 1)[0] if body else ""

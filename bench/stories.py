@@ -1,0 +1,134 @@
+"""Story grouping: BCubed and pairwise P/R/F1 and cluster counts on ECB+, NewsWCL50, the seeds and the demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+from crosswire.extract.article import extract_article
+from crosswire.ingest.sources import expand_inputs, read_input
+from crosswire.model import Article, InputFormat, Origin, RawDocument
+from crosswire.settings import Settings
+from crosswire.stories.clusters import StoryIndex, StoryParams
+from crosswire.stories.signals import story_signals
+from crosswire.workflows import demo_corpus_path
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SEED_GOLD = {"000": "kharkiv", "001": "kharkiv", "002": "kharkiv", "003": "kursk", "004": "samarkand"}
+
+
+def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """BCubed precision, recall, F1 over items."""
+    by_pred, by_gold = defaultdict(set), defaultdict(set)
+    for item in gold:
+        by_pred[pred[item]].add(item)
+        by_gold[gold[item]].add(item)
+    p = sum(len(by_pred[pred[i]] & by_gold[gold[i]]) / len(by_pred[pred[i]]) for i in gold) / len(gold)
+    r = sum(len(by_pred[pred[i]] & by_gold[gold[i]]) / len(by_gold[gold[i]]) for i in gold) / len(gold)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def pairwise(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """Pairwise precision, recall, F1 over all item pairs."""
+    tp = fp = fn = 0
+    for a, b in combinations(sorted(gold), 2):
+        same_pred, same_gold = pred[a] == pred[b], gold[a] == gold[b]
+        tp += same_pred and same_gold
+        fp += same_pred and not same_gold
+        fn += same_gold and not same_pred
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def cluster(articles: list[Article], params: StoryParams) -> tuple[dict[str, str], float]:
+    """Group articles in the given order; returns article id → story id and the seconds spent grouping."""
+    signals = story_signals(articles)
+    start = time.perf_counter()
+    index = StoryIndex(params)
+    pred = {s.article_id: index.add(s).story_id for s in signals}
+    return pred, time.perf_counter() - start
+
+
+def from_jsonl(path: Path, gold_key: str) -> tuple[list[Article], dict[str, str]]:
+    """Articles (title + text through the extract stage) and their gold cluster from a docs.jsonl."""
+    articles, gold = [], {}
+    for line in path.read_text("utf-8").splitlines():
+        doc = json.loads(line)
+        text = doc.get("text") or doc.get("title") or ""  # 61 ECB+ docs are a title only
+        raw = RawDocument(Origin("file", str(path), doc["id"]), InputFormat.TEXT, text, title=doc.get("title") if doc.get("text") else None,
+                          outlet=doc.get("outlet"), language=doc.get("lang") or "en", external_id=doc["id"])  # fmt: skip
+        a = extract_article(raw)
+        if isinstance(a, Article):
+            a = Article(f"{doc['id']}", a.origin, a.format, a.text, a.meta)  # ids unique per doc
+            articles.append(a)
+            gold[a.id] = str(doc[gold_key])
+    return articles, gold
+
+
+def dev_sets() -> dict[str, tuple[list[Article], dict[str, str]]]:
+    """The seeds and the demo corpus with their gold stories (the sets parameters were chosen on)."""
+    seeds, seed_gold = [], {}
+    for ref in expand_inputs([str(SHARED / "seeds")]):
+        for raw in read_input(ref, Settings()):
+            a = extract_article(raw)  # type: ignore[arg-type]
+            seeds.append(a)
+            seed_gold[a.id] = SEED_GOLD[Path(ref.name).name[:3]]
+    expected = json.loads((demo_corpus_path().parent / "EXPECTED.json").read_text("utf-8"))
+    cases = {(c["file"], c["item"]): c for c in expected["articles"]}
+    demo, demo_gold = [], {}
+    for ref in expand_inputs([str(demo_corpus_path())]):
+        for raw in read_input(ref, Settings()):
+            a = extract_article(raw)  # type: ignore[arg-type]
+            name = Path(raw.origin.locator).name
+            case = cases.get((name, raw.origin.item)) or cases[(name, None)]
+            demo.append(a)
+            demo_gold[a.id] = case["event"] or case["key"]  # a roundup is a story of its own
+    demo.sort(key=lambda a: (a.meta.published.value or "9999", a.id))
+    return {"seeds": (seeds, seed_gold), "demo": (demo, demo_gold)}
+
+
+def report(name: str, pred: dict[str, str], gold: dict[str, str], seconds: float) -> dict[str, float]:
+    """Print and return the figures of one set."""
+    bp, br, bf = bcubed(pred, gold)
+    pp, pr, pf = pairwise(pred, gold)
+    n_pred, n_gold = len(set(pred.values())), len(set(gold.values()))
+    print(f"{name:<10} {len(gold):5d} docs  B3 P {bp:.3f} R {br:.3f} F1 {bf:.3f} | pairwise P {pp:.3f} R {pr:.3f} "
+          f"F1 {pf:.3f} | clusters {n_pred} (gold {n_gold}) | grouping {seconds:.2f} s")  # fmt: skip
+    return {"b3_p": bp, "b3_r": br, "b3_f1": bf, "pw_p": pp, "pw_r": pr, "pw_f1": pf, "clusters": n_pred, "gold": n_gold}
+
+
+def main() -> None:
+    """Score one fixed configuration (or a small grid on the dev sets with --dev)."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--dev", action="store_true", help="grid over parameters on the seeds + demo only")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    sets = dev_sets()
+    if args.dev:
+        for ww in (0.0, 0.5, 1.0):
+            for w in (0.3, 0.5, 0.7):
+                for th in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
+                    params = StoryParams(embedding_weight=w, words_weight=ww, threshold=th)
+                    f1s = [bcubed(cluster(arts, params)[0], gold)[2] for arts, gold in sets.values()]
+                    print(f"words={ww} w={w} th={th}: seeds {f1s[0]:.3f} demo {f1s[1]:.3f} sum {sum(f1s):.3f}")
+        return
+    params = StoryParams()
+    print(f"StoryParams: {params}")
+    results = {}
+    for name, (arts, gold) in sets.items():
+        results[name] = report(name, *cluster(arts, params)[:1], gold, 0.0)
+    for name, path, key in (("ECB+", SHARED / "ecbplus-docs" / "docs.jsonl", "cluster"), ("NewsWCL50", SHARED / "newswcl50" / "docs.jsonl", "cluster")):
+        arts, gold = from_jsonl(path, key)
+        pred, seconds = cluster(arts, params)
+        results[name] = report(name, pred, gold, seconds)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), "utf-8")
+
+
+if __name__ == "__main__":
+    main()

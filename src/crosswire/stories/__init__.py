@@ -1,0 +1,1 @@
+"""Corpus-level stages: grouping articles into stories (and, later, comparing them)."""
