@@ -6,8 +6,11 @@ import argparse
 import json
 import time
 from collections import defaultdict
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
+
+import numpy as np
 
 from crosswire.extract.article import extract_article
 from crosswire.ingest.sources import expand_inputs, read_input
@@ -107,7 +110,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dev", action="store_true", help="grid over parameters on the seeds + demo only")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--scale", type=int, nargs="*", help="time grouping of synthetic corpora of these sizes, e.g. 1000 10000 100000")
     args = ap.parse_args()
+    if args.scale:
+        scale(tuple(args.scale))
+        return
     sets = dev_sets()
     if args.dev:
         for ww in (0.0, 0.5, 1.0):
@@ -128,6 +135,47 @@ def main() -> None:
         results[name] = report(name, pred, gold, seconds)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), "utf-8")
+
+
+
+def synthetic(n: int, seed: int = 0) -> list:
+    """n articles with precomputed vectors: events of 1-20 articles, each with its own names and dates."""
+    from crosswire.stories.signals import StorySignals
+
+    rng = np.random.default_rng(seed)
+    out, i, events = [], 0, 0
+    while len(out) < n:
+        size = int(rng.integers(1, 21))
+        center = rng.normal(size=512)
+        names = [f"name{int(x)}" for x in rng.integers(0, n, 4)]
+        day = 19000 + int(rng.integers(0, 1500))
+        for _ in range(size):
+            v = center + rng.normal(scale=0.5, size=512)
+            v = (v / np.linalg.norm(v)).astype(np.float32)
+            extra = [f"name{int(x)}" for x in rng.integers(0, n, 2)]
+            published = str(np.datetime64(day + int(rng.integers(0, 3)), "D"))
+            terms = tuple(sorted((t, 1) for t in set(names + extra)))
+            out.append(StorySignals(f"a{i:08d}", v, frozenset(names + extra), terms, published, None, f"e{events}"))
+            i += 1
+        events += 1
+    return out[:n]
+
+
+def scale(sizes: tuple[int, ...]) -> None:
+    """Grouping time and peak memory for synthetic corpora with precomputed vectors."""
+    import resource
+
+    for n in sizes:
+        signals = [replace(s, language="en") for s in synthetic(n)]
+        gold = {s.article_id: e.language for s, e in zip(signals, synthetic(n), strict=True)}
+        start = time.perf_counter()
+        index = StoryIndex()
+        pred = {s.article_id: index.add(s).story_id for s in signals}
+        seconds = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        f1 = bcubed(pred, gold)[2]
+        print(f"{n:7d} articles: grouped in {seconds:6.1f} s ({n / seconds:6.0f} articles/s), {len(index.stories)} stories "
+              f"for {len(set(gold.values()))} synthetic events (B3-F1 {f1:.3f}), peak RSS {peak:.0f} MB")
 
 
 if __name__ == "__main__":

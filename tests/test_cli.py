@@ -88,7 +88,13 @@ def test_add_articles_show_export_roundtrip(tmp_path: Path, db: str) -> None:
     exported = json.loads(run("export", "--db", db, "--format", "json").stdout)
     assert exported["schema"] == "crosswire-export" and exported["schema_version"] == "1.0"
     assert {a["id"] for a in exported["articles"]} == {keeper["id"], ferry["id"]}
-    assert exported["stories"] == []
+    assert len(exported["stories"]) == 2  # two unrelated articles: two stories
+    assert {a["story_id"] for a in exported["articles"]} == {st["id"] for st in exported["stories"]}
+    listed_stories = json.loads(run("stories", "--db", db, "--json").stdout)
+    assert sorted(st["id"] for st in listed_stories) == sorted(st["id"] for st in exported["stories"])
+    one = run("story", listed_stories[0]["id"][:6], "--db", db)
+    assert one.exit_code == 0 and "started the story" in one.stdout
+    assert run("story", "nope", "--db", db).exit_code == 3
     jsonl = run("export", "--db", db, "-f", "jsonl").stdout.strip().splitlines()
     assert [json.loads(line)["id"] for line in jsonl] == [a["id"] for a in exported["articles"]]
     out_csv = tmp_path / "out.csv"
@@ -186,7 +192,7 @@ def test_settings_version_and_help() -> None:
     assert "max_input_bytes" in run("settings").stdout
     assert run("--version").stdout.startswith("crosswire ")
     helptext = run("--help").stdout
-    for verb in ("add", "articles", "show", "export", "demo", "clean", "rejections", "settings"):
+    for verb in ("add", "articles", "show", "export", "demo", "clean", "rejections", "settings", "stories", "story"):
         assert verb in helptext
 
 

@@ -47,7 +47,9 @@ def test_001_icaro_undated(seeds: dict[str, Article]) -> None:
     a = seeds["001"]
     assert a.meta.title == "Putin Denies Plans to Capture Kharkiv, Seeks to Create Buffer Zone"
     assert a.meta.outlet == "ICARO Media Group"
-    assert a.meta.published.source == DateSource.UNKNOWN and a.meta.published.value is None
+    # undated in its text; dated from its story (with 000), and marked as such
+    assert (a.meta.published.value, a.meta.published.source) == ("2024-05-17", DateSource.INFERRED)
+    assert "inferred from story" in a.meta.published.evidence and "2024-05-17" in a.meta.published.evidence
     assert "51 drones downed over Crimea, 44 over the Krasnodar region, and six over Belgorod" in a.text
     assert "as reported by Russian officials." in a.text  # prose with "reported by" is not a credits line
     assert a.text.count("\n\n") == 6  # seven paragraphs, none lost
@@ -57,7 +59,7 @@ def test_002_ntv_translation(seeds: dict[str, Article]) -> None:
     a = seeds["002"]
     assert a.meta.title == "At present, Putin is not determined to seize Kharkiv."
     assert a.meta.credited == ("www.ntv.de",)
-    assert a.meta.published.source == DateSource.UNKNOWN
+    assert (a.meta.published.value, a.meta.published.source) == ("2024-05-17", DateSource.INFERRED)
     for debris in ("Read also", "Year of climate records", "Islamist terror", "SPD rules out", "Source: www.ntv.de"):
         assert debris not in a.text, debris
     assert "Commander-in-Chief Olexander Syrskyj" in a.text
@@ -106,3 +108,16 @@ def test_only_the_restating_close_of_002_is_flagged(seeds: dict[str, Article]) -
     assert starts == ["Despite Russia's advancement in the Khar", "Russia's inability to seize Kharkiv is a"]
     assert all(f.kind == "restated-summary" and f.span[1] <= len(a.text) for f in a.flags)
     assert a.text.endswith(a.text[a.flags[-1].span[0] : a.flags[-1].span[1]])  # flagged, not deleted
+
+
+def test_three_stories(seeds: dict[str, Article], store: Store) -> None:
+    from crosswire.workflows import list_stories, story_of
+
+    of = story_of(store)
+    ids = {k: of[a.id] for k, a in seeds.items()}
+    assert ids["000"] == ids["001"] == ids["002"]
+    assert len({ids["000"], ids["003"], ids["004"]}) == 3
+    views = {v.id: v for v in list_stories(store)}
+    kharkiv = views[ids["000"]]
+    assert len(kharkiv.members) == 3 and kharkiv.first == kharkiv.last == "2024-05-17"
+    assert kharkiv.title in {a.meta.title for k, a in seeds.items() if k in ("000", "001", "002")}

@@ -15,7 +15,7 @@ SCHEMA_VERSION = "1.0"
 CSV_COLUMNS = (
     "id", "external_id", "title", "outlet", "authors", "credited", "dateline", "published",
     "published_source", "url", "canonical_url", "language", "format", "origin", "duplicate_of",
-    "content_hash", "removed_lines", "text",
+    "content_hash", "removed_lines", "story_id", "text",
 )  # fmt: skip
 
 
@@ -24,7 +24,7 @@ def origin_record(origin: Origin) -> dict[str, Any]:
     return {"kind": origin.kind, "locator": origin.locator, "item": origin.item}
 
 
-def article_record(article: Article, origins: Iterable[Origin]) -> dict[str, Any]:
+def article_record(article: Article, origins: Iterable[Origin], story_id: str | None = None) -> dict[str, Any]:
     """One article as exported (schema ``crosswire-export`` 1.0)."""
     m = article.meta
     return {
@@ -53,15 +53,34 @@ def article_record(article: Article, origins: Iterable[Origin]) -> dict[str, Any
         "entities": [],
         "statements": [],
         "claims": [],
-        "story_id": None,
+        "story_id": story_id,
     }
 
 
-def write_json(records: Iterable[dict[str, Any]], out: IO[str], generated_at: str) -> None:
+def story_record(view: Any) -> dict[str, Any]:
+    """One story as exported: its members and why each joined."""
+    return {
+        "id": view.id,
+        "title": view.title,
+        "first_published": view.first,
+        "last_published": view.last,
+        "outlets": list(view.outlets),
+        "languages": list(view.languages),
+        "articles": [
+            {
+                "article_id": m.article_id, "score": m.score, "embedding_similarity": m.embedding_sim,
+                "names_similarity": m.names_sim, "shared_names": list(m.shared_names), "started_story": m.new_story,
+            }  # fmt: skip
+            for m in view.members
+        ],
+    }
+
+
+def write_json(records: Iterable[dict[str, Any]], out: IO[str], generated_at: str, stories: Iterable[dict[str, Any]] = ()) -> None:
     """The whole analysis as one JSON document."""
     document = {
         "schema": SCHEMA_NAME, "schema_version": SCHEMA_VERSION, "generator": f"crosswire {__version__}",
-        "generated_at": generated_at, "articles": list(records), "stories": [],
+        "generated_at": generated_at, "articles": list(records), "stories": list(stories),
     }  # fmt: skip
     json.dump(document, out, ensure_ascii=False, indent=2)
     out.write("\n")

@@ -9,14 +9,20 @@ from importlib.resources import files
 from pathlib import Path
 from typing import IO, BinaryIO
 
+import numpy as np
+
 from crosswire import export
+from crosswire.errors import NotFound
 from crosswire.extract.article import EXTRACTOR_VERSION, drop_template_lines, paragraph_keys
 from crosswire.ingest.fetch import fetch_url
 from crosswire.ingest.sources import Fetcher, InputRef, read_input
 from crosswire.model import Article, Origin, RawDocument, Rejected
 from crosswire.pipeline.runner import Processed, annotate_article, process_documents
 from crosswire.settings import Settings
+from crosswire.storage import stories as story_db
 from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
+from crosswire.stories.clusters import StoryIndex
+from crosswire.stories.signals import story_signals
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +111,50 @@ def write_batch(store: Store, batch: Iterable[Processed | Rejected], settings: S
                 touched[result.meta.outlet] |= set(keys)
         for outlet, keys in touched.items():
             _strip_templates(tx, outlet, keys, settings)
+        added = [tx.load_article(o.article_id) for o in outcomes if o.status == "added" and o.article_id]
+        assign_stories(store, tx, added)
     return outcomes
+
+
+def assign_stories(store: Store, tx: Writer, added: list[Article]) -> None:
+    """Put each new article into a story, in order, and date undated members from their story."""
+    if not added:
+        return
+    index = _story_index(store, tx)
+    seq = story_db.next_seq(tx.conn)
+    touched = set()
+    for signals in story_signals(added):
+        story_db.insert_signals(tx.conn, signals)
+        assignment = index.add(signals)
+        story_db.insert_member(tx.conn, assignment, seq)
+        seq += 1
+        touched.add(assignment.story_id)
+    store.story_cache = (seq, index)
+    for story_id in sorted(touched):
+        _infer_dates(tx, story_id)
+
+
+def _story_index(store: Store, tx: Writer) -> StoryIndex:
+    """The grouping index: cached between batches of one run, rebuilt from the store otherwise."""
+    seq = story_db.next_seq(tx.conn)
+    if store.story_cache and store.story_cache[0] == seq:
+        return store.story_cache[1]
+    index = StoryIndex()
+    for signals, story_id in story_db.replay_rows(tx.conn):
+        index.restore(signals, story_id)
+    return index
+
+
+def _infer_dates(tx: Writer, story_id: str) -> None:
+    """Undated members of a dated story get the story's first date, marked inferred, with the range as evidence."""
+    members = story_db.members(tx.conn, story_id)
+    dated = sorted(m.published for m in members if m.published and m.published_source in story_db.OWN_DATES)
+    if not dated:
+        return
+    evidence = f"inferred from story {story_id}: {len(dated)} dated article(s) published {dated[0]} to {dated[-1]}"
+    for m in members:
+        if m.published_source not in story_db.OWN_DATES:
+            story_db.set_inferred_date(tx.conn, m.article_id, dated[0], evidence)
 
 
 def _reject(tx: Writer, rejected: Rejected) -> Outcome:
@@ -157,9 +206,10 @@ def list_articles(store: Store, flt: ArticleFilter) -> list[Article]:
 def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None = None) -> int:
     """Write every article in ``fmt`` (json, jsonl, csv); returns how many were written."""
     arts = store.articles(flt or ArticleFilter(), with_removed=True)
-    records = [export.article_record(a, store.origins(a.id)) for a in arts]
+    stories = story_of(store)
+    records = [export.article_record(a, store.origins(a.id), stories.get(a.id)) for a in arts]
     if fmt == "json":
-        export.write_json(records, out, now_iso())
+        export.write_json(records, out, now_iso(), [export.story_record(v) for v in list_stories(store)])
     elif fmt == "jsonl":
         export.write_jsonl(records, out)
     elif fmt == "csv":
@@ -180,3 +230,65 @@ def summarise(store: Store) -> dict[str, object]:
         "copies": sum(1 for a in arts if a.duplicate_of),
         "rejections": len(store.rejections()),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    """A story as the CLI, the export and (later) the web show it."""
+
+    id: str
+    title: str | None  # the most central member headline
+    first: str | None
+    last: str | None
+    outlets: tuple[str, ...]
+    languages: tuple[str, ...]
+    members: tuple[story_db.Member, ...]  # by time, undated last
+
+
+def list_stories(store: Store) -> list[StoryView]:
+    """Every story, biggest first."""
+    with store.engine.connect() as conn:
+        by_story: dict[str, list[story_db.Member]] = defaultdict(list)
+        for m in story_db.members(conn):
+            by_story[m.story_id].append(m)
+        views = [_story_view(conn, sid, ms) for sid, ms in by_story.items()]
+    return sorted(views, key=lambda v: (-len(v.members), v.first or "9999", v.id))
+
+
+def get_story(store: Store, story_id: str) -> StoryView:
+    """One story by id (or a unique prefix)."""
+    ids = sorted({v.id for v in list_stories(store) if v.id.startswith(story_id)})
+    if len(ids) != 1:
+        raise NotFound(f"no story with id {story_id!r}" if not ids else f"story id prefix {story_id!r} is ambiguous")
+    with store.engine.connect() as conn:
+        return _story_view(conn, ids[0], story_db.members(conn, ids[0]))
+
+
+def story_of(store: Store) -> dict[str, str]:
+    """article id → story id."""
+    with store.engine.connect() as conn:
+        return {m.article_id: m.story_id for m in story_db.members(conn)}
+
+
+def _story_view(conn: object, story_id: str, members: list[story_db.Member]) -> StoryView:
+    dated = sorted(m.published for m in members if m.published)
+    vectors = story_db.embeddings(conn, [m.article_id for m in members])  # type: ignore[arg-type]
+    return StoryView(
+        story_id,
+        _central_title(members, vectors),
+        dated[0] if dated else None,
+        dated[-1] if dated else None,
+        tuple(sorted({m.outlet for m in members if m.outlet})),
+        tuple(sorted({m.language for m in members if m.language})),
+        tuple(members),
+    )
+
+
+def _central_title(members: list[story_db.Member], vectors: dict[str, object]) -> str | None:
+    """The headline of the member closest on average to the others (not simply the first one)."""
+    titled = [m for m in members if m.title and m.article_id in vectors]
+    if not titled:
+        return None
+    matrix = np.stack([vectors[m.article_id] for m in titled])  # type: ignore[arg-type]
+    centrality = (matrix @ matrix.T).mean(axis=1)
+    return titled[int(np.argmax(centrality))].title

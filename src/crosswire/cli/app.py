@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from crosswire import __version__, workflows
 from crosswire.cli import render
 from crosswire.errors import ConfigError, NotFound
-from crosswire.export import article_record
+from crosswire.export import article_record, story_record
 from crosswire.extract.article import extract_article
 from crosswire.ingest.sources import expand_inputs, read_input
 from crosswire.model import Rejected
@@ -159,6 +159,32 @@ def export_cmd(
 
 
 @app.command()
+def stories(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """Stories: groups of articles about one event, with their time span, outlets and size."""
+    with _store(db) as (store, _):
+        views = workflows.list_stories(store)
+    if json_out:
+        out.print_json(data=[story_record(v) for v in views])
+    else:
+        out.print(render.stories_table(views))
+
+
+@app.command()
+def story(
+    story_id: Annotated[str, typer.Argument(metavar="ID", help="Story id or a unique prefix of it.")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """One story: its articles in time order and why each is there (its similarity signals)."""
+    with _store(db) as (store, _):
+        view = workflows.get_story(store, story_id)
+    if json_out:
+        out.print_json(data=story_record(view))
+    else:
+        render.print_story(out, view)
+
+
+@app.command()
 def demo(db: DbOption = None, json_out: JsonOption = False) -> None:
     """Ingest the bundled fictional demo corpus and print what crosswire found in it."""
     with _store(db) as (store, settings):
@@ -167,11 +193,13 @@ def demo(db: DbOption = None, json_out: JsonOption = False) -> None:
             report = workflows.add_inputs(refs, settings, store, progress=advance)
         summary = workflows.summarise(store)
         rows = store.articles()
+        views = workflows.list_stories(store)
     if json_out:
         out.print_json(data={"report": render.report_json(report), "summary": summary})
         return
     render.print_report(out, err, report)
     out.print(render.articles_table(rows))
+    out.print(render.stories_table(views))
     render.print_summary(out, summary, settings.db_url)
 
 

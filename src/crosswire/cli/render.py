@@ -121,3 +121,35 @@ def print_summary(out: Console, summary: dict[str, Any], db: str) -> None:
     out.print(f"dates: {pairs(summary['date_sources'])}")
     out.print(f"verbatim copies across outlets: {summary['copies']}; rejected inputs on record: {summary['rejections']}")
     out.print("[dim]next: crosswire show ID --removed · crosswire export --format json[/]")
+
+
+def stories_table(views: Sequence[Any]) -> Table:
+    """Stories: id, span, size, outlets, languages, central headline."""
+    table = Table(title=f"{len(views)} stor{'y' if len(views) == 1 else 'ies'}", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("story", no_wrap=True)
+    table.add_column("span", no_wrap=True)
+    table.add_column("n", justify="right")
+    table.add_column("outlets", max_width=28, overflow="fold")
+    table.add_column("lang", no_wrap=True)
+    table.add_column("title", ratio=1, overflow="fold")
+    for v in views:
+        span = "—" if not v.first else v.first if v.first == v.last else f"{v.first} – {v.last}"
+        outlets = ", ".join(v.outlets[:4]) + (f" +{len(v.outlets) - 4}" if len(v.outlets) > 4 else "")
+        table.add_row(v.id[:10], span, str(len(v.members)), escape(outlets or "—"), ",".join(v.languages), escape(v.title or "—"))
+    return table
+
+
+def print_story(out: Console, v: Any) -> None:
+    """A story's members in time order, each with the signals that put it there."""
+    out.print(f"[bold]{escape(v.title or '(untitled)')}[/]  [dim]{v.id}[/]", soft_wrap=True)
+    span = "undated" if not v.first else v.first if v.first == v.last else f"{v.first} – {v.last}"
+    out.print(f"{len(v.members)} article(s) · {span} · outlets: {escape(', '.join(v.outlets) or '—')} · languages: {', '.join(v.languages)}")
+    table = Table("published", "how", "outlet", "article", "why it is here", box=box.SIMPLE_HEAD, pad_edge=False)
+    for m in v.members:
+        if m.new_story:
+            why = "started the story"
+        else:
+            names = ", ".join(m.shared_names[:5])
+            why = f"similarity {m.score:.2f} (embedding {m.embedding_sim:.2f}, names {m.names_sim:.2f}){'; shared: ' + names if names else ''}"
+        table.add_row(m.published or "—", m.published_source, escape(m.outlet or "—"), f"{m.article_id[:8]} {escape((m.title or '')[:60])}", escape(why))
+    out.print(table)

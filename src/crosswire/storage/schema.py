@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
 
@@ -100,4 +113,26 @@ rejections = Table(
     Column("last_seen", String(32), nullable=False),
     Column("times", Integer, nullable=False, default=1),
     UniqueConstraint("kind", "locator", "item", "reason", name="uq_rejection"),
+)
+
+story_signals = Table(
+    "story_signals",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("embedding", LargeBinary, nullable=False),  # float32 bytes
+    Column("names", Text, nullable=False),  # JSON list
+    Column("terms", Text, nullable=False),  # JSON list of [word, count]
+)
+
+story_members = Table(
+    "story_members",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", String(32), nullable=False, index=True),
+    Column("seq", Integer, nullable=False, unique=True),  # order of assignment: replaying it rebuilds the index
+    Column("score", Float, nullable=False),
+    Column("embedding_sim", Float, nullable=False),
+    Column("names_sim", Float, nullable=False),
+    Column("shared_names", Text, nullable=False),  # JSON list
+    Column("new_story", Boolean, nullable=False),
 )

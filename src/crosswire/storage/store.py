@@ -86,6 +86,7 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self.story_cache: tuple[int, object] | None = None  # (next assignment seq, StoryIndex) between batches
         self.engine = create_engine(url, future=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -85,6 +85,15 @@ class StoryIndex:
         self._join(self.stories[assignment.story_id], s)
         return assignment
 
+    def restore(self, s: StorySignals, story_id: str) -> None:
+        """Replay a stored assignment without scoring it (rebuilding the index from the store)."""
+        self.seen += 1
+        self.name_df.update(s.names)
+        self.term_df.update(t for t, _n in s.terms)
+        if story_id not in self.stories:
+            self.stories[story_id] = _Story(story_id, np.zeros_like(s.embedding))
+        self._join(self.stories[story_id], s)
+
     def _forced(self, s: StorySignals, story_id: str) -> tuple[float, float, float, tuple[str, ...], _Story] | None:
         story = self.stories.get(story_id)
         return None if story is None else (1.0, *self._similarity(s, story), story)  # type: ignore[return-value]

@@ -1,0 +1,119 @@
+"""Story tables: grouping signals, memberships with their evidence, and reads for the story views."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import Connection, func, insert, select, update
+
+from crosswire.model import DateSource
+from crosswire.storage.schema import articles, story_members, story_signals
+from crosswire.stories.clusters import Assignment
+from crosswire.stories.signals import StorySignals
+
+OWN_DATES = (str(DateSource.STATED), str(DateSource.METADATA))  # an inferred date never steers grouping
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One article of a story as the story views show it."""
+
+    article_id: str
+    story_id: str
+    title: str | None
+    outlet: str | None
+    language: str | None
+    published: str | None
+    published_source: str
+    score: float
+    embedding_sim: float
+    names_sim: float
+    shared_names: tuple[str, ...]
+    new_story: bool
+    seq: int
+
+
+def insert_signals(conn: Connection, s: StorySignals) -> None:
+    """Keep an article's grouping signals so the index can be rebuilt without re-embedding."""
+    conn.execute(
+        insert(story_signals).values(
+            article_id=s.article_id, embedding=np.asarray(s.embedding, dtype=np.float32).tobytes(),
+            names=json.dumps(sorted(s.names)), terms=json.dumps([list(t) for t in s.terms]),
+        )  # fmt: skip
+    )
+
+
+def insert_member(conn: Connection, a: Assignment, seq: int) -> None:
+    """Record where an article went and why."""
+    conn.execute(
+        insert(story_members).values(
+            article_id=a.article_id, story_id=a.story_id, seq=seq, score=a.score, embedding_sim=a.embedding,
+            names_sim=a.names, shared_names=json.dumps(list(a.shared_names)), new_story=a.new_story,
+        )  # fmt: skip
+    )
+
+
+def next_seq(conn: Connection) -> int:
+    """The sequence number of the next assignment."""
+    return int(conn.execute(select(func.coalesce(func.max(story_members.c.seq), 0))).scalar_one()) + 1
+
+
+def replay_rows(conn: Connection) -> list[tuple[StorySignals, str]]:
+    """Every stored article's signals with its story, in assignment order."""
+    query = (
+        select(
+            story_signals, story_members.c.story_id, articles.c.published, articles.c.published_source,
+            articles.c.outlet, articles.c.language,
+        )  # fmt: skip
+        .join(story_members, story_members.c.article_id == story_signals.c.article_id)
+        .join(articles, articles.c.id == story_signals.c.article_id)
+        .order_by(story_members.c.seq)
+    )
+    return [(_signals(r), r.story_id) for r in conn.execute(query)]
+
+
+def members(conn: Connection, story_id: str | None = None) -> list[Member]:
+    """Members of one story (or of all), oldest publication first, undated last."""
+    query = select(
+        story_members, articles.c.title, articles.c.outlet, articles.c.language, articles.c.published,
+        articles.c.published_source,
+    ).join(articles, articles.c.id == story_members.c.article_id)  # fmt: skip
+    if story_id:
+        query = query.where(story_members.c.story_id == story_id)
+    query = query.order_by(articles.c.published.is_(None), articles.c.published, story_members.c.seq)
+    return [
+        Member(
+            r.article_id, r.story_id, r.title, r.outlet, r.language, r.published, r.published_source, r.score,
+            r.embedding_sim, r.names_sim, tuple(json.loads(r.shared_names)), bool(r.new_story), r.seq,
+        )  # fmt: skip
+        for r in conn.execute(query)
+    ]
+
+
+def embeddings(conn: Connection, article_ids: list[str]) -> dict[str, np.ndarray]:
+    """Stored embeddings of the given articles."""
+    query = select(story_signals.c.article_id, story_signals.c.embedding).where(story_signals.c.article_id.in_(article_ids))
+    return {r.article_id: np.frombuffer(r.embedding, dtype=np.float32) for r in conn.execute(query)}
+
+
+def set_inferred_date(conn: Connection, article_id: str, value: str, evidence: str) -> None:
+    """Date an undated article from its story; stated and metadata dates are never overwritten."""
+    conn.execute(
+        update(articles)
+        .where(articles.c.id == article_id, articles.c.published_source.in_([str(DateSource.UNKNOWN), str(DateSource.INFERRED)]))
+        .values(published=value, published_source=str(DateSource.INFERRED), published_evidence=evidence)
+    )
+
+
+def _signals(r: object) -> StorySignals:
+    return StorySignals(
+        r.article_id,  # type: ignore[attr-defined]
+        np.frombuffer(r.embedding, dtype=np.float32),  # type: ignore[attr-defined]
+        frozenset(json.loads(r.names)),  # type: ignore[attr-defined]
+        tuple((t, n) for t, n in json.loads(r.terms)),  # type: ignore[attr-defined]
+        r.published if r.published_source in OWN_DATES else None,  # type: ignore[attr-defined]
+        r.outlet,  # type: ignore[attr-defined]
+        r.language,  # type: ignore[attr-defined]
+    )

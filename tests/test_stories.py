@@ -1,0 +1,100 @@
+"""Story grouping on hand-written articles: signals, look-alike events, languages, time, order."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from crosswire.ingest.sources import expand_inputs
+from crosswire.model import Article, DateSource, InputFormat, Metadata, Origin, PublishedDate
+from crosswire.settings import Settings
+from crosswire.storage.store import Store
+from crosswire.stories.clusters import StoryIndex
+from crosswire.stories.signals import StorySignals, proper_names, story_signals
+from crosswire.workflows import add_inputs, list_stories, story_of
+from tests.conftest import write
+
+FLOOD_1 = ("The river Orva burst its banks in Brask on Tuesday, flooding the lower town and forcing two hundred "
+           "residents from their homes, fire chief Lena Harth said. Mayor Tomas Ekberg opened the Brask sports hall as a shelter.")
+FLOOD_2 = ("Two hundred people were evacuated in Brask after the Orva flooded the lower town on Tuesday. Fire chief "
+           "Lena Harth said the water rose faster than expected; Mayor Tomas Ekberg opened a shelter in the sports hall.")
+FLOOD_DE = ("In Brask ist die Orva am Dienstag über die Ufer getreten und hat die Unterstadt überflutet. Zweihundert "
+            "Bewohner mussten ihre Häuser verlassen, sagte Feuerwehrchefin Lena Harth. Bürgermeister Tomas Ekberg öffnete die Sporthalle.")
+OTHER_FLOOD = ("The river Lenne burst its banks in Valdor on Friday, flooding the old harbour and forcing ninety residents "
+               "from their homes, fire chief Piet Moland said. Mayor Anja Rusk opened the Valdor school as a shelter.")
+BANK = ("The central bank of Estria cut its main interest rate to 3.5 percent on Thursday, governor Ilka Devik said, "
+        "citing slowing inflation and weak exports.")
+
+
+def article(aid: str, text: str, language: str = "en", published: str | None = None, title: str = "") -> Article:
+    source = DateSource.STATED if published else DateSource.UNKNOWN
+    meta = Metadata(title=title or text.split(",")[0], language=language, published=PublishedDate(published, source, ""))
+    return Article(aid, Origin("file", aid), InputFormat.TEXT, text, meta)
+
+
+def group(articles: list[Article], index: StoryIndex | None = None) -> list[str]:
+    index = index or StoryIndex()
+    return [index.add(s).story_id for s in story_signals(articles)]
+
+
+def test_proper_names_skip_sentence_starts_and_common_words() -> None:
+    names = proper_names("Officials said Brask was flooded. The mayor, Tomas Ekberg, met Lena Harth on Tuesday. Water rose.")
+    assert names == frozenset({"brask", "tomas", "ekberg", "lena", "harth"})
+
+
+def test_same_event_joins_and_look_alike_event_stays_apart() -> None:
+    ids = group([article("a1", FLOOD_1), article("a2", FLOOD_2), article("b1", OTHER_FLOOD), article("c1", BANK)])
+    assert ids[0] == ids[1]
+    assert len({ids[0], ids[2], ids[3]}) == 3
+
+
+def test_a_translation_joins_its_original() -> None:
+    ids = group([article("a1", FLOOD_1), article("d1", FLOOD_DE, language="de")])
+    assert ids[0] == ids[1]
+
+
+def test_dated_articles_far_apart_are_different_stories_and_unknown_dates_never_block() -> None:
+    ids = group([
+        article("a1", FLOOD_1, published="2025-03-04"),
+        article("a2", FLOOD_2, published="2025-06-20"),  # same words, three months later: another flood
+        article("a3", FLOOD_2.replace("Two hundred", "About two hundred")),  # undated
+    ])
+    assert ids[0] != ids[1]
+    assert ids[2] in (ids[0], ids[1])
+
+
+def test_replaying_stored_assignments_continues_identically() -> None:
+    arts = [article("a1", FLOOD_1), article("b1", OTHER_FLOOD), article("a2", FLOOD_2), article("c1", BANK)]
+    signals = story_signals(arts)
+    live = StoryIndex()
+    first = [live.add(s).story_id for s in signals[:3]]
+    rebuilt = StoryIndex()
+    for s, sid in zip(signals[:3], first, strict=True):
+        rebuilt.restore(s, sid)
+    assert live.add(signals[3]) == rebuilt.add(signals[3])
+
+
+def test_signals_are_deterministic() -> None:
+    a, b = story_signals([article("a1", FLOOD_1)])[0], story_signals([article("a1", FLOOD_1)])[0]
+    assert np.array_equal(a.embedding, b.embedding) and a.names == b.names and a.terms == b.terms
+    assert isinstance(a, StorySignals) and abs(float(np.linalg.norm(a.embedding)) - 1.0) < 1e-3
+
+
+def test_one_by_one_equals_one_batch(tmp_path: Path) -> None:
+    texts = {"1.txt": FLOOD_1, "2.txt": OTHER_FLOOD, "3.txt": FLOOD_2, "4.txt": BANK}
+    paths = [str(write(tmp_path / "in", name, f"Headline {name}\n{text}\n")) for name, text in texts.items()]
+
+    def run(db: str, batches: list[list[str]]) -> dict[str, str]:
+        settings = replace(Settings(), db_url=str(tmp_path / db))
+        store = Store(settings.sqlalchemy_url)
+        for batch in batches:
+            add_inputs(expand_inputs(batch), settings, store)
+        of = story_of(store)
+        by_path = {a.origin.locator: of[a.id] for a in store.articles()}
+        assert len(list_stories(store)) == 3
+        store.close()
+        return by_path
+
+    assert run("batch.db", [paths]) == run("single.db", [[p] for p in paths])
