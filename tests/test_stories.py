@@ -10,7 +10,7 @@ import numpy as np
 from crosswire.ingest.sources import expand_inputs
 from crosswire.model import Article, DateSource, InputFormat, Metadata, Origin, PublishedDate
 from crosswire.settings import Settings
-from crosswire.storage.store import Store
+from crosswire.storage.store import ArticleFilter, Store
 from crosswire.stories.clusters import StoryIndex
 from crosswire.stories.signals import StorySignals, proper_names, story_signals
 from crosswire.workflows import add_inputs, list_stories, story_of
@@ -98,3 +98,53 @@ def test_one_by_one_equals_one_batch(tmp_path: Path) -> None:
         return by_path
 
     assert run("batch.db", [paths]) == run("single.db", [[p] for p in paths])
+
+
+def test_corrections_are_recorded_and_kept_by_later_additions(tmp_path: Path) -> None:
+    from crosswire.workflows import merge_stories, move_article, split_story, story_corrections
+
+    settings = replace(Settings(), db_url=str(tmp_path / "fix.db"))
+    store = Store(settings.sqlalchemy_url)
+    paths = {k: str(write(tmp_path / "in", f"{k}.txt", f"Headline {k}\n{t}\n")) for k, t in
+             {"flood1": FLOOD_1, "other": OTHER_FLOOD, "bank": BANK}.items()}
+    add_inputs(expand_inputs(list(paths.values())), settings, store)
+    ids = {a.origin.locator: a.id for a in store.articles()}
+    of = story_of(store)
+    flood, other, bank = (of[ids[paths[k]]] for k in ("flood1", "other", "bank"))
+    assert len({flood, other, bank}) == 3
+
+    merge_stories(store, flood, other, who="editor")  # an editor decides both floods are one story
+    assert story_of(store)[ids[paths["other"]]] == flood
+    later = str(write(tmp_path / "in", "flood2.txt", f"Headline later\n{OTHER_FLOOD.replace('ninety', 'about ninety')}\n"))
+    add_inputs(expand_inputs([later]), settings, store)  # a later article about the merged-in event
+    [later_article] = store.articles(ArticleFilter(search="about ninety"))
+    assert story_of(store)[later_article.id] == flood
+
+    split = split_story(store, flood[:6], [ids[paths["other"]][:8]], who="editor")
+    assert story_of(store)[ids[paths["other"]]] == split.story_id != flood
+    move_article(store, ids[paths["bank"]], split.story_id, who="intern")
+    assert story_of(store)[ids[paths["bank"]]] == split.story_id
+    log = story_corrections(store, split.story_id)  # the split-off article got its old story id back
+    assert split.story_id == other
+    assert [(c.action, c.who) for c in log] == [("merge", "editor"), ("split", "editor"), ("move", "intern")]
+    assert [(c.action, c.who) for c in story_corrections(store, flood)] == [("merge", "editor"), ("split", "editor")]
+    store.close()
+
+
+def test_bad_corrections_are_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from crosswire.errors import NotFound
+    from crosswire.workflows import merge_stories, split_story
+
+    settings = replace(Settings(), db_url=str(tmp_path / "bad.db"))
+    store = Store(settings.sqlalchemy_url)
+    add_inputs(expand_inputs([str(write(tmp_path, "a.txt", f"Headline\n{FLOOD_1}\n"))]), settings, store)
+    [view] = list_stories(store)
+    with pytest.raises(ValueError, match="itself"):
+        merge_stories(store, view.id, view.id, who="x")
+    with pytest.raises(ValueError, match="nothing behind"):
+        split_story(store, view.id, [view.members[0].article_id], who="x")
+    with pytest.raises(NotFound):
+        merge_stories(store, view.id, "snope", who="x")
+    store.close()

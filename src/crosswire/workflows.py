@@ -150,6 +150,8 @@ def _infer_dates(tx: Writer, story_id: str) -> None:
     members = story_db.members(tx.conn, story_id)
     dated = sorted(m.published for m in members if m.published and m.published_source in story_db.OWN_DATES)
     if not dated:
+        for m in members:
+            story_db.clear_inferred_date(tx.conn, m.article_id, "no date in the text or its metadata; its story has no dated article")
         return
     evidence = f"inferred from story {story_id}: {len(dated)} dated article(s) published {dated[0]} to {dated[-1]}"
     for m in members:
@@ -292,3 +294,69 @@ def _central_title(members: list[story_db.Member], vectors: dict[str, object]) -
     matrix = np.stack([vectors[m.article_id] for m in titled])  # type: ignore[arg-type]
     centrality = (matrix @ matrix.T).mean(axis=1)
     return titled[int(np.argmax(centrality))].title
+
+
+def merge_stories(store: Store, into: str, other: str, who: str) -> story_db.Correction:
+    """Move every article of ``other`` into ``into``; recorded, and kept by later grouping."""
+    target, source = _story_id(store, into), _story_id(store, other)
+    if target == source:
+        raise ValueError("a story cannot be merged into itself")
+    with store.transaction() as tx:
+        moved = [m.article_id for m in story_db.members(tx.conn, source)]
+        return _correct(store, tx, story_db.Correction(now_iso(), who, "merge", target, source, tuple(moved)))
+
+
+def split_story(store: Store, story_id: str, article_ids: Sequence[str], who: str) -> story_db.Correction:
+    """Take articles out of a story into a new story of their own."""
+    source = _story_id(store, story_id)
+    with store.transaction() as tx:
+        members = {m.article_id for m in story_db.members(tx.conn, source)}
+        moved = [_article_in(store, a, members, source) for a in article_ids]
+        if set(moved) == members:
+            raise ValueError("splitting off every article leaves nothing behind; name only the articles to take out")
+        new_id = _new_story_id(tx, moved[0])
+        return _correct(store, tx, story_db.Correction(now_iso(), who, "split", new_id, source, tuple(moved)))
+
+
+def move_article(store: Store, article_id: str, story_id: str, who: str) -> story_db.Correction:
+    """Put one article into another story."""
+    target = _story_id(store, story_id)
+    article = store.resolve_id(article_id)
+    source = story_of(store).get(article)
+    if source is None or source == target:
+        raise ValueError(f"article {article} is {'not in any story' if source is None else 'already in ' + target}")
+    with store.transaction() as tx:
+        return _correct(store, tx, story_db.Correction(now_iso(), who, "move", target, source, (article,)))
+
+
+def story_corrections(store: Store, story_id: str) -> list[story_db.Correction]:
+    """The corrections touching one story."""
+    with store.engine.connect() as conn:
+        return story_db.corrections(conn, story_id)
+
+
+def _correct(store: Store, tx: Writer, c: story_db.Correction) -> story_db.Correction:
+    story_db.move_members(tx.conn, list(c.article_ids), c.story_id)
+    story_db.record_correction(tx.conn, c)
+    for sid in (c.story_id, c.other_story_id):
+        if sid:
+            _infer_dates(tx, sid)
+    store.story_cache = None  # the index is rebuilt from the corrected memberships
+    return c
+
+
+def _story_id(store: Store, prefix: str) -> str:
+    return get_story(store, prefix).id
+
+
+def _article_in(store: Store, prefix: str, members: set[str], story_id: str) -> str:
+    article = store.resolve_id(prefix)
+    if article not in members:
+        raise ValueError(f"article {article} is not in story {story_id}")
+    return article
+
+
+def _new_story_id(tx: Writer, first_article: str) -> str:
+    taken = story_db.story_ids(tx.conn)
+    base = f"s{first_article[:12]}"
+    return next(c for c in (base, *(f"{base}-{i}" for i in range(2, 10_000))) if c not in taken)

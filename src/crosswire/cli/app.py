@@ -5,9 +5,11 @@ Exit codes: 0 ok · 1 some inputs failed · 2 usage error · 3 not found · 4 ba
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
+from typer.core import TyperGroup
 
 from crosswire import __version__, workflows
 from crosswire.cli import render
@@ -169,19 +172,85 @@ def stories(db: DbOption = None, json_out: JsonOption = False) -> None:
         out.print(render.stories_table(views))
 
 
-@app.command()
-def story(
+class _StoryGroup(TyperGroup):
+    """``crosswire story ID`` shows a story; ``crosswire story merge|split|move …`` corrects one."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+story_app = typer.Typer(
+    cls=_StoryGroup, no_args_is_help=True, help="Show a story (crosswire story ID), or correct the grouping: merge, split, move."
+)
+app.add_typer(story_app, name="story")
+WhoOption = Annotated[str, typer.Option("--by", help="Who made the correction (kept in the audit log). Default: $USER.")]
+
+
+@story_app.command("show")
+def story_show(
     story_id: Annotated[str, typer.Argument(metavar="ID", help="Story id or a unique prefix of it.")],
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """One story: its articles in time order and why each is there (its similarity signals)."""
+    """One story: its articles in time order, why each is there, and the corrections made to it."""
     with _store(db) as (store, _):
         view = workflows.get_story(store, story_id)
+        fixes = workflows.story_corrections(store, view.id)
     if json_out:
-        out.print_json(data=story_record(view))
+        out.print_json(data=story_record(view) | {"corrections": [asdict(c) for c in fixes]})
     else:
         render.print_story(out, view)
+        render.print_corrections(out, fixes)
+
+
+@story_app.command("merge")
+def story_merge(
+    into: Annotated[str, typer.Argument(metavar="A", help="The story that stays.")],
+    other: Annotated[str, typer.Argument(metavar="B", help="The story whose articles move into A.")],
+    db: DbOption = None,
+    by: WhoOption = "",
+) -> None:
+    """Merge story B into story A."""
+    _correct(db, lambda store: workflows.merge_stories(store, into, other, by or _user()))
+
+
+@story_app.command("split")
+def story_split(
+    story_id: Annotated[str, typer.Argument(metavar="S", help="The story to split.")],
+    articles_: Annotated[list[str], typer.Argument(metavar="ARTICLE...", help="Articles that leave S for a new story.")],
+    db: DbOption = None,
+    by: WhoOption = "",
+) -> None:
+    """Split articles out of story S into a new story."""
+    _correct(db, lambda store: workflows.split_story(store, story_id, articles_, by or _user()))
+
+
+@story_app.command("move")
+def story_move(
+    article: Annotated[str, typer.Argument(metavar="ARTICLE", help="Article id or prefix.")],
+    story_id: Annotated[str, typer.Argument(metavar="S", help="The story it belongs to.")],
+    db: DbOption = None,
+    by: WhoOption = "",
+) -> None:
+    """Move an article into story S."""
+    _correct(db, lambda store: workflows.move_article(store, article, story_id, by or _user()))
+
+
+def _correct(db: str | None, action: Any) -> None:
+    with _store(db) as (store, _):
+        try:
+            c = action(store)
+        except ValueError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from exc
+    moved = ", ".join(a[:8] for a in c.article_ids)
+    out.print(f"{c.action}: {len(c.article_ids)} article(s) ({moved}) now in story {c.story_id}; recorded as made by {escape(c.who)} at {c.at}")
+
+
+def _user() -> str:
+    return os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
 
 
 @app.command()

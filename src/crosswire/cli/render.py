@@ -153,3 +153,13 @@ def print_story(out: Console, v: Any) -> None:
             why = f"similarity {m.score:.2f} (embedding {m.embedding_sim:.2f}, names {m.names_sim:.2f}){'; shared: ' + names if names else ''}"
         table.add_row(m.published or "—", m.published_source, escape(m.outlet or "—"), f"{m.article_id[:8]} {escape((m.title or '')[:60])}", escape(why))
     out.print(table)
+
+
+def print_corrections(out: Console, fixes: Sequence[Any]) -> None:
+    """The audit log of a story's corrections."""
+    for c in fixes:
+        out.print(
+            f"[yellow]{c.action}[/] {c.at} by {escape(c.who)}: {len(c.article_ids)} article(s) into {c.story_id}"
+            + (f" from {c.other_story_id}" if c.other_story_id else ""),
+            soft_wrap=True,
+        )

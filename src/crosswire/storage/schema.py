@@ -136,3 +136,15 @@ story_members = Table(
     Column("shared_names", Text, nullable=False),  # JSON list
     Column("new_story", Boolean, nullable=False),
 )
+
+story_corrections = Table(
+    "story_corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("who", Text, nullable=False),
+    Column("action", String(16), nullable=False),  # merge | split | move
+    Column("story_id", String(32), nullable=False, index=True),  # the story that received articles
+    Column("other_story_id", String(32)),  # merge: the story emptied; split/move: the story they left
+    Column("article_ids", Text, nullable=False),  # JSON list of the articles that moved
+)

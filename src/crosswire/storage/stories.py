@@ -9,7 +9,7 @@ import numpy as np
 from sqlalchemy import Connection, func, insert, select, update
 
 from crosswire.model import DateSource
-from crosswire.storage.schema import articles, story_members, story_signals
+from crosswire.storage.schema import articles, story_corrections, story_members, story_signals
 from crosswire.stories.clusters import Assignment
 from crosswire.stories.signals import StorySignals
 
@@ -116,4 +116,56 @@ def _signals(r: object) -> StorySignals:
         r.published if r.published_source in OWN_DATES else None,  # type: ignore[attr-defined]
         r.outlet,  # type: ignore[attr-defined]
         r.language,  # type: ignore[attr-defined]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A merge, split or move made by a person."""
+
+    at: str
+    who: str
+    action: str
+    story_id: str
+    other_story_id: str | None
+    article_ids: tuple[str, ...]
+
+
+def move_members(conn: Connection, article_ids: list[str], story_id: str) -> None:
+    """Put articles into a story (the correction path; automatic grouping never moves an article)."""
+    conn.execute(update(story_members).where(story_members.c.article_id.in_(article_ids)).values(story_id=story_id))
+
+
+def record_correction(conn: Connection, c: Correction) -> None:
+    """Append a correction to the audit log."""
+    conn.execute(
+        insert(story_corrections).values(
+            at=c.at, who=c.who, action=c.action, story_id=c.story_id, other_story_id=c.other_story_id,
+            article_ids=json.dumps(list(c.article_ids)),
+        )  # fmt: skip
+    )
+
+
+def corrections(conn: Connection, story_id: str | None = None) -> list[Correction]:
+    """The corrections touching a story (or all), oldest first."""
+    query = select(story_corrections).order_by(story_corrections.c.id)
+    if story_id:
+        query = query.where((story_corrections.c.story_id == story_id) | (story_corrections.c.other_story_id == story_id))
+    return [
+        Correction(r.at, r.who, r.action, r.story_id, r.other_story_id, tuple(json.loads(r.article_ids)))
+        for r in conn.execute(query)
+    ]
+
+
+def story_ids(conn: Connection) -> set[str]:
+    """Every story id in use."""
+    return set(conn.execute(select(story_members.c.story_id).distinct()).scalars())
+
+
+def clear_inferred_date(conn: Connection, article_id: str, evidence: str) -> None:
+    """An inferred date whose story no longer has dated articles goes back to unknown."""
+    conn.execute(
+        update(articles)
+        .where(articles.c.id == article_id, articles.c.published_source == str(DateSource.INFERRED))
+        .values(published=None, published_source=str(DateSource.UNKNOWN), published_evidence=evidence)
     )
