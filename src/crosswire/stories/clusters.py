@@ -177,3 +177,18 @@ def _day(value: str | None) -> date | None:
         return date.fromisoformat(value[:10]) if value else None
     except ValueError:
         return None
+
+
+def pair_similarity(a: StorySignals, b: StorySignals, params: StoryParams | None = None) -> float:
+    """The blended similarity grouping would give ``b`` against a story made of ``a`` alone."""
+    index = StoryIndex(params)
+    index.add(a)
+    index.seen += 1
+    index.name_df.update(b.names)
+    index.term_df.update(t for t, _n in b.terms)
+    story = next(iter(index.stories.values()))
+    emb, names, _shared = index._similarity(b, story)
+    if b.language and a.language and b.language != a.language:
+        return emb
+    lexical = (1 - index.params.words_weight) * names + index.params.words_weight * index._words(b, story)
+    return index.params.embedding_weight * emb + (1 - index.params.embedding_weight) * lexical
