@@ -128,7 +128,8 @@ def main() -> None:
     print(f"StoryParams: {params}")
     results = {}
     for name, (arts, gold) in sets.items():
-        results[name] = report(name, *cluster(arts, params)[:1], gold, 0.0)
+        pred, seconds = cluster(arts, params)
+        results[name] = report(name, pred, gold, seconds)
     for name, path, key in (("ECB+", SHARED / "ecbplus-docs" / "docs.jsonl", "cluster"), ("NewsWCL50", SHARED / "newswcl50" / "docs.jsonl", "cluster")):
         arts, gold = from_jsonl(path, key)
         pred, seconds = cluster(arts, params)

@@ -69,14 +69,12 @@ class StoryIndex:
         self.term_df: Counter[str] = Counter()
         self.seen = 0
 
-    def add(self, s: StorySignals, story_id: str | None = None) -> Assignment:
-        """Place one article; ``story_id`` forces a story (user corrections, replay of stored ones)."""
-        self.seen += 1
-        self.name_df.update(s.names)
-        self.term_df.update(t for t, _n in s.terms)
-        best = self._best(s) if story_id is None else self._forced(s, story_id)
+    def add(self, s: StorySignals) -> Assignment:
+        """Place one article: into the most similar story at or above the threshold, else a new one."""
+        self._count(s)
+        best = self._best(s)
         if best is None or best[0] < self.params.threshold:
-            story = _Story(story_id or f"s{s.article_id[:12]}", np.zeros_like(s.embedding))
+            story = _Story(f"s{s.article_id[:12]}", np.zeros_like(s.embedding))
             self.stories[story.id] = story
             assignment = Assignment(s.article_id, story.id, 1.0, 1.0, 1.0, (), True)
         else:
@@ -87,30 +85,32 @@ class StoryIndex:
 
     def restore(self, s: StorySignals, story_id: str) -> None:
         """Replay a stored assignment without scoring it (rebuilding the index from the store)."""
-        self.seen += 1
-        self.name_df.update(s.names)
-        self.term_df.update(t for t, _n in s.terms)
+        self._count(s)
         if story_id not in self.stories:
             self.stories[story_id] = _Story(story_id, np.zeros_like(s.embedding))
         self._join(self.stories[story_id], s)
 
-    def _forced(self, s: StorySignals, story_id: str) -> tuple[float, float, float, tuple[str, ...], _Story] | None:
-        story = self.stories.get(story_id)
-        return None if story is None else (1.0, *self._similarity(s, story), story)  # type: ignore[return-value]
+    def score(self, s: StorySignals, story_id: str) -> tuple[float, float, float, tuple[str, ...]]:
+        """(blended similarity, embedding part, names part, shared names) of an article against a story."""
+        story = self.stories[story_id]
+        emb, nam, shared = self._similarity(s, story)
+        if s.language and story.languages and s.language not in story.languages:
+            return emb, emb, nam, shared  # across languages words cannot match: the embedding decides alone
+        lexical = (1 - self.params.words_weight) * nam + self.params.words_weight * self._words(s, story)
+        return self.params.embedding_weight * emb + (1 - self.params.embedding_weight) * lexical, emb, nam, shared
+
+    def _count(self, s: StorySignals) -> None:
+        self.seen += 1
+        self.name_df.update(s.names)
+        self.term_df.update(t for t, _n in s.terms)
 
     def _best(self, s: StorySignals) -> tuple[float, float, float, tuple[str, ...], _Story] | None:
         best = None
         for story in self._candidates(s):
-            if not self._in_window(s, story):
-                continue
-            emb, nam, shared = self._similarity(s, story)
-            if s.language and story.languages and s.language not in story.languages:
-                score = emb  # across languages words cannot match: the multilingual embedding decides alone
-            else:
-                lexical = (1 - self.params.words_weight) * nam + self.params.words_weight * self._words(s, story)
-                score = self.params.embedding_weight * emb + (1 - self.params.embedding_weight) * lexical
-            if best is None or score > best[0]:
-                best = (score, emb, nam, shared, story)
+            if self._in_window(s, story):
+                score = self.score(s, story.id)
+                if best is None or score[0] > best[0]:
+                    best = (*score, story)
         return best
 
     def _candidates(self, s: StorySignals) -> list[_Story]:
@@ -182,13 +182,6 @@ def _day(value: str | None) -> date | None:
 def pair_similarity(a: StorySignals, b: StorySignals, params: StoryParams | None = None) -> float:
     """The blended similarity grouping would give ``b`` against a story made of ``a`` alone."""
     index = StoryIndex(params)
-    index.add(a)
-    index.seen += 1
-    index.name_df.update(b.names)
-    index.term_df.update(t for t, _n in b.terms)
-    story = next(iter(index.stories.values()))
-    emb, names, _shared = index._similarity(b, story)
-    if b.language and a.language and b.language != a.language:
-        return emb
-    lexical = (1 - index.params.words_weight) * names + index.params.words_weight * index._words(b, story)
-    return index.params.embedding_weight * emb + (1 - index.params.embedding_weight) * lexical
+    story_id = index.add(a).story_id
+    index._count(b)
+    return index.score(b, story_id)[0]
