@@ -136,3 +136,104 @@ class Article:
     encoding: str = "utf-8"
     duplicate_of: str | None = None  # set by storage: an earlier article with the same content
     flags: tuple[Flag, ...] = ()
+
+
+class StatementKind(StrEnum):
+    """How much of a statement is the speaker's own words."""
+
+    DIRECT = "direct"  # all of the content is inside quote marks
+    MIXED = "mixed"  # paraphrase with quoted fragments
+    INDIRECT = "indirect"  # reported speech, no quote marks
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place an entity is named or referred to in an article."""
+
+    span: Span
+    text: str
+    kind: str  # person | org | place | group
+    entity: str  # canonical entity key (see Entity.key)
+    via: str = "name"  # name | surname | title | pronoun | relative | description
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organisation or place, canonicalised across spelling and transliteration variants."""
+
+    key: str  # kind + folded name, stable across articles: ``person:vladimir putin``
+    kind: str  # person | org | place | group
+    name: str  # the fullest name seen
+    variants: tuple[str, ...] = ()  # every spelling seen, titles stripped
+    descriptions: tuple[str, ...] = ()  # titles and roles seen with it: "Russian President"
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """Who said what: a reported statement with its speaker, cue and content spans."""
+
+    id: str  # article id + content span, hashed
+    kind: StatementKind
+    content: tuple[Span, ...]  # one span, or several for a quote split around its cue
+    speaker: str | None  # the fullest name the article gives (or the mention as written)
+    speaker_span: Span | None  # where the speaker is mentioned for this statement (may be a pronoun)
+    speaker_entity: str | None = None  # Entity.key when the speaker resolved to an entity
+    speaker_role: str | None = None  # "Russian President", "a former candidate"
+    resolved_from: Span | None = None  # the mention a pronoun or description was resolved to
+    cue: str | None = None  # "said", "told reporters", "according to", ":"
+    cue_span: Span | None = None
+    venue: str | None = None  # "at a press conference in Harbin", "in a statement"
+    addressee: str | None = None  # "reporters"
+    how: str = ""  # which rule found it, for audit: ``verb:ccomp``, ``according-to``, ``quote:inherited``
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number as claimed: value, unit, approximation and range, with its span."""
+
+    span: Span
+    text: str
+    value: float
+    unit: str | None = None  # canonical unit: km2, mi2, usd, percent, people, drones…
+    approx: str | None = None  # about | over | at least | up to | under | nearly | more than
+    low: float | None = None  # ranges: "between 10 and 20", "10-20"
+    high: float | None = None
+    alternatives: tuple[tuple[float, str], ...] = ()  # the same quantity in other units: (3000, "mi2")
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date as written, normalised only against the article's known publication date."""
+
+    span: Span
+    text: str
+    value: str | None  # ISO date when it could be resolved, else None
+    relative: bool = False  # "yesterday", "on Friday": resolved against the article date
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A factual sentence: its quantities, dates, places and actors, and who it is attributed to."""
+
+    id: str
+    span: Span  # the sentence
+    quantities: tuple[Quantity, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+    places: tuple[str, ...] = ()  # Entity keys
+    actors: tuple[str, ...] = ()  # Entity keys
+    statement: str | None = None  # Statement.id when the claim sits inside a statement
+    source: str | None = None  # that statement's speaker
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The language layer of one article: entities and their mentions, statements, claims."""
+
+    article_id: str
+    language: str | None
+    analysed: bool  # False when the article's language has no analyser (reason in ``note``)
+    note: str = ""
+    mentions: tuple[Mention, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    claims: tuple[Claim, ...] = ()

@@ -1,0 +1,1 @@
+"""Pure language stages over clean article text: quotes, parsing, entities, statements, claims."""

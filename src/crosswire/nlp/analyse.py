@@ -1,0 +1,103 @@
+"""The analysis stage: a parsed article → entities, statements with resolved speakers, claims."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from spacy.tokens import Doc
+
+from crosswire.model import Analysis, Statement, StatementKind
+from crosswire.nlp.attributions import Attribution, find_attributions
+from crosswire.nlp.entities import ArticleEntities, find_entities
+from crosswire.nlp.parse import LANGUAGES, parse
+from crosswire.nlp.quotes import Quote
+from crosswire.nlp.speakers import Speaker, resolve
+
+VERSION = "statements-1"
+
+
+def analyse_doc(doc: Doc, article_id: str = "", language: str | None = "en") -> Analysis:
+    """Entities, statements and claims of one parsed article."""
+    ents = find_entities(doc)
+    atts = find_attributions(doc)
+    statements = _statements(doc, ents, atts, article_id)
+    return Analysis(article_id, language, True, "", ents.mentions, ents.entities, tuple(statements))
+
+
+def not_analysed(article_id: str, language: str | None) -> Analysis:
+    """The honest result for a language we have no analyser for."""
+    return Analysis(article_id, language, False, f"no statement analyser for language {language or 'unknown'!r}")
+
+
+def analyse_texts(texts: Sequence[str], processes: int = 1) -> list[Analysis]:
+    """Analyse English texts (benchmarks, tests): parse in ``processes`` processes, then the rules."""
+    return [analyse_doc(doc) for doc in parse(texts, processes=processes)]
+
+
+def is_supported(language: str | None) -> bool:
+    return language in LANGUAGES
+
+
+def _statements(doc: Doc, ents: ArticleEntities, atts: list[Attribution], article_id: str) -> list[Statement]:
+    speakers: dict[int, Speaker | None] = {}
+    out: list[Statement] = []
+    quotes = _all_quotes(atts)
+    for att in atts:
+        speaker = _speaker(doc, ents, att, speakers)
+        speakers[id(att)] = speaker
+        out.append(_statement(doc, att, speaker, quotes, article_id))
+    return out
+
+
+def _speaker(doc: Doc, ents: ArticleEntities, att: Attribution, speakers: dict[int, Speaker | None]) -> Speaker | None:
+    previous = next((s for s in reversed(speakers.values()) if s is not None and s.entity), None)
+    if att.inherited_from is not None:
+        prior = speakers.get(id(att.inherited_from)) or previous
+        return Speaker(prior.name, prior.entity, prior.role, prior.resolved_from, "inherited") if prior else None
+    if att.source is None:
+        return None
+    return resolve(doc, ents, att.source, att.source_head, previous)
+
+
+def _statement(doc: Doc, att: Attribution, speaker: Speaker | None, quotes: list[Quote], article_id: str) -> Statement:
+    text = doc.text
+    cue = text[att.cue[0] : att.cue[1]] if att.cue else None
+    return Statement(
+        id=_statement_id(article_id, att.content),
+        kind=_kind(text, att.content),
+        content=tuple(att.content),
+        speaker=speaker.name if speaker else None,
+        speaker_span=att.source,
+        speaker_entity=speaker.entity if speaker else None,
+        speaker_role=speaker.role if speaker else None,
+        resolved_from=speaker.resolved_from if speaker else None,
+        cue=cue,
+        cue_span=att.cue,
+        venue=att.venue,
+        addressee=att.addressee,
+        how=att.how,
+    )
+
+
+def _kind(text: str, content: list[tuple[int, int]]) -> StatementKind:
+    """direct when the content is quotation, mixed when it quotes fragments, else indirect."""
+    total = sum(e - s for s, e in content)
+    from crosswire.nlp.attributions import paragraph_quotes
+
+    quoted = 0
+    for s, e in content:
+        for q in paragraph_quotes(text[s:e]):
+            quoted += q.end - q.start
+    if total and quoted >= 0.9 * total:
+        return StatementKind.DIRECT
+    return StatementKind.MIXED if quoted else StatementKind.INDIRECT
+
+
+def _all_quotes(atts: list[Attribution]) -> list[Quote]:
+    return [q for a in atts for q in a.quotes]
+
+
+def _statement_id(article_id: str, content: list[tuple[int, int]]) -> str:
+    key = f"{article_id}:{content}".encode()
+    return "st" + hashlib.sha1(key).hexdigest()[:10]

@@ -1,0 +1,395 @@
+"""Find attributions in a parsed article: who (source mention), the cue, and the content spans.
+
+Rules over spaCy's dependency parse and the quote marks of each paragraph, in this order:
+1. cue verbs (``cues.toml``) outside quotations: source = the verb's subject (inherited through
+   ``adding``/``and said`` chains), content = its clausal complement, the quotation(s) next to it,
+   the clause it interrupts (``…, he said``) or its object; quotations continuing in the following
+   cue-less sentences of the paragraph join the content;
+2. ``according to X`` and its siblings: content = the rest of the sentence;
+3. colon lead-ins (``Trump said:`` / ``SANDERS:``) followed by a quotation;
+4. quotations no rule claimed, long enough to be speech, inherit the speaker of the attribution
+   just before them (quote-only paragraphs).
+Speakers are resolved to names later (``speakers.py``); this module only finds spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from crosswire.nlp.cues import Cues, load_cues
+from crosswire.nlp.quotes import Quote, find_quotes
+
+Range = tuple[int, int]
+
+SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+CHAINED = frozenset({"advcl", "xcomp", "conj", "pcomp", "acl"})  # "…, adding that", "said X and warned Y"
+CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "attr", "oprd")
+ADDRESSEE_DEPS = frozenset({"dobj", "dative", "iobj"})
+CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
+PUNCT_TRIM = frozenset(",.;:-–—()[] \n\t")
+CLOSING_MARKS = frozenset("”»«\"’」』“")
+TOPIC_PREPS = frozenset({"about", "on", "for", "to", "against", "of", "at", "with", "over"})
+MIN_INHERITED_QUOTE_WORDS = 4  # shorter quotations are mostly scare quotes ("a 'long road ahead'")
+
+
+@dataclass(slots=True, eq=False)
+class Attribution:
+    content: list[Range]
+    source: Range | None
+    source_head: int | None  # token index of the source's head word
+    cue: Range | None
+    how: str
+    venue: str | None = None
+    addressee: str | None = None
+    inherited_from: Attribution | None = None  # the attribution whose speaker this one takes
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    doc: Doc
+    quotes: list[Quote]
+    cues: Cues
+
+    def in_quote(self, pos: int) -> Quote | None:
+        for q in self.quotes:
+            if q.start <= pos < q.end:
+                return q
+        return None
+
+
+def paragraph_quotes(text: str) -> list[Quote]:
+    """Quotations of every paragraph (blank-line or newline separated), in text offsets."""
+    out: list[Quote] = []
+    start = 0
+    for line in text.split("\n"):
+        out.extend(find_quotes(line, start))
+        start += len(line) + 1
+    return out
+
+
+def find_attributions(doc: Doc, cues: Cues | None = None) -> list[Attribution]:
+    """Every attribution in ``doc``, in text order."""
+    ctx = _Context(doc, paragraph_quotes(doc.text), cues or load_cues())
+    found: list[Attribution] = []
+    for sent in doc.sents:
+        found.extend(_according_to(ctx, sent))
+        found.extend(_verb_cues(ctx, sent, found))
+        found.extend(_colon_lead_in(ctx, sent, found))
+    found.extend(_inherited_quotes(ctx, found))
+    found.sort(key=lambda a: a.content[0][0] if a.content else 0)
+    return [a for a in found if a.content]
+
+
+# -- verb cues ---------------------------------------------------------------------------------
+
+
+def _is_cue_verb(ctx: _Context, tok: Token) -> bool:
+    if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in ctx.cues.verbs:
+        return False
+    if tok.lemma_.lower() == "point" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
+        return False
+    return ctx.in_quote(tok.idx) is None
+
+
+def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[Attribution]:
+    claimed = _claimed(found)
+    for tok in sent:
+        if not _is_cue_verb(ctx, tok):
+            continue
+        source = _subject(tok)
+        content, how, cue_end = _content(ctx, sent, tok)
+        if not content or any(_overlaps(c, claimed) for c in content):
+            continue
+        if source is None and how != "verb:quote":
+            continue  # "to say that …" with nobody saying it: not an attribution we can cite
+        att = Attribution(content, _range(source) if source is not None else None,
+                          source.root.i if source is not None else None, _cue_range(tok, cue_end), how,
+                          _venue(ctx, tok), _addressee(tok))
+        if source is not None and _overlaps(att.source, content):
+            continue
+        claimed.extend(content)
+        yield att
+
+
+def _subject(verb: Token) -> Span | None:
+    tok: Token | None = verb
+    for _ in range(4):  # climb "said X, adding Y" / "said X and warned Y" chains
+        if tok is None:
+            return None
+        for child in tok.children:
+            if child.dep_ in SUBJECTS and child.dep_ != "csubj":
+                return _subtree(child)
+        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return None  # "Trump, who said …": the relative pronoun is the subject and was found above
+        tok = tok.head if tok.dep_ in CHAINED and tok.head is not tok else None
+    return None
+
+
+def _content(ctx: _Context, sent: Span, verb: Token) -> tuple[list[Range], str, int | None]:
+    """The content of a cue verb, how it was found, and where the cue ends when a preposition joins it."""
+    quoted = _adjacent_quotes(ctx, sent, verb)
+    for dep in CONTENT_DEPS:
+        for child in verb.children:
+            if child.dep_ != dep or (dep == "dobj" and verb.lemma_.lower() in ("tell", "ask", "call")):
+                continue
+            if dep in ("dobj", "attr", "oprd") and (quoted or not _is_content_object(child)):
+                continue
+            trimmed = _trim(sent.doc, child.left_edge.i, child.right_edge.i + 1)
+            if trimmed and trimmed[1] - trimmed[0] > 1:
+                return _with_continuation(ctx, sent, [_expand_to_quotes(ctx, trimmed)]), f"verb:{dep}", None
+    if quoted:
+        return _with_continuation(ctx, sent, quoted), "verb:quote", None
+    if verb.dep_ in ("parataxis", "ccomp") or (verb.dep_ == "ROOT" and verb.i > sent.start + 2):
+        rest = _interrupted_clause(ctx, sent, verb)
+        if rest:
+            return [rest], "verb:parenthetical", None
+    for child in verb.rights:
+        if child.dep_ == "prep" and child.lower_ in TOPIC_PREPS:
+            obj = next((g for g in child.children if g.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None and _is_content_object(obj):
+                trimmed = _trim(sent.doc, obj.left_edge.i, obj.right_edge.i + 1)
+                if trimmed:
+                    return [trimmed], "verb:topic", child.idx + len(child)
+    return [], "", None
+
+
+def _is_content_object(tok: Token) -> bool:
+    """Objects that can be what was said or meant: not a bare wh-word or pronoun ("said what", "told him")."""
+    return tok.pos_ not in ("PRON", "DET", "NUM") and tok.tag_ not in ("WP", "WDT") and tok.lower_ not in ("so", "this", "that")
+
+
+def _adjacent_quotes(ctx: _Context, sent: Span, verb: Token) -> list[Range]:
+    """Quotations in the verb's sentence (a quote split around "he said" gives two)."""
+    s, e = sent.start_char, sent.end_char
+    return [(q.start, q.end) for q in ctx.quotes if q.start < e and q.end > s and q.end - q.start > 3
+            and not (q.start <= verb.idx < q.end)]
+
+
+def _with_continuation(ctx: _Context, sent: Span, ranges: list[Range]) -> list[Range]:
+    """Quotations right after the sentence, in the same paragraph and with no cue of their own, join the content."""
+    if not any(ctx.in_quote(r[1] - 1) for r in ranges):
+        return ranges
+    out = list(ranges)
+    end = max(max(r[1] for r in ranges), sent.end_char)
+    text = ctx.doc.text
+    for q in ctx.quotes:
+        if q.start < end:
+            continue
+        gap = text[end:q.start]
+        if gap.strip() or "\n" in gap or _has_cue_outside(ctx, q):
+            break
+        out.append((q.start, q.end))
+        end = q.end
+    return out
+
+
+def _has_cue_outside(ctx: _Context, q: Quote) -> bool:
+    span = ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None:
+        return False
+    sent = span[0].sent
+    return any(_is_cue_verb(ctx, t) for t in sent if not (q.start <= t.idx < q.end))
+
+
+def _interrupted_clause(ctx: _Context, sent: Span, verb: Token) -> Range | None:
+    """``The economy is strong, he said.`` → the sentence minus the cue clause."""
+    cue_clause = {t.i for t in verb.subtree if t.dep_ not in ("ccomp",) or t is verb}
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "parataxis"):
+            cue_clause -= {t.i for t in child.subtree}
+    head_side = [t.i for t in sent if t.i not in cue_clause]
+    if verb.dep_ in ("parataxis", "ccomp"):
+        head_side = [t.i for t in sent if t.i not in {x.i for x in verb.subtree} or t.i in _ccomp_tokens(verb)]
+    if not head_side:
+        return None
+    before = [i for i in head_side if i < verb.i]
+    after = [i for i in head_side if i > verb.i]
+    side = before if len(before) >= len(after) else after
+    if len(side) < 3:
+        return None
+    rng = _trim(sent.doc, side[0], side[-1] + 1)
+    return _expand_to_quotes(ctx, rng) if rng else None
+
+
+def _ccomp_tokens(verb: Token) -> set[int]:
+    return {t.i for c in verb.children if c.dep_ == "ccomp" for t in c.subtree}
+
+
+def _cue_range(verb: Token, end_char: int | None = None) -> Range:
+    """The cue verb with its auxiliaries, negation and adverbs just before it ("has also said")."""
+    start = verb.i
+    lefts = [c for c in verb.lefts if c.dep_ in CUE_MODIFIERS]
+    for c in sorted(lefts, key=lambda t: -t.i):
+        if c.i == start - 1 or (c.i < start and all(t.dep_ in CUE_MODIFIERS for t in verb.doc[c.i:start])):
+            start = c.i
+    end = verb.i + 1
+    for c in verb.rights:
+        if c.dep_ == "prt" and c.i == end:
+            end += 1
+    doc = verb.doc
+    return (doc[start].idx, end_char or doc[end - 1].idx + len(doc[end - 1]))
+
+
+def _addressee(verb: Token) -> str | None:
+    if verb.lemma_.lower() not in ("tell", "ask", "inform", "assure", "remind", "warn", "advise", "notify"):
+        return None
+    for c in verb.children:
+        if c.dep_ in ADDRESSEE_DEPS and c.pos_ in ("NOUN", "PROPN", "PRON"):
+            return verb.doc[c.left_edge.i : c.right_edge.i + 1].text
+    return None
+
+
+def _venue(ctx: _Context, verb: Token) -> str | None:
+    """``at a press conference in Harbin``, ``in a statement``, ``on Twitter``: where it was said."""
+    for c in verb.children:
+        if c.dep_ != "prep" or c.lower_ not in ("at", "in", "on", "during", "to", "via", "after"):
+            continue
+        obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+        if obj is not None and obj.lemma_.lower() in ctx.cues.venue_nouns:
+            return verb.doc[c.i : c.right_edge.i + 1].text
+    return None
+
+
+# -- "according to" ----------------------------------------------------------------------------
+
+
+def _according_to(ctx: _Context, sent: Span) -> Iterable[Attribution]:
+    low = sent.text.lower()
+    for phrase in ctx.cues.according_to:
+        pos = low.find(phrase)
+        if pos < 0 or ctx.in_quote(sent.start_char + pos):
+            continue
+        cue_start = sent.start_char + pos
+        cue_end = cue_start + len(phrase)
+        last = sent.doc.char_span(cue_end - 2, cue_end, alignment_mode="expand")
+        if last is None:
+            continue
+        prep = last[-1]
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if obj is None:
+            nxt = prep.i + 1
+            obj = sent.doc[nxt] if nxt < sent.end and sent.doc[nxt].pos_ in ("PROPN", "NOUN", "PRON") else None
+        if obj is None:
+            continue
+        src = _subtree(obj)
+        phrase_start = sent.doc.char_span(cue_start, cue_end, alignment_mode="expand")
+        if phrase_start is None:
+            continue
+        drop = set(range(phrase_start.start, src.end))
+        rest = [t.i for t in sent if t.i not in drop]
+        before = [i for i in rest if i < phrase_start.start]
+        after = [i for i in rest if i >= src.end]
+        side = before if len(before) >= len(after) else after
+        if len(side) < 3:
+            continue
+        rng = _trim(sent.doc, side[0], side[-1] + 1)
+        if rng:
+            yield Attribution([_expand_to_quotes(ctx, rng)], _range(src), src.root.i, (cue_start, cue_end), "according-to")
+
+
+# -- colon lead-ins ----------------------------------------------------------------------------
+
+
+def _colon_lead_in(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[Attribution]:
+    claimed = _claimed(found)
+    for tok in sent:
+        if tok.text != ":" or ctx.in_quote(tok.idx):
+            continue
+        q = next((q for q in ctx.quotes if q.start > tok.idx and not ctx.doc.text[tok.idx + 1 : q.start].strip()), None)
+        if q is None or _overlaps((q.start, q.end), claimed):
+            continue
+        before = sent.doc[sent.start : tok.i]
+        speaker = _label_speaker(before)
+        if speaker is None:
+            continue
+        content = _with_continuation(ctx, sent, [(q.start, q.end)])
+        yield Attribution(content, _range(speaker), speaker.root.i, (tok.idx, tok.idx + 1), "colon")
+
+
+def _label_speaker(before: Span) -> Span | None:
+    """``SANDERS:`` / ``Donald Trump:`` / ``Cruz called them on it:`` → the speaker phrase."""
+    if not len(before):
+        return None
+    if len(before) <= 4 and all(t.pos_ == "PROPN" or t.is_title or t.is_upper for t in before):
+        return before
+    subj = next((t for t in before if t.dep_ in SUBJECTS and t.pos_ in ("PROPN", "PRON", "NOUN")), None)
+    if subj is not None and subj.head.pos_ == "VERB":
+        return _subtree(subj)
+    return None
+
+
+# -- quote-only passages -----------------------------------------------------------------------
+
+
+def _inherited_quotes(ctx: _Context, found: list[Attribution]) -> Iterable[Attribution]:
+    """Quotations nobody claimed: a quote-only paragraph right after an attribution continues it;
+    one further away is a new statement by the same speaker."""
+    claimed = _claimed(found)
+    ordered = sorted(found, key=lambda a: a.content[0][0] if a.content else 0)
+    text = ctx.doc.text
+    new: list[Attribution] = []
+    for q in ctx.quotes:
+        if _overlaps((q.start, q.end), claimed) or len(text[q.start : q.end].split()) < MIN_INHERITED_QUOTE_WORDS:
+            continue
+        prev = [a for a in ordered + new if a.content and a.content[-1][1] <= q.start]
+        if not prev:
+            continue
+        last = max(prev, key=lambda a: a.content[-1][1])
+        gap = text[last.content[-1][1] : q.start]
+        claimed.append((q.start, q.end))
+        if not gap.strip(" \n\t.,"):
+            last.content.append((q.start, q.end))  # the quotation goes on in the next paragraph
+        elif gap.count("\n") <= 4:
+            origin = last.inherited_from or last
+            new.append(Attribution([(q.start, q.end)], None, None, None, "quote:inherited", inherited_from=origin))
+    return new
+
+
+# -- spans -------------------------------------------------------------------------------------
+
+
+def _subtree(tok: Token) -> Span:
+    return tok.doc[tok.left_edge.i : tok.right_edge.i + 1]
+
+
+def _range(span: Span) -> Range:
+    text = span.text
+    end = len(text.rstrip())
+    return (span.start_char, span.start_char + end)
+
+
+def _trim(doc: Doc, start: int, end: int) -> Range | None:
+    """Token range → character range without leading/trailing punctuation (closing quote marks stay)."""
+    while start < end and (doc[start].is_punct and doc[start].text not in "“\"«„") :
+        start += 1
+    while end > start and doc[end - 1].is_punct and doc[end - 1].text not in CLOSING_MARKS:
+        end -= 1
+    if start >= end:
+        return None
+    return (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+
+
+def _expand_to_quotes(ctx: _Context, rng: Range) -> Range:
+    """A content span that cuts a quotation is widened to the whole quotation."""
+    s, e = rng
+    for q in ctx.quotes:
+        if q.start < e and q.end > s and (q.start < s or q.end > e):
+            if q.start < s and s - q.start <= 2:
+                s = q.start
+            if q.end > e and q.end - e <= 3:
+                e = q.end
+    return (s, e)
+
+
+def _claimed(found: list[Attribution]) -> list[Range]:
+    return [c for a in found for c in a.content]
+
+
+def _overlaps(rng: Range | None, others: Iterable[Range]) -> bool:
+    if rng is None:
+        return False
+    return any(rng[0] < o[1] and o[0] < rng[1] for o in others)

@@ -1,0 +1,119 @@
+"""Speakers: the source mention of an attribution resolved to the fullest name the article gives.
+
+``Putin`` → ``Vladimir Putin`` (entity linking); ``he`` / ``she`` → the most recent person who was the
+subject of a sentence nearby, else the previous speaker (checked for gender where the article gives
+it through Mr./Mrs./Ms.); ``who`` → the noun the relative clause hangs on; ``the Russian president``
+→ the person the article described with those words. Unresolved mentions keep their text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from crosswire.model import Mention
+from crosswire.nlp.entities import ArticleEntities, entity_index
+
+PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+PLURAL = frozenset({"they", "we", "them", "their"})
+RELATIVES = frozenset({"who", "which", "that", "whom"})
+MALE_TITLES = ("mr", "mr.", "sir", "lord", "king", "prince", "father")
+FEMALE_TITLES = ("mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess")
+LOOKBACK_CHARS = 1500  # how far back a pronoun looks for its person (about three paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str
+    entity: str | None
+    role: str | None
+    resolved_from: tuple[int, int] | None  # the mention a pronoun/description was resolved to
+    via: str  # name | pronoun | relative | description | mention | inherited
+
+
+def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int | None,
+            previous: Speaker | None) -> Speaker:
+    """Resolve the source mention ``doc.text[source]`` (its head token index ``head``)."""
+    text = doc.text[source[0] : source[1]]
+    named = ents.at(*source)
+    if named is not None and named.kind in ("person", "org", "group"):
+        return _named(ents, named, text)
+    head_tok = doc[head] if head is not None else None
+    low = head_tok.lower_ if head_tok is not None else text.lower()
+    if low in RELATIVES and head_tok is not None:
+        anchor = head_tok.head.head if head_tok.head.dep_ == "relcl" else head_tok.head
+        m = ents.at(anchor.left_edge.idx, anchor.right_edge.idx + len(anchor.right_edge))
+        if m is not None:
+            return _replace_via(_named(ents, m, text), "relative", m.span)
+        return Speaker(doc[anchor.left_edge.i : anchor.right_edge.i + 1].text, None, None, None, "relative")
+    if low in PRONOUNS:
+        found = _pronoun(doc, ents, source[0], PRONOUNS[low], previous)
+        if found is not None:
+            return found
+    if low in PLURAL and previous is not None and previous.entity and previous.entity.startswith(("org:", "group:")):
+        return _replace_via(previous, "pronoun", previous.resolved_from)
+    described = _described(doc, ents, source, head_tok)
+    if described is not None:
+        return described
+    return Speaker(text, None, None, None, "mention")
+
+
+def _named(ents: ArticleEntities, m: Mention, text: str) -> Speaker:
+    e = ents.entity(m.entity)
+    role = e.descriptions[0] if e is not None and e.descriptions else None
+    name = e.name if e is not None else m.text
+    return Speaker(name, m.entity, role, m.span if m.text != text else None, "name")
+
+
+def _replace_via(s: Speaker, via: str, span: tuple[int, int] | None) -> Speaker:
+    return Speaker(s.name, s.entity, s.role, span, via)
+
+
+def _pronoun(doc: Doc, ents: ArticleEntities, at: int, gender: str, previous: Speaker | None) -> Speaker | None:
+    people = [m for m in ents.mentions if m.kind == "person" and m.span[1] <= at and at - m.span[0] < LOOKBACK_CHARS]
+    people = [m for m in people if _gender(ents, m.entity) in (gender, None)]
+    subjects = [m for m in people if _is_subject(doc, m)]
+    pick = subjects[-1] if subjects else None
+    if previous is not None and previous.entity and previous.entity.startswith("person:"):
+        if _gender(ents, previous.entity) in (gender, None) and (pick is None or _later_or_same(previous, pick)):
+            return _replace_via(previous, "pronoun", previous.resolved_from)
+    if pick is None and people:
+        pick = people[-1]
+    if pick is None:
+        return None
+    return _replace_via(_named(ents, pick, ""), "pronoun", pick.span)
+
+
+def _later_or_same(previous: Speaker, pick: Mention) -> bool:
+    return previous.entity == pick.entity or (previous.resolved_from is not None and previous.resolved_from[0] >= pick.span[0])
+
+
+def _is_subject(doc: Doc, m: Mention) -> bool:
+    span = doc.char_span(*m.span, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("nsubj", "nsubjpass")
+
+
+def _gender(ents: ArticleEntities, key: str) -> str | None:
+    e = ents.entity(key)
+    if e is None:
+        return None
+    titles = " ".join(e.descriptions).lower().split()
+    if any(t in MALE_TITLES for t in titles):
+        return "m"
+    if any(t in FEMALE_TITLES for t in titles):
+        return "f"
+    return None
+
+
+def _described(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head_tok: object) -> Speaker | None:
+    """``the Russian president`` → the person described as "Russian President" earlier."""
+    if head_tok is None or getattr(head_tok, "pos_", "") != "NOUN":
+        return None
+    index = entity_index(ents.entities)
+    keys = index.get(head_tok.lower_, [])  # type: ignore[attr-defined]
+    earlier = [m for m in ents.mentions if m.entity in keys and m.span[1] <= source[0]]
+    if not earlier:
+        return None
+    m = earlier[-1]
+    return _replace_via(_named(ents, m, ""), "description", m.span)
