@@ -15,16 +15,33 @@ README = (ROOT / "README.md").read_text("utf-8")
 
 def test_every_export_field_is_documented() -> None:
     record = article_record(Article("0" * 16, Origin("file", "x"), InputFormat.TEXT, "t", Metadata()), [])
-    article_section = SCHEMA_DOC.split("## Article record")[1].split("## Story record")[0]
-    documented = set(re.findall(r"^\| `(\w+)` \|", article_section, flags=re.M))
-    assert set(record) == documented
+    assert set(record) == _documented("Article record")
     assert f"version {SCHEMA_VERSION}" in SCHEMA_DOC
     assert ", ".join(CSV_COLUMNS) in " ".join(SCHEMA_DOC.split())
 
 
+def _documented(section: str) -> set[str]:
+    body = SCHEMA_DOC.split(f"## {section}")[1].split("\n## ")[0]
+    keys = set()
+    for cell in re.findall(r"^\| ([^|]+) \|", body, flags=re.M):
+        keys |= set(re.findall(r"`(\w+)`", cell))
+    return keys
+
+
+def test_statement_and_claim_fields_are_documented() -> None:
+    from crosswire.export import claim_record, statement_record
+    from crosswire.model import Claim, DateMention, Quantity, Statement, StatementKind
+
+    st = Statement("st1", StatementKind.DIRECT, ((0, 1),), "A", (2, 3))
+    cl = Claim("cl1", (0, 5), (Quantity((0, 1), "1", 1.0),), (DateMention((2, 3), "May 1", None),))
+    assert set(statement_record(st, "abcdef")) == _documented("Statement record")
+    assert set(claim_record(cl)) == _documented("Claim record")
+
+
 def test_every_cli_verb_is_in_the_readme() -> None:
     verbs = {c.name or c.callback.__name__ for c in app.registered_commands} | {g.name for g in app.registered_groups}
-    assert verbs == {"add", "articles", "show", "export", "demo", "clean", "rejections", "settings", "stories", "story"}
+    assert verbs == {"add", "articles", "show", "export", "demo", "clean", "rejections", "settings", "stories", "story",
+                     "statements", "entities"}
     for verb in verbs:
         assert f"`crosswire {verb}" in README, verb
 

@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from crosswire import __version__
-from crosswire.model import Article, Origin
+from crosswire.model import Analysis, Article, Claim, Origin, Statement
 
 SCHEMA_NAME = "crosswire-export"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: analysis, entities, mentions, statements, claims filled
 CSV_COLUMNS = (
     "id", "external_id", "title", "outlet", "authors", "credited", "dateline", "published",
     "published_source", "url", "canonical_url", "language", "format", "origin", "duplicate_of",
-    "content_hash", "removed_lines", "story_id", "text",
+    "content_hash", "removed_lines", "statements", "claims", "story_id", "text",
 )  # fmt: skip
 
 
@@ -24,8 +24,52 @@ def origin_record(origin: Origin) -> dict[str, Any]:
     return {"kind": origin.kind, "locator": origin.locator, "item": origin.item}
 
 
-def article_record(article: Article, origins: Iterable[Origin], story_id: str | None = None) -> dict[str, Any]:
-    """One article as exported (schema ``crosswire-export`` 1.0)."""
+def statement_record(s: Statement, text: str) -> dict[str, Any]:
+    """A statement with its spans; ``content_text`` is the content joined from its spans."""
+    return {
+        "id": s.id, "kind": str(s.kind),
+        "speaker": s.speaker, "speaker_entity": s.speaker_entity, "speaker_role": s.speaker_role,
+        "speaker_span": list(s.speaker_span) if s.speaker_span else None,
+        "resolved_from": list(s.resolved_from) if s.resolved_from else None,
+        "cue": s.cue, "cue_span": list(s.cue_span) if s.cue_span else None,
+        "content_spans": [list(c) for c in s.content],
+        "content_text": " … ".join(text[a:b] for a, b in s.content),
+        "venue": s.venue, "addressee": s.addressee, "rule": s.how,
+    }  # fmt: skip
+
+
+def claim_record(c: Claim) -> dict[str, Any]:
+    """A claim: the sentence span with its normalised quantities and dates, places, actors and source."""
+    return {
+        "id": c.id, "span": list(c.span), "statement_id": c.statement, "source": c.source,
+        "quantities": [
+            {"span": list(q.span), "text": q.text, "value": q.value, "unit": q.unit, "approx": q.approx,
+             "low": q.low, "high": q.high, "alternatives": [{"value": v, "unit": u} for v, u in q.alternatives]}
+            for q in c.quantities
+        ],
+        "dates": [{"span": list(d.span), "text": d.text, "value": d.value, "relative": d.relative} for d in c.dates],
+        "places": list(c.places), "actors": list(c.actors),
+    }  # fmt: skip
+
+
+def analysis_fields(analysis: Analysis | None, text: str) -> dict[str, Any]:
+    """The language layer of an article record (empty lists and ``analysed: false`` when there is none)."""
+    if analysis is None:
+        return {"analysis": {"analysed": False, "note": "not analysed yet"}, "entities": [], "mentions": [], "statements": [], "claims": []}
+    return {
+        "analysis": {"analysed": analysis.analysed, "note": analysis.note},
+        "entities": [{"key": e.key, "kind": e.kind, "name": e.name, "variants": list(e.variants),
+                      "descriptions": list(e.descriptions)} for e in analysis.entities],
+        "mentions": [{"span": list(m.span), "text": m.text, "kind": m.kind, "entity": m.entity, "via": m.via}
+                     for m in analysis.mentions],
+        "statements": [statement_record(s, text) for s in analysis.statements],
+        "claims": [claim_record(c) for c in analysis.claims],
+    }  # fmt: skip
+
+
+def article_record(article: Article, origins: Iterable[Origin], story_id: str | None = None,
+                   analysis: Analysis | None = None) -> dict[str, Any]:
+    """One article as exported (schema ``crosswire-export`` 1.1)."""
     m = article.meta
     return {
         "id": article.id,
@@ -50,9 +94,7 @@ def article_record(article: Article, origins: Iterable[Origin], story_id: str | 
         "text": article.text,
         "removed_lines": [{"line_no": r.line_no, "text": r.text, "reason": r.reason, "rule": r.rule} for r in article.removed],
         "flags": [{"kind": f.kind, "start": f.span[0], "end": f.span[1], "detail": f.detail, "score": f.score} for f in article.flags],
-        "entities": [],
-        "statements": [],
-        "claims": [],
+        **analysis_fields(analysis, article.text),
         "story_id": story_id,
     }
 
@@ -110,4 +152,6 @@ def _flat(r: dict[str, Any]) -> dict[str, Any]:
         "published_source": r["published"]["source"],
         "origin": f"{first.get('locator')}#{first['item']}" if first.get("item") else first.get("locator"),
         "removed_lines": len(r["removed_lines"]),
+        "statements": len(r["statements"]),
+        "claims": len(r["claims"]),
     }

@@ -16,9 +16,11 @@ from crosswire.errors import NotFound
 from crosswire.extract.article import EXTRACTOR_VERSION, drop_template_lines, paragraph_keys
 from crosswire.ingest.fetch import fetch_url
 from crosswire.ingest.sources import Fetcher, InputRef, read_input
-from crosswire.model import Article, Origin, RawDocument, Rejected
-from crosswire.pipeline.runner import Processed, annotate_article, process_documents
+from crosswire.model import Analysis, Article, Origin, RawDocument, Rejected
+from crosswire.nlp import ANALYSIS_VERSION
+from crosswire.pipeline.runner import Processed, analyse_articles, annotate_article, process_documents
 from crosswire.settings import Settings
+from crosswire.storage import analysis as analysis_db
 from crosswire.storage import stories as story_db
 from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
 from crosswire.stories.clusters import StoryIndex
@@ -109,9 +111,12 @@ def write_batch(store: Store, batch: Iterable[Processed | Rejected], settings: S
                 keys = paragraph_keys(result, settings.template_max_words)
                 tx.add_outlet_lines(result.meta.outlet, list(keys), result.id)
                 touched[result.meta.outlet] |= set(keys)
+        changed: set[str] = set()
         for outlet, keys in touched.items():
-            _strip_templates(tx, outlet, keys, settings)
-        added = [tx.load_article(o.article_id) for o in outcomes if o.status == "added" and o.article_id]
+            changed |= _strip_templates(tx, outlet, keys, settings)
+        added_ids = [o.article_id for o in outcomes if o.status == "added" and o.article_id]
+        added = [tx.load_article(i) for i in added_ids]
+        analyse_and_store(tx, added + [tx.load_article(i) for i in sorted(changed - set(added_ids))], settings.workers)
         assign_stories(store, tx, added)
     return outcomes
 
@@ -183,16 +188,51 @@ def _store_article(tx: Writer, raw: RawDocument, article: Article, settings: Set
     return Outcome("added", article.origin, article.id, detail)
 
 
-def _strip_templates(tx: Writer, outlet: str, keys: set[str], settings: Settings) -> None:
-    """Lines now seen in enough of the outlet's articles are template: remove them wherever they stand."""
+def _strip_templates(tx: Writer, outlet: str, keys: set[str], settings: Settings) -> set[str]:
+    """Lines now seen in enough of the outlet's articles are template: remove them wherever they stand.
+    Returns the ids of articles whose text changed (their analysis must be redone)."""
     templates = tx.template_keys(outlet, sorted(keys), settings.template_min_articles)
+    changed: set[str] = set()
     if not templates:
-        return
+        return changed
     for article_id in tx.articles_with_keys(outlet, sorted(templates)):
         before = tx.load_article(article_id)
         after = drop_template_lines(before, templates)
         if after is not before:
             tx.replace_text(annotate_article(after))
+            changed.add(article_id)
+    return changed
+
+
+def analyse_and_store(tx: Writer, articles: list[Article], workers: int) -> None:
+    """Run the language stage over final texts and store entities, statements and claims."""
+    for analysis in analyse_articles(articles, workers):
+        analysis_db.replace_analysis(tx.conn, analysis, ANALYSIS_VERSION)
+
+
+def article_analysis(store: Store, article_id: str) -> Analysis | None:
+    """The stored entities, statements and claims of one article (None: not analysed yet)."""
+    with store.engine.connect() as conn:
+        return analysis_db.load_analysis(conn, store.resolve_id(article_id))
+
+
+def statements(store: Store, speaker: str | None = None, article: str | None = None, story: str | None = None,
+               limit: int | None = None) -> list[analysis_db.StoredStatement]:
+    """Statements across the store, by speaker (entity key or part of the name), article or story; in time order."""
+    ids: list[str] | None = None
+    if article:
+        ids = [store.resolve_id(article)]
+    if story:
+        members = [m.article_id for m in get_story(store, story).members]
+        ids = members if ids is None else [i for i in ids if i in members]
+    with store.engine.connect() as conn:
+        return analysis_db.find_statements(conn, speaker, ids, limit)
+
+
+def entities(store: Store, kind: str | None = None, search: str | None = None, limit: int | None = None) -> list[analysis_db.EntityRow]:
+    """Canonical entities with how many articles mention them and how often they are quoted."""
+    with store.engine.connect() as conn:
+        return analysis_db.entity_rows(conn, kind, search, limit)
 
 
 def demo_corpus_path() -> Path:
@@ -209,7 +249,9 @@ def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None =
     """Write every article in ``fmt`` (json, jsonl, csv); returns how many were written."""
     arts = store.articles(flt or ArticleFilter(), with_removed=True)
     stories = story_of(store)
-    records = [export.article_record(a, store.origins(a.id), stories.get(a.id)) for a in arts]
+    with store.engine.connect() as conn:
+        records = [export.article_record(a, store.origins(a.id), stories.get(a.id), analysis_db.load_analysis(conn, a.id))
+                   for a in arts]
     if fmt == "json":
         export.write_json(records, out, now_iso(), [export.story_record(v) for v in list_stories(store)])
     elif fmt == "jsonl":

@@ -24,7 +24,7 @@ from typer.core import TyperGroup
 from crosswire import __version__, workflows
 from crosswire.cli import render
 from crosswire.errors import ConfigError, NotFound
-from crosswire.export import article_record, story_record
+from crosswire.export import article_record, statement_record, story_record
 from crosswire.extract.article import extract_article
 from crosswire.ingest.sources import expand_inputs, read_input
 from crosswire.model import Rejected
@@ -134,10 +134,51 @@ def show(
     with _store(db) as (store, _):
         article = store.article(article_id)
         origins = store.origins(article.id)
+        analysis = workflows.article_analysis(store, article.id)
     if json_out:
-        out.print_json(data=article_record(article, origins))
+        out.print_json(data=article_record(article, origins, analysis=analysis))
     else:
         render.print_article(out, article, origins, show_removed=removed)
+        if analysis is not None:
+            render.print_analysis(out, article, analysis)
+
+
+@app.command("statements")
+def statements_cmd(
+    db: DbOption = None,
+    speaker: Annotated[str | None, typer.Option(help="Speaker: an entity key (person:vladimir putin) or part of the name.")] = None,
+    article: Annotated[str | None, typer.Option(help="Only this article (id or unique prefix).")] = None,
+    story: Annotated[str | None, typer.Option(help="Only the articles of this story (id or unique prefix).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 200,
+    json_out: JsonOption = False,
+) -> None:
+    """Who said what: statements with speaker, cue, kind and the character spans they came from."""
+    with _store(db) as (store, _):
+        rows = workflows.statements(store, speaker, article, story, limit or None)
+    if json_out:
+        out.print_json(data=[{"article_id": r.article_id, "outlet": r.outlet, "published": r.published,
+                              **statement_record(r.statement, "") , "content_text": r.text} for r in rows])
+    else:
+        out.print(render.statements_table(rows))
+
+
+@app.command("entities")
+def entities_cmd(
+    db: DbOption = None,
+    kind: Annotated[str | None, typer.Option(help="person, org, place or group.")] = None,
+    search: Annotated[str | None, typer.Option(help="Name or variant contains this.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 100,
+    json_out: JsonOption = False,
+) -> None:
+    """People, organisations and places across the store, with every spelling seen and how often quoted."""
+    with _store(db) as (store, _):
+        rows = workflows.entities(store, kind, search, limit or None)
+    if json_out:
+        out.print_json(data=[{"key": r.entity.key, "kind": r.entity.kind, "name": r.entity.name,
+                              "variants": list(r.entity.variants), "descriptions": list(r.entity.descriptions),
+                              "articles": r.articles, "mentions": r.mentions, "statements": r.statements} for r in rows])
+    else:
+        out.print(render.entities_table(rows))
 
 
 @app.command("export")

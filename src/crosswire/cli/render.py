@@ -163,3 +163,66 @@ def print_corrections(out: Console, fixes: Sequence[Any]) -> None:
             + (f" from {c.other_story_id}" if c.other_story_id else ""),
             soft_wrap=True,
         )
+
+
+def statements_table(rows: Sequence[Any]) -> Table:
+    """Statements across articles: when, outlet, speaker (and the mention it came from), cue, kind, content."""
+    t = Table(title=f"{len(rows)} statements", expand=True)
+    for col, ratio in (("published", 2), ("outlet", 2), ("speaker", 2), ("cue", 1), ("kind", 1), ("content", 6), ("article · spans", 2)):
+        t.add_column(col, overflow="fold", ratio=ratio)
+    for r in rows:
+        s = r.statement
+        who = escape(s.speaker or "—") + (f"\n[dim]{escape(s.speaker_role)}[/]" if s.speaker_role else "")
+        spans = ", ".join(f"{a}-{b}" for a, b in s.content)
+        t.add_row(r.published or "—", escape(r.outlet or "—"), who, escape(s.cue or "—"), str(s.kind),
+                  escape(_clip(r.text, 220)), f"{r.article_id[:10]} · {spans}")
+    return t
+
+
+def entities_table(rows: Sequence[Any]) -> Table:
+    """Canonical entities with their spellings and counts."""
+    t = Table(title=f"{len(rows)} entities")
+    for col in ("name", "kind", "articles", "quoted", "variants", "descriptions", "key"):
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        e = r.entity
+        t.add_row(escape(e.name), e.kind, str(r.articles), str(r.statements), escape(", ".join(e.variants[:6])),
+                  escape("; ".join(e.descriptions[:3])), escape(e.key))
+    return t
+
+
+def print_analysis(out: Console, a: Article, analysis: Any) -> None:
+    """Statements and claims of one article, each with its spans."""
+    if not analysis.analysed:
+        out.print(f"[dim]not analysed: {escape(analysis.note)}[/]")
+        return
+    t = Table(title=f"{len(analysis.statements)} statements")
+    for col in ("speaker", "cue", "kind", "content", "spans"):
+        t.add_column(col, overflow="fold")
+    for s in analysis.statements:
+        text = " … ".join(a.text[x:y] for x, y in s.content)
+        t.add_row(escape(s.speaker or "—"), escape(s.cue or "—"), str(s.kind), escape(_clip(text, 200)),
+                  ", ".join(f"{x}-{y}" for x, y in s.content))
+    out.print(t)
+    facts = [c for c in analysis.claims if c.quantities or c.dates]
+    if facts:
+        c_t = Table(title=f"{len(facts)} claims with quantities or dates")
+        for col in ("quantities", "dates", "source", "span"):
+            c_t.add_column(col, overflow="fold")
+        for c in facts:
+            qs = "; ".join(_quantity(q) for q in c.quantities)
+            ds = "; ".join(f"{d.text} → {d.value or 'unresolved'}" for d in c.dates)
+            c_t.add_row(escape(qs), escape(ds), escape(c.source or "—"), f"{c.span[0]}-{c.span[1]}")
+        out.print(c_t)
+
+
+def _quantity(q: Any) -> str:
+    approx = f"{q.approx} " if q.approx else ""
+    rng = f" ({q.low:g}–{q.high:g})" if q.low is not None and q.high is not None else ""
+    alts = "".join(f" = {v:g} {u}" for v, u in q.alternatives)
+    return f"{approx}{q.value:g} {q.unit or ''}{rng}{alts}".strip()
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -8,21 +8,22 @@ from collections.abc import Sequence
 from spacy.tokens import Doc
 
 from crosswire.model import Analysis, Statement, StatementKind
+from crosswire.nlp import ANALYSIS_VERSION as VERSION  # noqa: F401  (re-exported)
 from crosswire.nlp.attributions import Attribution, find_attributions
+from crosswire.nlp.claims import find_claims
 from crosswire.nlp.entities import ArticleEntities, find_entities
 from crosswire.nlp.parse import LANGUAGES, parse
 from crosswire.nlp.quotes import Quote
 from crosswire.nlp.speakers import Speaker, resolve
 
-VERSION = "statements-1"
 
-
-def analyse_doc(doc: Doc, article_id: str = "", language: str | None = "en") -> Analysis:
-    """Entities, statements and claims of one parsed article."""
+def analyse_doc(doc: Doc, article_id: str = "", published: str | None = None, language: str | None = "en") -> Analysis:
+    """Entities, statements and claims of one parsed article (``published``: its known date, ISO)."""
     ents = find_entities(doc)
     atts = find_attributions(doc)
-    statements = _statements(doc, ents, atts, article_id)
-    return Analysis(article_id, language, True, "", ents.mentions, ents.entities, tuple(statements))
+    statements = tuple(_statements(doc, ents, atts, article_id))
+    claims = find_claims(doc, ents.mentions, statements, published, article_id)
+    return Analysis(article_id, language, True, "", ents.mentions, ents.entities, statements, claims)
 
 
 def not_analysed(article_id: str, language: str | None) -> Analysis:

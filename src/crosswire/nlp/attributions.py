@@ -143,7 +143,7 @@ def _content(ctx: _Context, sent: Span, verb: Token) -> tuple[list[Range], str, 
                 return _with_continuation(ctx, sent, [_expand_to_quotes(ctx, trimmed)]), f"verb:{dep}", None
     if quoted:
         return _with_continuation(ctx, sent, quoted), "verb:quote", None
-    if verb.dep_ in ("parataxis", "ccomp") or (verb.dep_ == "ROOT" and verb.i > sent.start + 2):
+    if _is_parenthetical(sent, verb):
         rest = _interrupted_clause(ctx, sent, verb)
         if rest:
             return [rest], "verb:parenthetical", None
@@ -155,6 +155,15 @@ def _content(ctx: _Context, sent: Span, verb: Token) -> tuple[list[Range], str, 
                 if trimmed:
                     return [trimmed], "verb:topic", child.idx + len(child)
     return [], "", None
+
+
+def _is_parenthetical(sent: Span, verb: Token) -> bool:
+    """``…, he said.`` / ``…, officials say, …``: a cue clause set off by a comma, dash or closing quote."""
+    if verb.dep_ not in ("parataxis", "ccomp", "ROOT") or verb.i <= sent.start + 2:
+        return False
+    clause = [t.i for t in verb.subtree if not any(a.dep_ == "ccomp" and a.head == verb for a in t.ancestors)]
+    first = min(clause)
+    return first > sent.start and sent.doc[first - 1].text in (",", "”", '"', "—", "–", "-", "’")
 
 
 def _is_content_object(tok: Token) -> bool:

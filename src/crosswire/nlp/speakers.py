@@ -20,6 +20,7 @@ PLURAL = frozenset({"they", "we", "them", "their"})
 RELATIVES = frozenset({"who", "which", "that", "whom"})
 MALE_TITLES = ("mr", "mr.", "sir", "lord", "king", "prince", "father")
 FEMALE_TITLES = ("mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess")
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
 LOOKBACK_CHARS = 1500  # how far back a pronoun looks for its person (about three paragraphs)
 
 
@@ -36,10 +37,10 @@ def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int 
             previous: Speaker | None) -> Speaker:
     """Resolve the source mention ``doc.text[source]`` (its head token index ``head``)."""
     text = doc.text[source[0] : source[1]]
-    named = ents.at(*source)
-    if named is not None and named.kind in ("person", "org", "group"):
-        return _named(ents, named, text)
     head_tok = doc[head] if head is not None else None
+    named = _best_named(ents, source, head_tok)
+    if named is not None:
+        return _named(ents, named, text)
     low = head_tok.lower_ if head_tok is not None else text.lower()
     if low in RELATIVES and head_tok is not None:
         anchor = head_tok.head.head if head_tok.head.dep_ == "relcl" else head_tok.head
@@ -59,9 +60,27 @@ def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int 
     return Speaker(text, None, None, None, "mention")
 
 
+def _best_named(ents: ArticleEntities, source: tuple[int, int], head_tok: object) -> Mention | None:
+    """The mention naming the speaker: the one holding the head word, else a person, else an organisation.
+    A nationality adjective ("the Russian president") does not name the speaker."""
+    inside = [m for m in ents.mentions if source[0] <= m.span[0] and m.span[1] <= source[1] and m.kind != "place"]
+    if head_tok is not None:
+        at_head = [m for m in inside if m.span[0] <= head_tok.idx < m.span[1] and m.kind != "group"]  # type: ignore[attr-defined]
+        if at_head:
+            return at_head[0]
+    for kind in ("person", "org"):
+        found = [m for m in inside if m.kind == kind]
+        if found:
+            return found[0]
+    if head_tok is not None and getattr(head_tok, "pos_", "") in ("PROPN",):
+        return next((m for m in inside if m.kind == "group"), None)
+    return None
+
+
 def _named(ents: ArticleEntities, m: Mention, text: str) -> Speaker:
     e = ents.entity(m.entity)
-    role = e.descriptions[0] if e is not None and e.descriptions else None
+    roles = [d for d in (e.descriptions if e is not None else ()) if d.lower().strip(".") not in HONORIFICS]
+    role = roles[0] if roles else None
     name = e.name if e is not None else m.text
     return Speaker(name, m.entity, role, m.span if m.text != text else None, "name")
 
@@ -113,7 +132,8 @@ def _described(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head_to
     index = entity_index(ents.entities)
     keys = index.get(head_tok.lower_, [])  # type: ignore[attr-defined]
     earlier = [m for m in ents.mentions if m.entity in keys and m.span[1] <= source[0]]
-    if not earlier:
+    later = [m for m in ents.mentions if m.entity in keys and m.span[0] >= source[1]]
+    if not earlier and not later:
         return None
-    m = earlier[-1]
+    m = earlier[-1] if earlier else later[0]  # a lede may name its speaker only afterwards
     return _replace_via(_named(ents, m, ""), "description", m.span)

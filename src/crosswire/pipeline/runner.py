@@ -9,7 +9,7 @@ from dataclasses import replace
 from crosswire.extract.article import extract_article
 from crosswire.extract.lexicon import Lexicon, load_lexicon
 from crosswire.extract.summary import flag_restated_summary
-from crosswire.model import Article, RawDocument, Rejected
+from crosswire.model import Analysis, Article, DateSource, RawDocument, Rejected
 
 Processed = tuple[RawDocument, Article | Rejected]
 PARALLEL_MIN_DOCUMENTS = 40  # below this, starting worker processes costs more than it saves
@@ -42,3 +42,25 @@ def process_documents(raws: Sequence[RawDocument], workers: int = 1) -> list[Pro
 
 def _process_one(raw: RawDocument) -> Article | Rejected:
     return process_document(raw, load_lexicon())
+
+
+def analyse_articles(articles: Sequence[Article], workers: int = 1) -> list[Analysis]:
+    """The language stage over final clean texts: entities, statements, claims; one result per article.
+
+    English articles are parsed by spaCy (in ``workers`` processes when there are enough of them);
+    other languages get an explicit "not analysed" result rather than English rules applied wrongly.
+    """
+    from crosswire.nlp.analyse import analyse_doc, is_supported, not_analysed
+    from crosswire.nlp.parse import parse
+
+    supported = [a for a in articles if is_supported(a.meta.language)]
+    processes = workers if workers > 1 and len(supported) >= PARALLEL_MIN_DOCUMENTS else 1
+    docs = parse((a.text for a in supported), processes=processes)
+    done = {a.id: analyse_doc(doc, a.id, _own_date(a), a.meta.language) for a, doc in zip(supported, docs, strict=True)}
+    return [done.get(a.id) or not_analysed(a.id, a.meta.language) for a in articles]
+
+
+def _own_date(article: Article) -> str | None:
+    """The article's own date (stated or from metadata): the only base for resolving "yesterday"."""
+    p = article.meta.published
+    return p.value if p.source in (DateSource.STATED, DateSource.METADATA) else None

@@ -148,3 +148,74 @@ story_corrections = Table(
     Column("other_story_id", String(32)),  # merge: the story emptied; split/move: the story they left
     Column("article_ids", Text, nullable=False),  # JSON list of the articles that moved
 )
+
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", String(32), nullable=False),
+    Column("language", String(16)),
+    Column("analysed", Boolean, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("key", String(200), primary_key=True),  # kind:folded name — the same across articles
+    Column("kind", String(16), nullable=False, index=True),
+    Column("name", Text, nullable=False),  # the fullest name seen
+    Column("variants", Text, nullable=False, default="[]"),  # JSON list of spellings seen
+    Column("descriptions", Text, nullable=False, default="[]"),  # JSON list of titles/roles seen
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("entity", String(200), nullable=False, index=True),
+    Column("via", String(16), nullable=False),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),  # order in the article
+    Column("kind", String(16), nullable=False),
+    Column("content", Text, nullable=False),  # JSON list of [start, end]
+    Column("speaker", Text),
+    Column("speaker_start", Integer),
+    Column("speaker_end", Integer),
+    Column("speaker_entity", String(200), index=True),
+    Column("speaker_role", Text),
+    Column("resolved_start", Integer),
+    Column("resolved_end", Integer),
+    Column("cue", Text),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("venue", Text),
+    Column("addressee", Text),
+    Column("how", String(32), nullable=False),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("statement_id", String(32)),
+    Column("source", Text),
+    Column("quantities", Text, nullable=False, default="[]"),  # JSON list of Quantity fields
+    Column("dates", Text, nullable=False, default="[]"),  # JSON list of DateMention fields
+    Column("places", Text, nullable=False, default="[]"),  # JSON list of entity keys
+    Column("actors", Text, nullable=False, default="[]"),
+)

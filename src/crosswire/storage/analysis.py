@@ -1,0 +1,217 @@
+"""Analysis tables: per-article statements, mentions and claims, and the corpus-wide entity table.
+
+Entities are canonical across articles: the key folds spelling and transliteration variants
+(``nlp/names.py``), and a surname-only person (``person:putin``, from an article that never gives the
+full name) joins the one full-name person with that surname when there is exactly one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from crosswire.model import Analysis, Claim, DateMention, Entity, Mention, Quantity, Statement, StatementKind
+from crosswire.storage.schema import analyses, articles, claims, entities, mentions, statements
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRow:
+    """An entity with how often the corpus mentions it and quotes it."""
+
+    entity: Entity
+    articles: int
+    mentions: int
+    statements: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStatement:
+    """A statement with the article it is in (for listings across articles)."""
+
+    article_id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    published_source: str
+    statement: Statement
+    text: str  # the content, joined from its spans
+
+
+def replace_analysis(conn: Connection, a: Analysis, version: str) -> None:
+    """Store an article's analysis, replacing an earlier one (text changed or analyser upgraded)."""
+    for table in (claims, statements, mentions, analyses):
+        conn.execute(delete(table).where(table.c.article_id == a.article_id))
+    conn.execute(insert(analyses).values(article_id=a.article_id, version=version, language=a.language,
+                                         analysed=a.analysed, note=a.note))
+    remap = _canonical_keys(conn, a.entities)
+    for e in a.entities:
+        _upsert_entity(conn, e, remap.get(e.key, e.key))
+    if a.mentions:
+        conn.execute(insert(mentions), [
+            {"article_id": a.article_id, "start": m.span[0], "end": m.span[1], "text": m.text, "kind": m.kind,
+             "entity": remap.get(m.entity, m.entity), "via": m.via} for m in a.mentions])
+    if a.statements:
+        conn.execute(insert(statements), [_statement_row(a.article_id, i, s, remap) for i, s in enumerate(a.statements)])
+    if a.claims:
+        conn.execute(insert(claims), [_claim_row(a.article_id, c, remap) for c in a.claims])
+
+
+def _canonical_keys(conn: Connection, ents: Sequence[Entity]) -> dict[str, str]:
+    """Surname-only people → the single stored full-name person with that surname (and the reverse)."""
+    remap: dict[str, str] = {}
+    for e in ents:
+        if e.kind != "person":
+            continue
+        folded = e.key.split(":", 1)[1]
+        words = folded.split()
+        if len(words) == 1:
+            full = conn.execute(select(entities.c.key).where(entities.c.kind == "person",
+                                                             entities.c.key.like(f"person:% {folded}"))).scalars().all()
+            if len(full) == 1:
+                remap[e.key] = full[0]
+        else:
+            short = f"person:{words[-1]}"
+            if conn.execute(select(entities.c.key).where(entities.c.key == short)).first() is not None:
+                _merge_entity(conn, short, e.key)
+    return remap
+
+
+def _merge_entity(conn: Connection, old: str, new: str) -> None:
+    """An earlier surname-only person turns out to be this full-name person: move its mentions."""
+    conn.execute(update(mentions).where(mentions.c.entity == old).values(entity=new))
+    conn.execute(update(statements).where(statements.c.speaker_entity == old).values(speaker_entity=new))
+    row = conn.execute(select(entities).where(entities.c.key == old)).mappings().first()
+    conn.execute(delete(entities).where(entities.c.key == old))
+    if row is not None:
+        _upsert_entity(conn, Entity(new, row["kind"], row["name"], tuple(json.loads(row["variants"])),
+                                    tuple(json.loads(row["descriptions"]))), new)
+
+
+def _upsert_entity(conn: Connection, e: Entity, key: str) -> None:
+    row = conn.execute(select(entities).where(entities.c.key == key)).mappings().first()
+    if row is None:
+        conn.execute(insert(entities).values(key=key, kind=e.kind, name=e.name, variants=json.dumps(list(e.variants)),
+                                             descriptions=json.dumps(list(e.descriptions))))
+        return
+    variants = list(dict.fromkeys([*json.loads(row["variants"]), *e.variants]))
+    descriptions = list(dict.fromkeys([*json.loads(row["descriptions"]), *e.descriptions]))
+    name = max([row["name"], e.name], key=lambda n: (len(n.split()), len(n)))
+    conn.execute(update(entities).where(entities.c.key == key).values(
+        name=name, variants=json.dumps(variants), descriptions=json.dumps(descriptions)))
+
+
+def _statement_row(article_id: str, seq: int, s: Statement, remap: dict[str, str]) -> dict[str, object]:
+    sp, rf, cue = s.speaker_span, s.resolved_from, s.cue_span
+    return {
+        "id": s.id, "article_id": article_id, "seq": seq, "kind": str(s.kind), "content": json.dumps([list(c) for c in s.content]),
+        "speaker": s.speaker, "speaker_start": sp[0] if sp else None, "speaker_end": sp[1] if sp else None,
+        "speaker_entity": remap.get(s.speaker_entity, s.speaker_entity) if s.speaker_entity else None,
+        "speaker_role": s.speaker_role, "resolved_start": rf[0] if rf else None, "resolved_end": rf[1] if rf else None,
+        "cue": s.cue, "cue_start": cue[0] if cue else None, "cue_end": cue[1] if cue else None,
+        "venue": s.venue, "addressee": s.addressee, "how": s.how,
+    }
+
+
+def _claim_row(article_id: str, c: Claim, remap: dict[str, str]) -> dict[str, object]:
+    return {
+        "id": c.id, "article_id": article_id, "start": c.span[0], "end": c.span[1], "statement_id": c.statement,
+        "source": c.source, "quantities": json.dumps([asdict(q) for q in c.quantities]),
+        "dates": json.dumps([asdict(d) for d in c.dates]),
+        "places": json.dumps([remap.get(k, k) for k in c.places]), "actors": json.dumps([remap.get(k, k) for k in c.actors]),
+    }
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+def load_analysis(conn: Connection, article_id: str) -> Analysis | None:
+    """The stored analysis of one article, or None when it was never analysed."""
+    row = conn.execute(select(analyses).where(analyses.c.article_id == article_id)).mappings().first()
+    if row is None:
+        return None
+    ms = tuple(Mention((r["start"], r["end"]), r["text"], r["kind"], r["entity"], r["via"]) for r in conn.execute(
+        select(mentions).where(mentions.c.article_id == article_id).order_by(mentions.c.start)).mappings())
+    keys = sorted({m.entity for m in ms})
+    ents = tuple(_entity(r) for r in conn.execute(select(entities).where(entities.c.key.in_(keys))).mappings())
+    sts = tuple(_statement(r) for r in conn.execute(
+        select(statements).where(statements.c.article_id == article_id).order_by(statements.c.seq)).mappings())
+    cls = tuple(_claim(r) for r in conn.execute(
+        select(claims).where(claims.c.article_id == article_id).order_by(claims.c.start)).mappings())
+    return Analysis(article_id, row["language"], row["analysed"], row["note"], ms, ents, sts, cls)
+
+
+def find_statements(conn: Connection, speaker: str | None = None, article_ids: Sequence[str] | None = None,
+                    limit: int | None = None) -> list[StoredStatement]:
+    """Statements across articles, filtered by speaker (entity key, or words of the name) and articles."""
+    q = (select(statements, articles.c.title, articles.c.outlet, articles.c.published, articles.c.published_source,
+                articles.c.text.label("article_text"))
+         .join(articles, articles.c.id == statements.c.article_id))
+    if speaker:
+        if ":" in speaker:
+            q = q.where(statements.c.speaker_entity == speaker)
+        else:
+            q = q.where(func.lower(statements.c.speaker).contains(speaker.lower()))
+    if article_ids is not None:
+        q = q.where(statements.c.article_id.in_(list(article_ids)))
+    q = q.order_by(articles.c.published.is_(None), articles.c.published, statements.c.article_id, statements.c.seq)
+    if limit:
+        q = q.limit(limit)
+    out = []
+    for r in conn.execute(q).mappings():
+        st = _statement(r)
+        text = " … ".join(r["article_text"][a:b] for a, b in st.content)
+        out.append(StoredStatement(r["article_id"], r["title"], r["outlet"], r["published"], r["published_source"], st, text))
+    return out
+
+
+def entity_rows(conn: Connection, kind: str | None = None, search: str | None = None,
+                limit: int | None = None) -> list[EntityRow]:
+    """Entities with counts, most mentioned first."""
+    counts = (select(mentions.c.entity, func.count().label("n"), func.count(func.distinct(mentions.c.article_id)).label("arts"))
+              .group_by(mentions.c.entity).subquery())
+    quoted = select(statements.c.speaker_entity, func.count().label("q")).group_by(statements.c.speaker_entity).subquery()
+    q = (select(entities, counts.c.n, counts.c.arts, quoted.c.q)
+         .join(counts, counts.c.entity == entities.c.key)
+         .outerjoin(quoted, quoted.c.speaker_entity == entities.c.key))
+    if kind:
+        q = q.where(entities.c.kind == kind)
+    if search:
+        q = q.where(func.lower(entities.c.variants).contains(search.lower()) | func.lower(entities.c.key).contains(search.lower()))
+    q = q.order_by(counts.c.arts.desc(), counts.c.n.desc(), entities.c.key)
+    if limit:
+        q = q.limit(limit)
+    return [EntityRow(_entity(r), r["arts"], r["n"], r["q"] or 0) for r in conn.execute(q).mappings()]
+
+
+def analysed_ids(conn: Connection) -> set[str]:
+    return set(conn.execute(select(analyses.c.article_id)).scalars())
+
+
+def _entity(r: object) -> Entity:
+    return Entity(r["key"], r["kind"], r["name"], tuple(json.loads(r["variants"])), tuple(json.loads(r["descriptions"])))  # type: ignore[index]
+
+
+def _pair(a: object, b: object) -> tuple[int, int] | None:
+    return (int(a), int(b)) if a is not None and b is not None else None  # type: ignore[call-overload]
+
+
+def _statement(r: object) -> Statement:
+    g = r.__getitem__  # type: ignore[attr-defined]
+    return Statement(
+        id=g("id"), kind=StatementKind(g("kind")), content=tuple(tuple(c) for c in json.loads(g("content"))),  # type: ignore[misc]
+        speaker=g("speaker"), speaker_span=_pair(g("speaker_start"), g("speaker_end")), speaker_entity=g("speaker_entity"),
+        speaker_role=g("speaker_role"), resolved_from=_pair(g("resolved_start"), g("resolved_end")), cue=g("cue"),
+        cue_span=_pair(g("cue_start"), g("cue_end")), venue=g("venue"), addressee=g("addressee"), how=g("how"),
+    )
+
+
+def _claim(r: object) -> Claim:
+    g = r.__getitem__  # type: ignore[attr-defined]
+    qs = tuple(Quantity(**{**q, "span": tuple(q["span"]), "alternatives": tuple(tuple(a) for a in q["alternatives"])})
+               for q in json.loads(g("quantities")))
+    ds = tuple(DateMention(**{**d, "span": tuple(d["span"])}) for d in json.loads(g("dates")))
+    return Claim(g("id"), (g("start"), g("end")), qs, ds, tuple(json.loads(g("places"))), tuple(json.loads(g("actors"))),
+                 g("statement_id"), g("source"))
