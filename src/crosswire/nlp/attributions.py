@@ -27,6 +27,12 @@ Range = tuple[int, int]
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 CHAINED = frozenset({"advcl", "xcomp", "conj", "pcomp", "acl"})  # "…, adding that", "said X and warned Y"
 CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "attr", "oprd")
+# verbs whose infinitive complement is what they say or want ("vowed to fight"); "continued to evolve" is not
+XCOMP_CUES = frozenset({
+    "want", "plan", "hope", "expect", "refuse", "promise", "vow", "pledge", "threaten", "decline", "agree",
+    "intend", "seek", "offer", "urge", "prefer", "decide", "claim", "propose", "demand", "ask", "tell", "warn",
+    "call", "appear", "seem", "fear", "wish",
+})
 ADDRESSEE_DEPS = frozenset({"dobj", "dative", "iobj"})
 CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
 PUNCT_TRIM = frozenset(",.;:-–—()[] \n\t")
@@ -116,37 +122,91 @@ def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[
 
 
 def _subject(verb: Token) -> Span | None:
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj"):
+        outer = next((a for a in verb.ancestors if a.lemma_.lower() in load_cues().speech and a.pos_ == "VERB"), None)
+        if outer is not None:
+            verb = outer  # "Officials said the fire was out, adding that …": adding is the officials'
     tok: Token | None = verb
     for _ in range(4):  # climb "said X, adding Y" / "said X and warned Y" chains
         if tok is None:
             return None
-        for child in tok.children:
-            if child.dep_ in SUBJECTS and child.dep_ != "csubj":
-                return _subtree(child)
+        subjects = sorted((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), key=lambda c: abs(c.i - tok.i))
+        if subjects:
+            if subjects[0].dep_ == "nsubjpass" and tok is verb and (agent := _agent(tok)) is not None:
+                return agent  # "the plan was criticised by Senator Smith"
+            return _after_dateline(_subtree(subjects[0]))
+        if tok is verb and (agent := _agent(tok)) is not None:
+            return agent
         if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return None  # "Trump, who said …": the relative pronoun is the subject and was found above
         tok = tok.head if tok.dep_ in CHAINED and tok.head is not tok else None
     return None
 
 
+def _mostly_quoted(rng: Range, quotes: list[Range]) -> bool:
+    """A complement that is (nearly) all quotation: the split quote around the cue is the content."""
+    inside = sum(max(0, min(rng[1], b) - max(rng[0], a)) for a, b in quotes)
+    return inside >= 0.8 * (rng[1] - rng[0])
+
+
+def _content_end(ctx: _Context, head: Token) -> int:
+    """Last token of a complement, stopping before a chained cue inside it (``…, adding that …``)."""
+    end = head.right_edge.i
+    for t in head.subtree:
+        if t is not head and t.dep_ in ("advcl", "conj") and t.tag_ == "VBG" and _is_cue_verb(ctx, t) and t.i > head.i:
+            end = min(end, t.left_edge.i - 1)
+    return max(end, head.i)
+
+
+def _agent(verb: Token) -> Span | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            obj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if obj is not None:
+                return _subtree(obj)
+    return None
+
+
+def _after_dateline(span: Span) -> Span:
+    """``Kyiv (Reuters) – Russian President Vladimir Putin`` → the part after the dateline's dash."""
+    dashes = [t.i for t in span if t.text in ("–", "—", "-", "--") and t.i > span.start]
+    if not dashes or dashes[-1] + 1 >= span.end:
+        return span
+    return span.doc[dashes[-1] + 1 : span.end]
+
+
 def _content(ctx: _Context, sent: Span, verb: Token) -> tuple[list[Range], str, int | None]:
     """The content of a cue verb, how it was found, and where the cue ends when a preposition joins it."""
-    quoted = _adjacent_quotes(ctx, sent, verb)
+    lemma = verb.lemma_.lower()
+    speech = lemma in ctx.cues.speech
+    quoted = _adjacent_quotes(ctx, sent, verb) if speech else []
     for dep in CONTENT_DEPS:
+        if dep == "xcomp" and lemma not in XCOMP_CUES:
+            continue
+        if dep in ("dobj", "attr", "oprd") and lemma in ctx.cues.cognition - ctx.cues.stance:
+            continue
         for child in verb.children:
-            if child.dep_ != dep or (dep == "dobj" and verb.lemma_.lower() in ("tell", "ask", "call")):
+            if child.dep_ != dep or (dep == "dobj" and lemma in ("tell", "ask", "call")):
                 continue
             if dep in ("dobj", "attr", "oprd") and (quoted or not _is_content_object(child)):
                 continue
-            trimmed = _trim(sent.doc, child.left_edge.i, child.right_edge.i + 1)
+            trimmed = _trim(sent.doc, child.left_edge.i, _content_end(ctx, child) + 1)
             if trimmed and trimmed[1] - trimmed[0] > 1:
-                return _with_continuation(ctx, sent, [_expand_to_quotes(ctx, trimmed)]), f"verb:{dep}", None
+                rng = _expand_to_quotes(ctx, trimmed)
+                if quoted and _mostly_quoted(rng, quoted):
+                    return _with_continuation(ctx, sent, quoted), "verb:quote", None
+                return _with_continuation(ctx, sent, [rng]), f"verb:{dep}", None
     if quoted:
         return _with_continuation(ctx, sent, quoted), "verb:quote", None
-    if _is_parenthetical(sent, verb):
+    passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if passive is not None and _agent(verb) is not None:
+        trimmed = _trim(sent.doc, passive.left_edge.i, passive.right_edge.i + 1)
+        if trimmed:
+            return [trimmed], "verb:passive", None
+    if speech and _is_parenthetical(sent, verb):
         rest = _interrupted_clause(ctx, sent, verb)
         if rest:
-            return [rest], "verb:parenthetical", None
+            return rest, "verb:parenthetical", None
     for child in verb.rights:
         if child.dep_ == "prep" and child.lower_ in TOPIC_PREPS:
             obj = next((g for g in child.children if g.dep_ in ("pobj", "pcomp")), None)
@@ -163,7 +223,10 @@ def _is_parenthetical(sent: Span, verb: Token) -> bool:
         return False
     clause = [t.i for t in verb.subtree if not any(a.dep_ == "ccomp" and a.head == verb for a in t.ancestors)]
     first = min(clause)
-    return first > sent.start and sent.doc[first - 1].text in (",", "”", '"', "—", "–", "-", "’")
+    doc = sent.doc
+    if doc[first].is_punct and doc[first].text in (",", "—", "–", "-"):
+        return True
+    return first > sent.start and doc[first - 1].text in (",", "”", '"', "—", "–", "-", "’")
 
 
 def _is_content_object(tok: Token) -> bool:
@@ -204,8 +267,9 @@ def _has_cue_outside(ctx: _Context, q: Quote) -> bool:
     return any(_is_cue_verb(ctx, t) for t in sent if not (q.start <= t.idx < q.end))
 
 
-def _interrupted_clause(ctx: _Context, sent: Span, verb: Token) -> Range | None:
-    """``The economy is strong, he said.`` → the sentence minus the cue clause."""
+def _interrupted_clause(ctx: _Context, sent: Span, verb: Token) -> list[Range]:
+    """``The economy is strong, he said.`` → the sentence minus the cue clause; an aside in the middle
+    (``The blaze, the brigade said, started in a pump house``) leaves two parts."""
     cue_clause = {t.i for t in verb.subtree if t.dep_ not in ("ccomp",) or t is verb}
     for child in verb.children:
         if child.dep_ in ("ccomp", "parataxis"):
@@ -214,14 +278,17 @@ def _interrupted_clause(ctx: _Context, sent: Span, verb: Token) -> Range | None:
     if verb.dep_ in ("parataxis", "ccomp"):
         head_side = [t.i for t in sent if t.i not in {x.i for x in verb.subtree} or t.i in _ccomp_tokens(verb)]
     if not head_side:
-        return None
+        return []
     before = [i for i in head_side if i < verb.i]
     after = [i for i in head_side if i > verb.i]
+    if verb.dep_ == "parataxis" and before and after and len(before) + len(after) >= 3:
+        parts = [_trim(sent.doc, before[0], before[-1] + 1), _trim(sent.doc, after[0], after[-1] + 1)]
+        return [_expand_to_quotes(ctx, p) for p in parts if p]
     side = before if len(before) >= len(after) else after
     if len(side) < 3:
-        return None
+        return []
     rng = _trim(sent.doc, side[0], side[-1] + 1)
-    return _expand_to_quotes(ctx, rng) if rng else None
+    return [_expand_to_quotes(ctx, rng)] if rng else []
 
 
 def _ccomp_tokens(verb: Token) -> set[int]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from crosswire.model import Entity, Mention
-from crosswire.nlp.names import TITLES, fold, strip_titles
+from crosswire.nlp.names import POSSESSIVE, TITLES, fold, strip_titles
 
 KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
 
@@ -57,7 +57,7 @@ def find_entities(doc: Doc) -> ArticleEntities:
         kind = KINDS.get(ent.label_)
         if kind is None:
             continue
-        name, title = strip_titles(ent.text)
+        name, title = strip_titles(ent.text) if kind == "person" else (_bare(ent.text), "")
         if not name or not any(c.isalpha() for c in name) or name.lower() in TITLES:
             continue
         cluster = _link(clusters, kind, name)
@@ -71,6 +71,14 @@ def find_entities(doc: Doc) -> ArticleEntities:
     )
     entities = tuple(_entity(c) for c in _merged(clusters))
     return ArticleEntities(mentions, entities)
+
+
+def _bare(name: str) -> str:
+    """An organisation or place name without a leading article or possessive: ``the Kremlin's`` → ``Kremlin``."""
+    words = POSSESSIVE.sub("", name.strip()).split()
+    if words and words[0].lower() == "the" and len(words) > 1:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _link(clusters: list[_Cluster], kind: str, name: str) -> _Cluster:
@@ -121,7 +129,8 @@ def _description(ent: Span) -> str | None:
         return None
     lefts = [t for t in root.lefts if t.dep_ in ("compound", "amod") and t.i < ent.start and t.ent_type_ != "PERSON"]
     if lefts:
-        words = ent.doc[lefts[0].i : ent.start].text.strip()
+        first = min(t.left_edge.i for t in lefts)
+        words = ent.doc[first : ent.start].text.strip()
         if words and words[0].isupper():
             return words
     for child in root.rights:

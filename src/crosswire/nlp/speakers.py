@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from crosswire.model import Mention
 from crosswire.nlp.entities import ArticleEntities, entity_index
+from crosswire.nlp.names import fold, strip_titles
 
 PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 PLURAL = frozenset({"they", "we", "them", "their"})
@@ -57,7 +58,20 @@ def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int 
     described = _described(doc, ents, source, head_tok)
     if described is not None:
         return described
+    span = doc.char_span(*source, alignment_mode="expand")
+    if span is not None and all(t.pos_ == "PROPN" or t.is_punct for t in span):
+        name, title = strip_titles(text)  # a name the NER missed: "Mayor Ilse Varga", or a surname seen before
+        known = _by_surname(ents, name, source[0])
+        if known is not None:
+            return _replace_via(_named(ents, known, text), "surname", None)
+        return Speaker(name, None, title or None, None, "mention")
     return Speaker(text, None, None, None, "mention")
+
+
+def _by_surname(ents: ArticleEntities, name: str, before: int) -> Mention | None:
+    last = fold(name).split()[-1:] if name else []
+    found = [m for m in ents.mentions if m.kind == "person" and m.span[0] < before and last and m.entity.split()[-1] == last[0]]
+    return found[-1] if found else None
 
 
 def _best_named(ents: ArticleEntities, source: tuple[int, int], head_tok: object) -> Mention | None:
