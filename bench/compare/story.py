@@ -1,0 +1,226 @@
+"""One benchmark story: a real article, its copy chain, its change-injected copies and its independent neighbours.
+
+Every document is a list of paragraphs of sentence templates (see slots.py) plus the value of each slot in that
+document; the gold conflicts, non-conflicts and untouched pairs follow from which document changed which slot.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import combinations
+
+from bench.compare import rewrites as rw
+from bench.compare.changes import CONFLICT_KINDS, CONTROL_KINDS, Pools, conflict_value, control_value
+from bench.compare.corpus import SourceArticle, load_lexicon
+from bench.compare.slots import Slot, encode, render, slot_ids
+
+FAMILY_ROLES = ("original", "verbatim", "rewrite", "paraphrase", "translation", "changed", "control")
+MIN_SENTENCES = 6  # fewer sentences leave no room for distractors next to the changed one
+MIN_KINDS = 4  # an article must offer at least 4 of the 6 conflict kinds to be worth a story
+
+
+@dataclass
+class Draft:
+    """A document under construction: role, paragraphs of templates, slot values that differ from the source."""
+
+    role: str
+    body: list[list[str]]
+    title: str
+    changed: dict[int, str] = field(default_factory=dict)
+    change: dict | None = None
+    credit: str | None = None
+    minutes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """An article as paragraphs of templates and its slots by id."""
+
+    paragraphs: list[list[str]]
+    slots: dict[int, Slot]
+
+
+def encode_article(article: SourceArticle, first_id: int = 0) -> Encoded:
+    """Templates of every sentence of the article, slots numbered from first_id."""
+    paragraphs, slots = [], {}
+    for para in article.paragraphs:
+        templates = []
+        for sentence in para:
+            template, found = encode(sentence, first_id + len(slots))
+            slots.update({s.id: s for s in found})
+            templates.append(template)
+        paragraphs.append(templates)
+    return Encoded(paragraphs, slots)
+
+
+def feasible_kinds(enc: Encoded, pools: Pools) -> dict[str, list[int]]:
+    """Slot ids that can carry each conflict and control kind in this article."""
+    probe = random.Random(0)
+    out: dict[str, list[int]] = {}
+    for kind in CONFLICT_KINDS:
+        out[kind] = [i for i, s in enc.slots.items() if s.kind == kind and conflict_value(s, probe, pools, set()) is not None]
+    for kind in CONTROL_KINDS:
+        out[kind] = [i for i, s in enc.slots.items() if control_value(s, kind) is not None]
+    return out
+
+
+def eligible(article: SourceArticle, pools: Pools) -> bool:
+    """Enough sentences and enough kinds of facts to change."""
+    if len(article.sentences) < MIN_SENTENCES:
+        return False
+    kinds = feasible_kinds(encode_article(article), pools)
+    return sum(bool(kinds[k]) for k in CONFLICT_KINDS) >= MIN_KINDS
+
+
+def _flat(body: list[list[str]]) -> list[str]:
+    return [s for p in body for s in p]
+
+
+def _chain(enc: Encoded, title: str, rng: random.Random) -> list[Draft]:
+    """Verbatim copy, light rewrite → heavy paraphrase → translation-like paraphrase, each built on the previous."""
+    lex = load_lexicon()
+    light = [rw.swap_synonyms(s, rng, 0.5) for s in _flat(enc.paragraphs)]
+    light = rw.drop(rw.reorder(light, rng, 2), rng, 0.12)
+    heavy = [rw.move_adverbial(rw.move_attribution(rw.swap_synonyms(s, rng, 0.9))) for s in light]
+    heavy = rw.merge(rw.drop(rw.reorder(heavy, rng, 4), rng, 0.2), rng, 0.3)
+    translated = [rw.translation_words(rw.translation_tweaks(rw.reported_speech(s))) for s in heavy]
+    translated = rw.reorder([part for s in translated for part in rw.split_long(s)], rng, 1)
+    boiler = [[rng.choice(lex["boilerplate_top"])]] + enc.paragraphs + [[rng.choice(lex["boilerplate_bottom"])]]
+    return [
+        Draft("rewrite", rw.paragraphs(light, rng), rng.choice(lex["title_prefixes"]) + title, minutes=60),
+        Draft("paraphrase", rw.paragraphs(heavy, rng), rng.choice(lex["title_prefixes"]) + title, minutes=120),
+        Draft("translation", rw.paragraphs(translated, rng), rng.choice(lex["title_prefixes"]) + title, minutes=180),
+        Draft("verbatim", boiler, rng.choice(lex["title_prefixes"]) + title, minutes=24 * 60),  # last: no one copies it
+    ]
+
+
+def _distracted(enc: Encoded, keep: int, rng: random.Random) -> list[list[str]]:
+    """The original with paraphrase and reorder distractors on the sentences that do not carry slot `keep`."""
+    out = []
+    for s in _flat(enc.paragraphs):
+        if keep not in slot_ids(s) and rng.random() < 0.5:
+            s = rw.move_attribution(rw.swap_synonyms(s, rng, 0.7))
+        out.append(s)
+    return rw.paragraphs(rw.reorder(out, rng, 1), rng)
+
+
+def _changed_copies(enc: Encoded, title: str, rng: random.Random, pools: Pools, avoid: set[str]) -> list[Draft]:
+    """One copy per feasible conflict kind and control kind, each with exactly one recorded change."""
+    feasible, used, drafts = feasible_kinds(enc, pools), set(), []
+    for kind in CONFLICT_KINDS + CONTROL_KINDS:
+        candidates = [i for i in feasible[kind] if i not in used]
+        if not candidates:
+            continue
+        slot = enc.slots[rng.choice(candidates)]
+        value = conflict_value(slot, rng, pools, avoid) if kind in CONFLICT_KINDS else control_value(slot, kind)
+        if value is None or value == slot.text:
+            continue
+        used.add(slot.id)
+        role = "changed" if kind in CONFLICT_KINDS else "control"
+        draft = Draft(role, _distracted(enc, slot.id, rng), rng.choice(load_lexicon()["title_prefixes"]) + title,
+                      {slot.id: value}, {"kind": kind, "slot": slot.id, "original": slot.text, "value": value})  # fmt: skip
+        drafts.append(draft)
+    for i, d in enumerate(drafts):
+        d.minutes = 240 + 20 * i
+    return drafts
+
+
+def _shared_source(enc: Encoded, title: str, rng: random.Random) -> list[Draft]:
+    """Two outlets running the same agency copy (absent from the set): one verbatim, one lightly rewritten."""
+    agency = rng.choice(load_lexicon()["agencies"])
+    light = rw.reorder([rw.swap_synonyms(s, rng, 0.5) for s in _flat(enc.paragraphs)], rng, 1)
+    credit_line = [f"({agency})"]
+    return [
+        Draft("shared-source", enc.paragraphs + [credit_line], title, credit=agency, minutes=30),
+        Draft("shared-source", rw.paragraphs(light, rng) + [credit_line], "Report: " + title, credit=agency, minutes=90),
+    ]
+
+
+def drafts_for(article: SourceArticle, neighbours: list[SourceArticle], rng: random.Random, pools: Pools) -> tuple[list[Draft], dict[int, Slot]]:
+    """All drafts of one story and the slots of every encoded article (ids unique within the story)."""
+    enc = encode_article(article)
+    mentioned = {s.text for s in enc.slots.values() if s.kind in ("place", "speaker")}
+    drafts = [Draft("original", enc.paragraphs, article.title)]
+    drafts += _chain(enc, article.title, rng) + _changed_copies(enc, article.title, rng, pools, mentioned)
+    slots = dict(enc.slots)
+    if neighbours:
+        shared = encode_article(neighbours[0], first_id=len(slots))
+        slots.update(shared.slots)
+        drafts += _shared_source(shared, neighbours[0].title, rng)
+    for k, other in enumerate(neighbours[1:]):
+        independent = encode_article(other, first_id=len(slots))
+        slots.update(independent.slots)
+        drafts.append(Draft("independent", independent.paragraphs, other.title, minutes=rng.randrange(-600, 600) + k))
+    return drafts, slots
+
+
+def render_draft(draft: Draft, slots: dict[int, Slot]) -> tuple[str, dict[int, tuple[int, int]]]:
+    """Document text (paragraphs separated by a blank line) and the span of each slot it carries."""
+    values = {i: draft.changed.get(i, s.text) for i, s in slots.items()}
+    text, spans = render("\n\n".join(" ".join(p) for p in draft.body), values)
+    return text, spans
+
+
+def gold(docs: list[dict], drafts: list[Draft], spans: list[dict[int, tuple[int, int]]], texts: list[str]) -> dict:
+    """Gold conflicts, non-conflicts and untouched pairs from which document changed which slot."""
+    conflicts, controls = [], []
+    family = [i for i, d in enumerate(drafts) if d.role in FAMILY_ROLES]
+    for b in family:
+        change = drafts[b].change
+        if change is None:
+            continue
+        slot = change["slot"]
+        for a in family:
+            if a == b or slot not in spans[a] or slot in drafts[a].changed:
+                continue
+            (sa, ea), (sb, eb) = spans[a][slot], spans[b][slot]
+            if texts[b][sb:eb] != change["value"]:
+                raise AssertionError(f"slot {slot} of {docs[b]['id']} does not carry its change {change}")
+            row = {"kind": change["kind"], "doc_a": docs[a]["id"], "span_a": [sa, ea], "value_a": texts[a][sa:ea],
+                   "doc_b": docs[b]["id"], "span_b": [sb, eb], "value_b": texts[b][sb:eb]}  # fmt: skip
+            (conflicts if drafts[b].role == "changed" else controls).append(row)
+    clean = [i for i in family if drafts[i].change is None]
+    pairs = [sorted((docs[a]["id"], docs[b]["id"])) for a, b in combinations(clean, 2)]
+    shared = [docs[i]["id"] for i, d in enumerate(drafts) if d.role == "shared-source"]
+    if len(shared) == 2:
+        pairs.append(sorted(shared))
+    return {"conflicts": conflicts, "non_conflicts": controls, "untouched_pairs": sorted(pairs)}
+
+
+def provenance(docs: list[dict], drafts: list[Draft]) -> list[dict]:
+    """Gold edges, source → derived: the chain, the copies of the original, and the shared-source pair."""
+    ids = {d.role: docs[i]["id"] for i, d in enumerate(drafts) if d.role in ("original", "rewrite", "paraphrase", "translation")}
+    edges = [("original", "rewrite", "rewrite"), ("rewrite", "paraphrase", "rewrite"), ("paraphrase", "translation", "translation")]
+    out = [{"source": ids[s], "target": ids[t], "relation": r} for s, t, r in edges]
+    for i, d in enumerate(drafts):
+        if d.role in ("verbatim", "changed", "control"):
+            out.append({"source": ids["original"], "target": docs[i]["id"], "relation": "copy" if d.role == "verbatim" else "rewrite"})
+    shared = [docs[i]["id"] for i, d in enumerate(drafts) if d.role == "shared-source"]
+    if len(shared) == 2:
+        out.append({"source": shared[0], "target": shared[1], "relation": "shared-source"})
+    return sorted(out, key=lambda e: (e["source"], e["target"]))
+
+
+def build_story(story_id: str, article: SourceArticle, neighbours: list[SourceArticle], rng: random.Random, pools: Pools) -> dict:
+    """The story's manifest entry with each document's text inline (key "text"); the caller writes the files."""
+    drafts, slots = drafts_for(article, neighbours, rng, pools)
+    order = list(range(len(drafts)))
+    rng.shuffle(order)  # document ids and file order say nothing about roles
+    outlets = rng.sample(range(1, 100), len(drafts))
+    start = datetime(2024, 1, 1, 8, 0) + timedelta(days=rng.randrange(0, 700))
+    docs: list[dict] = [{} for _ in drafts]
+    for rank, i in enumerate(order):
+        d = drafts[i]
+        docs[i] = {"id": f"{story_id}-{rank:02d}", "title": d.title, "outlet": f"outlet-{outlets[i]:02d}", "role": d.role,
+                   "published": (start + timedelta(minutes=d.minutes)).isoformat(timespec="minutes"), "credit": d.credit}  # fmt: skip
+    rendered = [render_draft(d, slots) for d in drafts]
+    texts, spans = [r[0] for r in rendered], [r[1] for r in rendered]
+    for doc, text, d in zip(docs, texts, drafts, strict=True):
+        doc["text"] = text
+        doc["change"] = d.change
+    entry = {"id": story_id, "source": {"dataset": article.dataset, "doc": article.doc_id, "cluster": article.cluster},
+             "neighbours": [n.doc_id for n in neighbours], "documents": sorted(docs, key=lambda d: d["id"]),
+             "provenance": provenance(docs, drafts), **gold(docs, drafts, spans, texts)}  # fmt: skip
+    return entry
