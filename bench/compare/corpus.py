@@ -50,6 +50,7 @@ def _ecb_spacing(text: str) -> str:
     text = re.sub(r"“ ", "“", text)
     text = re.sub(r" ”", "”", text)
     text = re.sub(r"\$ (?=\d)", "$", text)
+    text = re.sub(r"\b(\d{1,3}), (\d{3})\b", r"\1,\2", text)  # "50, 000 people"
     return re.sub(r" ([,.;:!?])(?=\s|$)", r"\1", text)
 
 

@@ -21,17 +21,18 @@ from bench.compare.story import build_story, eligible, encode_article
 MANIFEST_VERSION = 1
 DEFAULT_OUT = Path(__file__).with_name("out") / "default"
 MAX_NEIGHBOURS = 3  # one shared-source pair + two independent articles of the same event
+PERSON_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z'’-]+){1,2}")  # replacement speakers: plain two- or three-word names
 MAX_NEIGHBOUR_OVERLAP = 0.2  # share of word 5-grams; above it a "different outlet" is really a copy (ECB+ has some)
 
 
 def build_pools(articles: list[SourceArticle]) -> Pools:
-    """Every place and every multi-word speaker name the detectors find in the corpus, sorted."""
+    """Every place and every plain person-like speaker name the detectors find in the corpus, sorted."""
     places, speakers = set(), set()
     for article in articles:
         for slot in encode_article(article).slots.values():
             if slot.kind == "place":
                 places.add(slot.text)
-            elif slot.kind == "speaker" and len(slot.text.split()) >= 2 and not slot.text.startswith(("Mr.", "Mrs.", "Ms.", "Dr.")):
+            elif slot.kind == "speaker" and PERSON_NAME.fullmatch(slot.text):
                 speakers.add(slot.text)
     return Pools(tuple(sorted(places)), tuple(sorted(speakers)))
 

@@ -28,14 +28,24 @@ def swap_synonyms(template: str, rng: random.Random, rate: float) -> str:
     return pattern.sub(lambda m: table[m.group()] if rng.random() < rate else m.group(), template)
 
 
+def lower_first(clause: str) -> str:
+    """Lower-case the first word when it is a common sentence starter (never a name: "Escalante was" stays)."""
+    head = clause.split(" ", 1)[0]
+    return clause[0].lower() + clause[1:] if head in load_lexicon()["sentence_starters"] else clause
+
+
+def drop_adverbs(template: str) -> str:
+    """Remove fact-neutral adverbs ("also", "very", "obviously"), as an editor tightening copy would."""
+    words = "|".join(re.escape(w) for w in load_lexicon()["droppable_adverbs"])
+    return re.sub(rf"(?<=[a-z,]) (?:{words})(?= [a-z])", "", template)
+
+
 def move_attribution(template: str) -> str:
     """"X, S said." → "According to S, x." (the statement and its speaker slot unchanged)."""
     m = re.match(rf"^([^\"“”]+), ({SLOT}|the [a-z]+|police|officials) {SPEECH}\.$", template)
     if not m or not m.group(1)[:1].isalpha():
         return template
-    clause = m.group(1)
-    clause = clause[0].lower() + clause[1:] if clause.split()[0] in ("The", "A", "An", "It", "This") else clause
-    return f"According to {m.group(2)}, {clause}."
+    return f"According to {m.group(2)}, {lower_first(m.group(1))}."
 
 
 def move_adverbial(template: str) -> str:
@@ -47,9 +57,7 @@ def move_adverbial(template: str) -> str:
         return f"{rest} on {m.group(1)}."
     m = re.match(rf"^(.+?),? on ({SLOT})\.$", template)
     if m and not m.group(1).startswith(("\"", "“")) and not re.search(r"[\"”]", m.group(1)):
-        first = m.group(1)
-        first = first[0].lower() + first[1:] if first.split()[0] in ("The", "A", "An") else first
-        return f"On {m.group(2)}, {first}."
+        return f"On {m.group(2)}, {lower_first(m.group(1))}."
     return template
 
 
@@ -60,9 +68,7 @@ def reported_speech(template: str) -> str:
         return template
     speaker = m.group(2) or m.group(3)
     speaker = speaker[0].upper() + speaker[1:]
-    quote = m.group(1)
-    quote = quote[0].lower() + quote[1:] if quote.split()[0] in ("The", "A", "An", "It", "This", "There") else quote
-    return f"{speaker} said{m.group(4)} that {quote}."
+    return f"{speaker} said{m.group(4)} that {lower_first(m.group(1))}."
 
 
 def translation_tweaks(template: str) -> str:
@@ -98,7 +104,7 @@ def merge(sentences: list[str], rng: random.Random, share: float) -> list[str]:
         head = s.split(" ", 1)[0]
         joinable = out and out[-1].endswith(".") and not re.search(r"[\"”“]", out[-1] + s) and head not in ("But", "And", "However", "Yet", "So")
         if joinable and not merged_last and rng.random() < share:
-            s = s[0].lower() + s[1:] if head in ("The", "A", "An", "It", "He", "She", "They", "This") else s
+            s = lower_first(s)
             out[-1] = f"{out[-1][:-1]}, and {s}"
             merged_last = True
         else:

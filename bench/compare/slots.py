@@ -44,7 +44,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "number": re.compile(quantity),
         "date": re.compile(rf"\b(?:{month}) \d{{1,2}}\b|\b\d{{1,2}} (?:{month})\b|\b(?:{_alternation(lex['weekdays'])})\b"),
-        "place": re.compile(rf"\b(?:{_alternation(lex['places'])})\b"),
+        "place": re.compile(rf"\b(?:{_alternation(lex['places'])})\b(?! [A-Z])"),  # not "Los Angeles Times"
         "speaker_after": re.compile(rf"[\"”],? (?:{verbs}) ({name})\b"),
         "speaker_before": re.compile(rf"(?:[\"”],? |^|, )({name}),? (?:{verbs})\b"),
         "qualifier_number": re.compile(rf"\b(?i:{_alternation(lex['qualifiers_before_number'])}) (?:{quantity})"),
@@ -71,7 +71,7 @@ def find_slots(sentence: str) -> list[tuple[int, int, str]]:
                   if m.group(1).split()[0] not in lex["not_names"] and m.group(1) not in lex["weekdays"] + lex["months"] + lex["places"]]  # fmt: skip
     for kind in ("date", "place", "negation"):
         found += [(m.start(), m.end(), kind) for m in pats[kind].finditer(sentence)]
-    found += [(m.start(), m.end(), "number") for m in pats["number"].finditer(sentence) if not _year_like(m.group())]
+    found += [(m.start(), m.end(), "number") for m in pats["number"].finditer(sentence) if not _year_like(m.group()) and not m.group().startswith("0")]
     found.sort(key=lambda f: (KIND_PRIORITY.index(f[2]), f[0]))
     kept: list[tuple[int, int, str]] = []
     for f in found:

@@ -83,7 +83,7 @@ def _chain(enc: Encoded, title: str, rng: random.Random) -> list[Draft]:
     lex = load_lexicon()
     light = [rw.swap_synonyms(s, rng, 0.5) for s in _flat(enc.paragraphs)]
     light = rw.drop(rw.reorder(light, rng, 2), rng, 0.12)
-    heavy = [rw.move_adverbial(rw.move_attribution(rw.swap_synonyms(s, rng, 0.9))) for s in light]
+    heavy = [rw.drop_adverbs(rw.move_adverbial(rw.move_attribution(rw.swap_synonyms(s, rng, 0.9)))) for s in light]
     heavy = rw.merge(rw.drop(rw.reorder(heavy, rng, 4), rng, 0.2), rng, 0.3)
     translated = [rw.translation_words(rw.translation_tweaks(rw.reported_speech(s))) for s in heavy]
     translated = rw.reorder([part for s in translated for part in rw.split_long(s)], rng, 1)
@@ -96,12 +96,16 @@ def _chain(enc: Encoded, title: str, rng: random.Random) -> list[Draft]:
     ]
 
 
-def _distracted(enc: Encoded, keep: int, rng: random.Random) -> list[list[str]]:
-    """The original with paraphrase and reorder distractors on the sentences that do not carry slot `keep`."""
+def _distracted(enc: Encoded, keep: int, rng: random.Random, lane: tuple[int, int]) -> list[list[str]]:
+    """The original with paraphrase and reorder distractors on sentences that do not carry slot `keep`.
+
+    lane = (i, n): copy i of n only rewrites sentences whose index is i modulo n, so no two independent copies share
+    a rewording (which would make one look copied from the other).
+    """
     out = []
-    for s in _flat(enc.paragraphs):
-        if keep not in slot_ids(s) and rng.random() < 0.5:
-            s = rw.move_attribution(rw.swap_synonyms(s, rng, 0.7))
+    for k, s in enumerate(_flat(enc.paragraphs)):
+        if keep not in slot_ids(s) and k % lane[1] == lane[0] and rng.random() < 0.8:
+            s = rw.drop_adverbs(rw.move_attribution(rw.swap_synonyms(s, rng, 0.8)))
         out.append(s)
     return rw.paragraphs(rw.reorder(out, rng, 1), rng)
 
@@ -109,7 +113,8 @@ def _distracted(enc: Encoded, keep: int, rng: random.Random) -> list[list[str]]:
 def _changed_copies(enc: Encoded, title: str, rng: random.Random, pools: Pools, avoid: set[str]) -> list[Draft]:
     """One copy per feasible conflict kind and control kind, each with exactly one recorded change."""
     feasible, used, drafts = feasible_kinds(enc, pools), set(), []
-    for kind in CONFLICT_KINDS + CONTROL_KINDS:
+    kinds = sorted(CONFLICT_KINDS + CONTROL_KINDS, key=lambda k: len(feasible[k]))  # scarce kinds pick their slot first
+    for kind in kinds:
         candidates = [i for i in feasible[kind] if i not in used]
         if not candidates:
             continue
@@ -119,7 +124,7 @@ def _changed_copies(enc: Encoded, title: str, rng: random.Random, pools: Pools, 
             continue
         used.add(slot.id)
         role = "changed" if kind in CONFLICT_KINDS else "control"
-        draft = Draft(role, _distracted(enc, slot.id, rng), rng.choice(load_lexicon()["title_prefixes"]) + title,
+        draft = Draft(role, _distracted(enc, slot.id, rng, (len(drafts), len(kinds))), rng.choice(load_lexicon()["title_prefixes"]) + title,
                       {slot.id: value}, {"kind": kind, "slot": slot.id, "original": slot.text, "value": value})  # fmt: skip
         drafts.append(draft)
     for i, d in enumerate(drafts):
