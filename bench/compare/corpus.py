@@ -47,6 +47,7 @@ def detokenise(text: str) -> str:
 def _ecb_spacing(text: str) -> str:
     """Undo the spaces ECB+ puts around curly quotes and apostrophes ("can ’ t", "“ We met", "words :")."""
     text = re.sub(r"(\w) ?’ ?(s|t|ll|re|ve|d|m)\b", r"\1’\2", text)
+    text = re.sub(r"(\w) (n't|'s)\b", r"\1\2", text)
     text = re.sub(r"“ ", "“", text)
     text = re.sub(r" ”", "”", text)
     text = re.sub(r"\$ (?=\d)", "$", text)

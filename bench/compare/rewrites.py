@@ -48,15 +48,19 @@ def move_attribution(template: str) -> str:
     return f"According to {m.group(2)}, {lower_first(m.group(1))}."
 
 
+def _simple_clause(text: str) -> bool:
+    """One short clause without quotes or a second verb phrase, where moving a time adverbial keeps its meaning."""
+    return len(text) < 100 and not re.search(r"[,;\"“”]| and | that | who | which | when | where | after | before | while ", text)
+
+
 def move_adverbial(template: str) -> str:
-    """"On <date>, X did Y." → "X did Y on <date>." and "X did Y on <date>." → "On <date>, X did Y."."""
+    """"On <date>, X did Y." ↔ "X did Y on <date>.", only for a simple clause (else the date could attach elsewhere)."""
     m = re.match(rf"^On ({SLOT}), (.+)\.$", template)
-    if m:
+    if m and _simple_clause(m.group(2)):
         rest = m.group(2)
-        rest = rest[0].upper() + rest[1:]
-        return f"{rest} on {m.group(1)}."
-    m = re.match(rf"^(.+?),? on ({SLOT})\.$", template)
-    if m and not m.group(1).startswith(("\"", "“")) and not re.search(r"[\"”]", m.group(1)):
+        return f"{rest[0].upper()}{rest[1:]} on {m.group(1)}."
+    m = re.match(rf"^(.+) on ({SLOT})\.$", template)
+    if m and _simple_clause(m.group(1)):
         return f"On {m.group(2)}, {lower_first(m.group(1))}."
     return template
 
@@ -116,7 +120,7 @@ def merge(sentences: list[str], rng: random.Random, share: float) -> list[str]:
 def split_long(template: str) -> list[str]:
     """Cut a long sentence at its first ", and " / "; " into two sentences, as translation engines often do."""
     m = re.search(r", and (?=[a-z])|; (?=[a-z])", template)
-    if len(template) < 120 or not m or re.search(r"[\"“”]", template):
+    if len(template) < 120 or not m or re.search(r"[\"“”]|\b(?:said|says|told|stated|added|declared|indicated)\b", template):
         return [template]
     second = template[m.end() :]
     return [template[: m.start()] + ".", second[0].upper() + second[1:]]

@@ -18,6 +18,7 @@ from bench.compare.slots import Slot, encode, render, slot_ids
 
 FAMILY_ROLES = ("original", "verbatim", "rewrite", "paraphrase", "translation", "changed", "control")
 MIN_SENTENCES = 6  # fewer sentences leave no room for distractors next to the changed one
+COPY_BASES = (0, 1, 0, 2)  # changed copies are made in turn from the original, the rewrite, the original, the paraphrase
 MIN_KINDS = 4  # an article must offer at least 4 of the 6 conflict kinds to be worth a story
 
 
@@ -32,6 +33,7 @@ class Draft:
     change: dict | None = None
     credit: str | None = None
     minutes: int = 0
+    source: tuple[int, str] | None = None  # (index of the draft it was made from, relation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,39 +81,48 @@ def _flat(body: list[list[str]]) -> list[str]:
 
 
 def _chain(enc: Encoded, title: str, rng: random.Random) -> list[Draft]:
-    """Verbatim copy, light rewrite → heavy paraphrase → translation-like paraphrase, each built on the previous."""
+    """Light rewrite → heavy paraphrase → translation-like paraphrase, each built on the previous; a verbatim copy.
+
+    Drafts index 0 is the original, so the chain's sources are 0, 1, 2 and the verbatim copy's is 0.
+    """
     lex = load_lexicon()
     light = [rw.swap_synonyms(s, rng, 0.5) for s in _flat(enc.paragraphs)]
     light = rw.drop(rw.reorder(light, rng, 2), rng, 0.12)
     heavy = [rw.drop_adverbs(rw.move_adverbial(rw.move_attribution(rw.swap_synonyms(s, rng, 0.9)))) for s in light]
-    heavy = rw.merge(rw.drop(rw.reorder(heavy, rng, 4), rng, 0.2), rng, 0.3)
+    heavy = rw.merge(rw.drop(rw.reorder(heavy, rng, 4), rng, 0.25), rng, 0.35)
     translated = [rw.translation_words(rw.translation_tweaks(rw.reported_speech(s))) for s in heavy]
     translated = rw.reorder([part for s in translated for part in rw.split_long(s)], rng, 1)
     boiler = [[rng.choice(lex["boilerplate_top"])]] + enc.paragraphs + [[rng.choice(lex["boilerplate_bottom"])]]
+    prefix = lambda: rng.choice(lex["title_prefixes"])  # noqa: E731
     return [
-        Draft("rewrite", rw.paragraphs(light, rng), rng.choice(lex["title_prefixes"]) + title, minutes=60),
-        Draft("paraphrase", rw.paragraphs(heavy, rng), rng.choice(lex["title_prefixes"]) + title, minutes=120),
-        Draft("translation", rw.paragraphs(translated, rng), rng.choice(lex["title_prefixes"]) + title, minutes=180),
-        Draft("verbatim", boiler, rng.choice(lex["title_prefixes"]) + title, minutes=24 * 60),  # last: no one copies it
+        Draft("rewrite", rw.paragraphs(light, rng), prefix() + title, minutes=60, source=(0, "rewrite")),
+        Draft("paraphrase", rw.paragraphs(heavy, rng), prefix() + title, minutes=120, source=(1, "rewrite")),
+        Draft("translation", rw.paragraphs(translated, rng), prefix() + title, minutes=180, source=(2, "translation")),
+        Draft("verbatim", boiler, prefix() + title, minutes=24 * 60, source=(0, "copy")),  # published last: no one copies it
     ]
 
 
-def _distracted(enc: Encoded, keep: int, rng: random.Random, lane: tuple[int, int]) -> list[list[str]]:
-    """The original with paraphrase and reorder distractors on sentences that do not carry slot `keep`.
+def _distracted(base: list[str], keep: int, rng: random.Random, lane: tuple[int, int]) -> list[list[str]]:
+    """The base document with paraphrase and reorder distractors on sentences that do not carry slot `keep`.
 
     lane = (i, n): copy i of n only rewrites sentences whose index is i modulo n, so no two independent copies share
     a rewording (which would make one look copied from the other).
     """
     out = []
-    for k, s in enumerate(_flat(enc.paragraphs)):
+    for k, s in enumerate(base):
         if keep not in slot_ids(s) and k % lane[1] == lane[0] and rng.random() < 0.8:
             s = rw.drop_adverbs(rw.move_attribution(rw.swap_synonyms(s, rng, 0.8)))
         out.append(s)
     return rw.paragraphs(rw.reorder(out, rng, 1), rng)
 
 
-def _changed_copies(enc: Encoded, title: str, rng: random.Random, pools: Pools, avoid: set[str]) -> list[Draft]:
-    """One copy per feasible conflict kind and control kind, each with exactly one recorded change."""
+def _changed_copies(enc: Encoded, made: list[Draft], rng: random.Random, pools: Pools, avoid: set[str]) -> list[Draft]:
+    """One copy per feasible conflict kind and control kind, each with exactly one recorded change.
+
+    Copy i is made from the i-th of COPY_BASES (original, rewrite, original, paraphrase...) among the drafts made so
+    far when that base still carries the chosen slot, else from the next base that does (the original carries all).
+    """
+    bases = [(i, _flat(made[i].body)) for i in COPY_BASES]
     feasible, used, drafts = feasible_kinds(enc, pools), set(), []
     kinds = sorted(CONFLICT_KINDS + CONTROL_KINDS, key=lambda k: len(feasible[k]))  # scarce kinds pick their slot first
     for kind in kinds:
@@ -123,9 +134,12 @@ def _changed_copies(enc: Encoded, title: str, rng: random.Random, pools: Pools, 
         if value is None or value == slot.text:
             continue
         used.add(slot.id)
+        turn = bases[len(drafts) % len(bases) :] + bases[: len(drafts) % len(bases)]
+        source, base = next((i, b) for i, b in turn if any(slot.id in slot_ids(s) for s in b))
         role = "changed" if kind in CONFLICT_KINDS else "control"
-        draft = Draft(role, _distracted(enc, slot.id, rng, (len(drafts), len(kinds))), rng.choice(load_lexicon()["title_prefixes"]) + title,
-                      {slot.id: value}, {"kind": kind, "slot": slot.id, "original": slot.text, "value": value})  # fmt: skip
+        body = _distracted(base, slot.id, rng, (len(drafts), len(kinds)))
+        draft = Draft(role, body, rng.choice(load_lexicon()["title_prefixes"]) + made[0].title, {slot.id: value},
+                      {"kind": kind, "slot": slot.id, "original": slot.text, "value": value}, source=(source, "rewrite"))  # fmt: skip
         drafts.append(draft)
     for i, d in enumerate(drafts):
         d.minutes = 240 + 20 * i
@@ -148,7 +162,8 @@ def drafts_for(article: SourceArticle, neighbours: list[SourceArticle], rng: ran
     enc = encode_article(article)
     mentioned = {s.text for s in enc.slots.values() if s.kind in ("place", "speaker")}
     drafts = [Draft("original", enc.paragraphs, article.title)]
-    drafts += _chain(enc, article.title, rng) + _changed_copies(enc, article.title, rng, pools, mentioned)
+    drafts += _chain(enc, article.title, rng)
+    drafts += _changed_copies(enc, drafts, rng, pools, mentioned)
     slots = dict(enc.slots)
     if neighbours:
         shared = encode_article(neighbours[0], first_id=len(slots))
@@ -195,13 +210,8 @@ def gold(docs: list[dict], drafts: list[Draft], spans: list[dict[int, tuple[int,
 
 
 def provenance(docs: list[dict], drafts: list[Draft]) -> list[dict]:
-    """Gold edges, source → derived: the chain, the copies of the original, and the shared-source pair."""
-    ids = {d.role: docs[i]["id"] for i, d in enumerate(drafts) if d.role in ("original", "rewrite", "paraphrase", "translation")}
-    edges = [("original", "rewrite", "rewrite"), ("rewrite", "paraphrase", "rewrite"), ("paraphrase", "translation", "translation")]
-    out = [{"source": ids[s], "target": ids[t], "relation": r} for s, t, r in edges]
-    for i, d in enumerate(drafts):
-        if d.role in ("verbatim", "changed", "control"):
-            out.append({"source": ids["original"], "target": docs[i]["id"], "relation": "copy" if d.role == "verbatim" else "rewrite"})
+    """Gold edges, source → derived (each draft's recorded source), plus the shared-source pair (no direction)."""
+    out = [{"source": docs[d.source[0]]["id"], "target": docs[i]["id"], "relation": d.source[1]} for i, d in enumerate(drafts) if d.source]
     shared = [docs[i]["id"] for i, d in enumerate(drafts) if d.role == "shared-source"]
     if len(shared) == 2:
         out.append({"source": shared[0], "target": shared[1], "relation": "shared-source"})
