@@ -48,6 +48,7 @@ def _ecb_spacing(text: str) -> str:
     """Undo the spaces ECB+ puts around curly quotes and apostrophes ("can ’ t", "“ We met", "words :")."""
     text = re.sub(r"(\w) ?’ ?(s|t|ll|re|ve|d|m)\b", r"\1’\2", text)
     text = re.sub(r"(\w) (n't|'s)\b", r"\1\2", text)
+    text = re.sub(r"\b(\d{1,2}): (\d\d)\b", r"\1:\2", text)  # "2: 18 p. m."
     text = re.sub(r"“ ", "“", text)
     text = re.sub(r" ”", "”", text)
     text = re.sub(r"\$ (?=\d)", "$", text)

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from bench.compare.changes import CONFLICT_KINDS, CONTROL_KINDS, Pools
-from bench.compare.corpus import DEFAULT_DATA, SourceArticle, read_articles
+from bench.compare.corpus import DEFAULT_DATA, SourceArticle, load_lexicon, read_articles
 from bench.compare.story import build_story, eligible, encode_article
 
 MANIFEST_VERSION = 1
@@ -27,12 +27,12 @@ MAX_NEIGHBOUR_OVERLAP = 0.2  # share of word 5-grams; above it a "different outl
 
 def build_pools(articles: list[SourceArticle]) -> Pools:
     """Every place and every plain person-like speaker name the detectors find in the corpus, sorted."""
-    places, speakers = set(), set()
+    places, speakers, not_names = set(), set(), set(load_lexicon()["not_names"])
     for article in articles:
         for slot in encode_article(article).slots.values():
             if slot.kind == "place":
                 places.add(slot.text)
-            elif slot.kind == "speaker" and PERSON_NAME.fullmatch(slot.text):
+            elif slot.kind == "speaker" and PERSON_NAME.fullmatch(slot.text) and not set(slot.text.split()) & not_names:
                 speakers.add(slot.text)
     return Pools(tuple(sorted(places)), tuple(sorted(speakers)))
 

@@ -40,7 +40,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     name = r"(?:(?:Mr|Mrs|Ms|Dr)\. )?[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){0,2}"
     verbs = _alternation(lex["speech_verbs"])
     words = _alternation(lex["number_words"])
-    quantity = rf"(?<![\w.,$-])(?:{number})(?: (?:{unit})\b|%| percent\b| million\b| billion\b)?(?![\w-]|[.,]\d)|\b(?:{words})\b"
+    quantity = rf"(?<![\w.,:$-])(?:{number})(?: (?:{unit})\b|%| percent\b| million\b| billion\b)?(?![\w-]|[.,:]\d)|\b(?:{words})\b"
     return {
         "number": re.compile(quantity),
         "date": re.compile(rf"\b(?:{month}) \d{{1,2}}\b|\b\d{{1,2}} (?:{month})\b|\b(?:{_alternation(lex['weekdays'])})\b"),

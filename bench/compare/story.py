@@ -7,7 +7,7 @@ document; the gold conflicts, non-conflicts and untouched pairs follow from whic
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import combinations
 
@@ -22,7 +22,7 @@ COPY_BASES = (0, 1, 0, 2)  # changed copies are made in turn from the original, 
 MIN_KINDS = 4  # an article must offer at least 4 of the 6 conflict kinds to be worth a story
 
 
-@dataclass
+@dataclass(frozen=True)
 class Draft:
     """A document under construction: role, paragraphs of templates, slot values that differ from the source."""
 
@@ -141,9 +141,7 @@ def _changed_copies(enc: Encoded, made: list[Draft], rng: random.Random, pools: 
         draft = Draft(role, body, rng.choice(load_lexicon()["title_prefixes"]) + made[0].title, {slot.id: value},
                       {"kind": kind, "slot": slot.id, "original": slot.text, "value": value}, source=(source, "rewrite"))  # fmt: skip
         drafts.append(draft)
-    for i, d in enumerate(drafts):
-        d.minutes = 240 + 20 * i
-    return drafts
+    return [replace(d, minutes=240 + 20 * i) for i, d in enumerate(drafts)]
 
 
 def _shared_source(enc: Encoded, title: str, rng: random.Random) -> list[Draft]:
