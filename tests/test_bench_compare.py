@@ -91,12 +91,24 @@ def test_untouched_pairs_and_edges_are_consistent(story: dict) -> None:
     conflict_pairs = {frozenset((c["doc_a"], c["doc_b"])) for c in story["conflicts"]}
     assert story["untouched_pairs"] and not conflict_pairs & {frozenset(p) for p in story["untouched_pairs"]}
     for a, b in story["untouched_pairs"]:
-        assert not docs[a]["change"] and not docs[b]["change"]
+        assert not docs[a]["carries"] and not docs[b]["carries"]
     for e in story["provenance"]:
         if e["relation"] != "shared-source":
             assert docs[e["source"]]["published"] < docs[e["target"]]["published"]
     assert {e["relation"] for e in story["provenance"]} == {"copy", "rewrite", "translation", "shared-source"}
     assert [d["role"] for d in story["documents"]].count("independent") == 1
+
+
+def test_recopy_spreads_its_source_change_and_roundup_has_two_sources(story: dict) -> None:
+    docs = {d["id"]: d for d in story["documents"]}
+    recopy = next(d for d in story["documents"] if d["role"] == "recopy")
+    source = next(e["source"] for e in story["provenance"] if e["target"] == recopy["id"])
+    assert docs[source]["role"] == "changed" and recopy["carries"] == docs[source]["carries"]
+    pairs = {frozenset((c["doc_a"], c["doc_b"])) for c in story["conflicts"]}
+    original = next(d["id"] for d in story["documents"] if d["role"] == "original")
+    assert frozenset((recopy["id"], source)) not in pairs and frozenset((recopy["id"], original)) in pairs
+    roundup = next(d["id"] for d in story["documents"] if d["role"] == "roundup")
+    assert sorted(docs[e["source"]]["role"] for e in story["provenance"] if e["target"] == roundup) == ["independent", "rewrite"]
 
 
 def test_generation_is_deterministic(tmp_path: Path) -> None:

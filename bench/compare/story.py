@@ -9,14 +9,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from itertools import combinations
+from itertools import combinations, permutations
 
 from bench.compare import rewrites as rw
 from bench.compare.changes import CONFLICT_KINDS, CONTROL_KINDS, Pools, conflict_value, control_value
 from bench.compare.corpus import SourceArticle, load_lexicon
 from bench.compare.slots import Slot, encode, render, slot_ids
 
-FAMILY_ROLES = ("original", "verbatim", "rewrite", "paraphrase", "translation", "changed", "control")
+FAMILY_ROLES = ("original", "verbatim", "rewrite", "paraphrase", "translation", "changed", "control", "recopy", "roundup")
+UNTOUCHABLE_ROLES = ("roundup",)  # carries another outlet's sentences, which may really disagree: never an untouched pair
 MIN_SENTENCES = 6  # fewer sentences leave no room for distractors next to the changed one
 COPY_BASES = (0, 1, 0, 2)  # changed copies are made in turn from the original, the rewrite, the original, the paraphrase
 MIN_KINDS = 4  # an article must offer at least 4 of the 6 conflict kinds to be worth a story
@@ -34,6 +35,7 @@ class Draft:
     credit: str | None = None
     minutes: int = 0
     source: tuple[int, str] | None = None  # (index of the draft it was made from, relation)
+    second_source: tuple[int, str] | None = None  # a roundup's other source
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,26 @@ def _changed_copies(enc: Encoded, made: list[Draft], rng: random.Random, pools: 
     return [replace(d, minutes=240 + 20 * i) for i, d in enumerate(drafts)]
 
 
+def _recopy(drafts: list[Draft], rng: random.Random) -> list[Draft]:
+    """A copy of one changed copy: it inherits the changed fact (an error that spreads) and rewords a little more."""
+    changed = [i for i, d in enumerate(drafts) if d.role == "changed"]
+    if not changed:
+        return []
+    i = rng.choice(changed)
+    body = [part for s in _flat(drafts[i].body) for part in rw.split_long(rw.drop_adverbs(s))]
+    return [Draft("recopy", rw.paragraphs(rw.reorder(body, rng, 2), rng), drafts[i].title, dict(drafts[i].changed),
+                  minutes=drafts[i].minutes + 10, source=(i, "rewrite"))]  # fmt: skip
+
+
+def _roundup(drafts: list[Draft], other: Encoded, other_index: int, rng: random.Random) -> Draft:
+    """A roundup stitching the lead of the rewrite and a few sentences of an independent article of the same event."""
+    own, theirs = _flat(drafts[1].body), _flat(other.paragraphs)
+    body = own[: max(3, len(own) // 3)] + theirs[: max(2, len(theirs) // 3)]
+    minutes = max(drafts[1].minutes, drafts[other_index].minutes) + 60
+    return Draft("roundup", rw.paragraphs(body, rng), "Roundup: " + drafts[0].title, minutes=minutes,
+                 source=(1, "rewrite"), second_source=(other_index, "rewrite"))  # fmt: skip
+
+
 def _shared_source(enc: Encoded, title: str, rng: random.Random) -> list[Draft]:
     """Two outlets running the same agency copy (absent from the set): one verbatim, one lightly rewritten."""
     agency = rng.choice(load_lexicon()["agencies"])
@@ -162,6 +184,7 @@ def drafts_for(article: SourceArticle, neighbours: list[SourceArticle], rng: ran
     drafts = [Draft("original", enc.paragraphs, article.title)]
     drafts += _chain(enc, article.title, rng)
     drafts += _changed_copies(enc, drafts, rng, pools, mentioned)
+    drafts += _recopy(drafts, rng)
     slots = dict(enc.slots)
     if neighbours:
         shared = encode_article(neighbours[0], first_id=len(slots))
@@ -171,6 +194,8 @@ def drafts_for(article: SourceArticle, neighbours: list[SourceArticle], rng: ran
         independent = encode_article(other, first_id=len(slots))
         slots.update(independent.slots)
         drafts.append(Draft("independent", independent.paragraphs, other.title, minutes=rng.randrange(-600, 600) + k))
+        if k == 0:
+            drafts.append(_roundup(drafts, independent, len(drafts) - 1, rng))
     return drafts, slots
 
 
@@ -182,34 +207,42 @@ def render_draft(draft: Draft, slots: dict[int, Slot]) -> tuple[str, dict[int, t
 
 
 def gold(docs: list[dict], drafts: list[Draft], spans: list[dict[int, tuple[int, int]]], texts: list[str]) -> dict:
-    """Gold conflicts, non-conflicts and untouched pairs from which document changed which slot."""
+    """Gold conflicts and non-conflicts: every pair of family documents holding a changed slot with different values.
+
+    A slot is changed by one copy only, but a recopy inherits the change, so doc_b is whichever document holds the
+    changed value. Untouched pairs: family documents (roundups excepted) that hold no changed value at all.
+    """
     conflicts, controls = [], []
     family = [i for i, d in enumerate(drafts) if d.role in FAMILY_ROLES]
-    for b in family:
-        change = drafts[b].change
-        if change is None:
+    for d in drafts:
+        if d.change is None:
             continue
-        slot = change["slot"]
-        for a in family:
-            if a == b or slot not in spans[a] or slot in drafts[a].changed:
+        slot, kind = d.change["slot"], d.change["kind"]
+        for a, b in permutations([i for i in family if slot in spans[i]], 2):
+            if slot in drafts[a].changed or slot not in drafts[b].changed:
                 continue
             (sa, ea), (sb, eb) = spans[a][slot], spans[b][slot]
-            if texts[b][sb:eb] != change["value"]:
-                raise AssertionError(f"slot {slot} of {docs[b]['id']} does not carry its change {change}")
-            row = {"kind": change["kind"], "doc_a": docs[a]["id"], "span_a": [sa, ea], "value_a": texts[a][sa:ea],
+            if texts[b][sb:eb] != d.change["value"]:
+                raise AssertionError(f"slot {slot} of {docs[b]['id']} does not carry its change {d.change}")
+            row = {"kind": kind, "doc_a": docs[a]["id"], "span_a": [sa, ea], "value_a": texts[a][sa:ea],
                    "doc_b": docs[b]["id"], "span_b": [sb, eb], "value_b": texts[b][sb:eb]}  # fmt: skip
-            (conflicts if drafts[b].role == "changed" else controls).append(row)
-    clean = [i for i in family if drafts[i].change is None]
+            (conflicts if kind in CONFLICT_KINDS else controls).append(row)
+    clean = [i for i in family if not drafts[i].changed and drafts[i].role not in UNTOUCHABLE_ROLES]
     pairs = [sorted((docs[a]["id"], docs[b]["id"])) for a, b in combinations(clean, 2)]
     shared = [docs[i]["id"] for i, d in enumerate(drafts) if d.role == "shared-source"]
     if len(shared) == 2:
         pairs.append(sorted(shared))
-    return {"conflicts": conflicts, "non_conflicts": controls, "untouched_pairs": sorted(pairs)}
+    return {"conflicts": sorted(conflicts, key=_row_key), "non_conflicts": sorted(controls, key=_row_key), "untouched_pairs": sorted(pairs)}
+
+
+def _row_key(row: dict) -> tuple:
+    return row["doc_b"], row["doc_a"], row["span_b"]
 
 
 def provenance(docs: list[dict], drafts: list[Draft]) -> list[dict]:
-    """Gold edges, source → derived (each draft's recorded source), plus the shared-source pair (no direction)."""
-    out = [{"source": docs[d.source[0]]["id"], "target": docs[i]["id"], "relation": d.source[1]} for i, d in enumerate(drafts) if d.source]
+    """Gold edges, source → derived (each draft's recorded sources), plus the shared-source pair (no direction)."""
+    out = [{"source": docs[src[0]]["id"], "target": docs[i]["id"], "relation": src[1]}
+           for i, d in enumerate(drafts) for src in (d.source, d.second_source) if src]  # fmt: skip
     shared = [docs[i]["id"] for i, d in enumerate(drafts) if d.role == "shared-source"]
     if len(shared) == 2:
         out.append({"source": shared[0], "target": shared[1], "relation": "shared-source"})
@@ -233,6 +266,7 @@ def build_story(story_id: str, article: SourceArticle, neighbours: list[SourceAr
     for doc, text, d in zip(docs, texts, drafts, strict=True):
         doc["text"] = text
         doc["change"] = d.change
+        doc["carries"] = sorted(d.changed)  # ids of changed slots it holds (its own change or an inherited one)
     entry = {"id": story_id, "source": {"dataset": article.dataset, "doc": article.doc_id, "cluster": article.cluster},
              "neighbours": [n.doc_id for n in neighbours], "documents": sorted(docs, key=lambda d: d["id"]),
              "provenance": provenance(docs, drafts), **gold(docs, drafts, spans, texts)}  # fmt: skip
