@@ -12,7 +12,8 @@ from bench.compare.slots import Slot
 CONFLICT_KINDS = ("number", "date", "place", "speaker", "qualifier", "negation")
 CONTROL_KINDS = ("rounding", "unit")
 NUMBER_RE = re.compile(r"^(\$?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(.*)$")
-ROUNDING_MAX_SHIFT = 0.05  # a rounded figure within 5 % reads as the same figure ("1,503" → "about 1,500")
+ROUNDING_MAX_SHIFT = 0.06  # a rounded figure within 6 % reads as the same figure ("1,503" → "about 1,500", "57" → "about 60")
+ROUNDING_MIN = 50  # below it, rounding to two digits is no rounding at all
 CONFLICT_MIN_SHIFT = 0.15  # a changed figure moves at least 15 %, far beyond any rounding
 
 
@@ -56,7 +57,7 @@ def round_number(text: str) -> str | None:
     value = int(m.group(2).replace(",", ""))
     step = 10 ** max(len(str(value)) - 2, 1)
     rounded = round(value / step) * step
-    if value < 100 or rounded == value or abs(rounded - value) > ROUNDING_MAX_SHIFT * value:
+    if value < ROUNDING_MIN or rounded == value or abs(rounded - value) > ROUNDING_MAX_SHIFT * value:
         return None
     return f"about {m.group(1)}{_format(rounded, m.group(2))}{m.group(4)}"
 

@@ -12,6 +12,8 @@ import argparse
 import json
 import random
 import re
+import shutil
+from collections import Counter
 from pathlib import Path
 
 from bench.compare.changes import CONFLICT_KINDS, CONTROL_KINDS, Pools
@@ -71,7 +73,8 @@ def choose_sources(articles: list[SourceArticle], pools: Pools, n_stories: int, 
 def summary(stories: list[dict]) -> dict:
     """Counts per kind and per relation over the whole manifest."""
     count = lambda rows, key: {k: sum(r[key] == k for s in stories for r in s[rows]) for k in sorted({r[key] for s in stories for r in s[rows]})}  # noqa: E731
-    return {"stories": len(stories), "documents": sum(len(s["documents"]) for s in stories),
+    roles = Counter(d["role"] for s in stories for d in s["documents"])
+    return {"stories": len(stories), "documents": sum(len(s["documents"]) for s in stories), "roles": dict(sorted(roles.items())),
             "conflicts": count("conflicts", "kind"), "non_conflicts": count("non_conflicts", "kind"),
             "edges": count("provenance", "relation"), "untouched_pairs": sum(len(s["untouched_pairs"]) for s in stories)}  # fmt: skip
 
@@ -100,6 +103,8 @@ def generate(seed: int, n_stories: int, out_dir: Path | str, data_dir: Path = DE
     """Generate the benchmark from ECB+ and NewsWCL50 under data_dir into out_dir; returns the manifest."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if (out / "docs").is_dir():
+        shutil.rmtree(out / "docs")  # only the generator's own folder: no stale documents of an earlier run
     return generate_from(read_articles(data_dir), seed, n_stories, out)
 
 
