@@ -70,13 +70,16 @@ def choose_sources(articles: list[SourceArticle], pools: Pools, n_stories: int, 
     return ordered[:n_stories]
 
 
+def _count(stories: list[dict], rows: str, key: str) -> dict[str, int]:
+    return dict(sorted(Counter(r[key] for s in stories for r in s[rows]).items()))
+
+
 def summary(stories: list[dict]) -> dict:
-    """Counts per kind and per relation over the whole manifest."""
-    count = lambda rows, key: {k: sum(r[key] == k for s in stories for r in s[rows]) for k in sorted({r[key] for s in stories for r in s[rows]})}  # noqa: E731
+    """Counts per role, kind and relation over the whole manifest."""
     roles = Counter(d["role"] for s in stories for d in s["documents"])
-    return {"stories": len(stories), "documents": sum(len(s["documents"]) for s in stories), "roles": dict(sorted(roles.items())),
-            "conflicts": count("conflicts", "kind"), "non_conflicts": count("non_conflicts", "kind"),
-            "edges": count("provenance", "relation"), "untouched_pairs": sum(len(s["untouched_pairs"]) for s in stories)}  # fmt: skip
+    return {"stories": len(stories), "documents": sum(roles.values()), "roles": dict(sorted(roles.items())),
+            "conflicts": _count(stories, "conflicts", "kind"), "non_conflicts": _count(stories, "non_conflicts", "kind"),
+            "edges": _count(stories, "provenance", "relation"), "untouched_pairs": sum(len(s["untouched_pairs"]) for s in stories)}  # fmt: skip
 
 
 def generate_from(articles: list[SourceArticle], seed: int, n_stories: int, out_dir: Path) -> dict:

@@ -42,7 +42,8 @@ def _matches(pred: dict, gold: dict) -> bool:
 def _valid(pred: dict, doc_ids: set[str]) -> bool:
     try:
         spans_ok = all(len(pred[k]) == 2 and pred[k][0] <= pred[k][1] for k in ("span_a", "span_b"))
-        return spans_ok and isinstance(pred["kind"], str) and pred["doc_a"] in doc_ids and pred["doc_b"] in doc_ids and pred["doc_a"] != pred["doc_b"]
+        docs_ok = pred["doc_a"] in doc_ids and pred["doc_b"] in doc_ids and pred["doc_a"] != pred["doc_b"]
+        return spans_ok and docs_ok and isinstance(pred["kind"], str)
     except (KeyError, TypeError):
         return False
 
