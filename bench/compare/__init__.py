@@ -1,0 +1,1 @@
+"""Comparison benchmark: a seeded generator of multi-outlet stories with recorded changes, a scorer and a baseline."""
