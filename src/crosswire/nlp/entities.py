@@ -53,7 +53,7 @@ def find_entities(doc: Doc) -> ArticleEntities:
     """Named people, organisations, places and groups of ``doc``, linked within the article."""
     clusters: list[_Cluster] = []
     raw: list[tuple[Span, str, _Cluster]] = []
-    for ent in doc.ents:
+    for ent in _repaired(doc):
         kind = KINDS.get(ent.label_)
         if kind is None:
             continue
@@ -66,11 +66,33 @@ def find_entities(doc: Doc) -> ArticleEntities:
             if d and d not in cluster.descriptions:
                 cluster.descriptions.append(d)
         raw.append((ent, name, cluster))
+    _unify_kinds(clusters)
     mentions = tuple(
         Mention((e.start_char, e.end_char), e.text, c.kind, c.key, "name" if n == c.name else "surname") for e, n, c in raw
     )
     entities = tuple(_entity(c) for c in _merged(clusters))
     return ArticleEntities(mentions, entities)
+
+
+NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "da", "del", "di", "la", "le", "bin", "al", "ibn"})
+
+
+def _repaired(doc: Doc) -> list[Span]:
+    """spaCy's small model splits some names: ``[Ursula von der]PERSON [Leyen]GPE`` is one person."""
+    ents = list(doc.ents)
+    out: list[Span] = []
+    i = 0
+    while i < len(ents):
+        ent = ents[i]
+        nxt = ents[i + 1] if i + 1 < len(ents) else None
+        if (nxt is not None and ent.label_ == "PERSON" and nxt.start == ent.end and ent[-1].lower_ in NAME_PARTICLES
+                and all(t.pos_ == "PROPN" for t in nxt)):
+            out.append(Span(doc, ent.start, nxt.end, label="PERSON"))
+            i += 2
+            continue
+        out.append(ent)
+        i += 1
+    return out
 
 
 def _bare(name: str) -> str:
@@ -99,6 +121,21 @@ def _link(clusters: list[_Cluster], kind: str, name: str) -> _Cluster:
     cluster = _Cluster(kind)
     clusters.append(cluster)
     return cluster
+
+
+def _unify_kinds(clusters: list[_Cluster]) -> None:
+    """One name, one kind: the NER calls Kyiv a place, a person and an organisation in one article;
+    the kind seen most often wins (places first on a tie: names of cities are the usual victims)."""
+    by_name: dict[str, list[_Cluster]] = defaultdict(list)
+    for c in clusters:
+        by_name[fold(c.name)].append(c)
+    rank = {"place": 0, "org": 1, "person": 2, "group": 3}
+    for group in by_name.values():
+        if len({c.kind for c in group}) < 2:
+            continue
+        best = min(group, key=lambda c: (-len(c.names), rank[c.kind])).kind
+        for c in group:
+            c.kind = best
 
 
 def _is_part_of(short: list[str], full: list[str]) -> bool:

@@ -25,6 +25,7 @@ TITLES = frozenset(
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _FOLD_STEPS = (
     (re.compile(r"kh"), "h"),
+    (re.compile(r"x"), "ks"),
     (re.compile(r"[yj]"), "i"),
     (re.compile(r"ie\b"), "i"),
     (re.compile(r"(.)\1+"), r"\1"),

@@ -22,6 +22,8 @@ RELATIVES = frozenset({"who", "which", "that", "whom"})
 MALE_TITLES = ("mr", "mr.", "sir", "lord", "king", "prince", "father")
 FEMALE_TITLES = ("mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess")
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
+MALE_A_NAMES = frozenset({"nikita", "ilya", "luca", "joshua", "kuba", "sasha", "misha", "andrea", "costa", "jona", "noa",
+                          "garcia", "elia", "mustafa", "musa", "isa", "oba", "akira", "dara", "hamza", "yahya", "attila"})
 LOOKBACK_CHARS = 1500  # how far back a pronoun looks for its person (about three paragraphs)
 
 
@@ -107,6 +109,13 @@ def _pronoun(doc: Doc, ents: ArticleEntities, at: int, gender: str, previous: Sp
     people = [m for m in ents.mentions if m.kind == "person" and m.span[1] <= at and at - m.span[0] < LOOKBACK_CHARS]
     people = [m for m in people if _gender(ents, m.entity) in (gender, None)]
     subjects = [m for m in people if _is_subject(doc, m)]
+    sentence_start = doc.char_span(at, at + 1, alignment_mode="expand")
+    if sentence_start is not None:
+        start = sentence_start[0].sent.start_char
+        here = [m for m in people if m.span[0] >= start]
+        same = [m for m in here if _gender(ents, m.entity) == gender] or [m for m in subjects if m.span[0] >= start]
+        if same:  # "von der Leyen held talks with Zelensky, where she told him …"
+            return _replace_via(_named(ents, same[-1], ""), "pronoun", same[-1].span)
     pick = subjects[-1] if subjects else None
     if previous is not None and previous.entity and previous.entity.startswith("person:"):
         if _gender(ents, previous.entity) in (gender, None) and (pick is None or _later_or_same(previous, pick)):
@@ -136,7 +145,19 @@ def _gender(ents: ArticleEntities, key: str) -> str | None:
         return "m"
     if any(t in FEMALE_TITLES for t in titles):
         return "f"
-    return None
+    return first_name_gender(e.name)
+
+
+def first_name_gender(name: str) -> str | None:
+    """A weak cue, used only to break ties: given names ending in -a are mostly women's in the languages
+    our sources cover (Ursula, Anna, Olga), except a listed few (Nikita, Ilya, Luca…)."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    first = words[0].lower()
+    if first in MALE_A_NAMES:
+        return "m"
+    return "f" if first.endswith("a") and len(first) > 2 else None
 
 
 def _described(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head_tok: object) -> Speaker | None:

@@ -11,10 +11,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from rapidfuzz import fuzz
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from crosswire.model import Analysis, Claim, DateMention, Entity, Mention, Quantity, Statement, StatementKind
 from crosswire.storage.schema import analyses, articles, claims, entities, mentions, statements
+
+# which kind wins when articles disagree on one name: the small model's place labels are the most reliable
+# (it calls Kyiv and Kharkiv a person or an organisation now and then, rarely a person a place)
+KIND_RANK = {"place": 0, "org": 1, "group": 2, "person": 3}
+FIRST_NAME_SIMILARITY = 80  # rapidfuzz ratio of folded given names; "oleksandr"/"oleksander" = 94, "hillary"/"bill" = 36
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,15 @@ def _canonical_keys(conn: Connection, ents: Sequence[Entity]) -> dict[str, str]:
     """Surname-only people → the single stored full-name person with that surname (and the reverse)."""
     remap: dict[str, str] = {}
     for e in ents:
+        folded = e.key.split(":", 1)[1]
+        other_kind = conn.execute(select(entities.c.key).where(entities.c.key.in_(
+            [f"{k}:{folded}" for k in ("place", "org", "person", "group") if k != e.kind]))).scalars().first()
+        if other_kind is not None:  # the NER's kind for one name varies between articles
+            if KIND_RANK[other_kind.split(":", 1)[0]] <= KIND_RANK[e.kind]:
+                remap[e.key] = other_kind
+            else:
+                _merge_entity(conn, other_kind, e.key)
+            continue
         if e.kind != "person":
             continue
         folded = e.key.split(":", 1)[1]
@@ -76,17 +91,25 @@ def _canonical_keys(conn: Connection, ents: Sequence[Entity]) -> dict[str, str]:
             short = f"person:{words[-1]}"
             if conn.execute(select(entities.c.key).where(entities.c.key == short)).first() is not None:
                 _merge_entity(conn, short, e.key)
+            same_surname = conn.execute(select(entities.c.key).where(
+                entities.c.kind == "person", entities.c.key.like(f"person:% {words[-1]}"), entities.c.key != e.key)).scalars()
+            for other in same_surname:
+                if fuzz.ratio(" ".join(words[:-1]), other.split(":", 1)[1].rsplit(" ", 1)[0]) >= FIRST_NAME_SIMILARITY:
+                    remap[e.key] = other  # Oleksandr / Olexander Syrskyi: one person
+                    break
     return remap
 
 
 def _merge_entity(conn: Connection, old: str, new: str) -> None:
     """An earlier surname-only person turns out to be this full-name person: move its mentions."""
-    conn.execute(update(mentions).where(mentions.c.entity == old).values(entity=new))
+    conn.execute(update(mentions).where(mentions.c.entity == old).values(entity=new, kind=new.split(":", 1)[0]))
     conn.execute(update(statements).where(statements.c.speaker_entity == old).values(speaker_entity=new))
+    for col in (claims.c.places, claims.c.actors):
+        conn.execute(update(claims).where(col.contains(f'"{old}"')).values({col.name: func.replace(col, f'"{old}"', f'"{new}"')}))
     row = conn.execute(select(entities).where(entities.c.key == old)).mappings().first()
     conn.execute(delete(entities).where(entities.c.key == old))
     if row is not None:
-        _upsert_entity(conn, Entity(new, row["kind"], row["name"], tuple(json.loads(row["variants"])),
+        _upsert_entity(conn, Entity(new, new.split(":", 1)[0], row["name"], tuple(json.loads(row["variants"])),
                                     tuple(json.loads(row["descriptions"]))), new)
 
 

@@ -1,0 +1,90 @@
+"""Integration: who said what in the user's five seed articles, from the store after ``add``."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from crosswire import workflows
+from crosswire.ingest.sources import expand_inputs
+from crosswire.model import Analysis, Article, StatementKind
+from crosswire.settings import Settings
+from crosswire.storage.store import Store
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir() and not os.environ.get("CI"), reason="../shared/data/seeds not present")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[str, tuple[Article, Analysis]]]:
+    db = tmp_path_factory.mktemp("seeds") / "s.db"
+    settings = Settings(db_url=f"sqlite:///{db}", workers=1)
+    store = Store(settings.db_url)
+    report = workflows.add_inputs(expand_inputs([str(SEEDS)]), settings, store)
+    assert report.count("added") == 5
+    out = {}
+    for a in store.articles():
+        analysis = workflows.article_analysis(store, a.id)
+        assert analysis is not None and analysis.analysed
+        out[a.origin.locator.rsplit("/", 1)[-1][:3]] = (a, analysis)
+    return store, out
+
+
+def _content(a: Article, s: object) -> str:
+    return " … ".join(a.text[x:y] for x, y in s.content)  # type: ignore[attr-defined]
+
+
+def test_003_quotes_are_putins(seeded: tuple[Store, dict]) -> None:
+    a, an = seeded[1]["003"]
+    direct = [s for s in an.statements if s.kind is StatementKind.DIRECT]
+    assert len(direct) >= 3
+    assert {s.speaker for s in direct} == {"Vladimir Putin"}
+    he = [s for s in an.statements if s.speaker_span and a.text[slice(*s.speaker_span)] == "he"]
+    assert he and all(s.speaker == "Vladimir Putin" for s in he)
+
+
+def test_002_according_to_cavoli(seeded: tuple[Store, dict]) -> None:
+    a, an = seeded[1]["002"]
+    (s,) = [s for s in an.statements if s.cue == "According to"]
+    assert s.speaker == "Christopher Cavoli" and s.speaker_role == "General"
+    assert _content(a, s) == '"They don\'t have the necessary expertise and abilities."'
+
+
+def test_000_press_conference_statement_has_venue_and_addressee(seeded: tuple[Store, dict]) -> None:
+    a, an = seeded[1]["000"]
+    (told,) = [s for s in an.statements if s.cue == "told"]
+    assert told.speaker == "Vladimir Putin" and told.addressee == "reporters"
+    assert told.venue is not None and told.venue.startswith("at a press conference in the Chinese city of Harbin")
+    assert any("no such plans as of today" in _content(a, s) and s.speaker == "Vladimir Putin" for s in an.statements)
+
+
+def test_004_five_named_speakers(seeded: tuple[Store, dict]) -> None:
+    a, an = seeded[1]["004"]
+    speakers = {s.speaker for s in an.statements}
+    assert {"Vladimir Putin", "Ursula von der Leyen", "John Kirby", "Serhiy Gaidai", "Oleksiy Danilov"} <= speakers
+    (leyen,) = [s for s in an.statements if s.speaker == "Ursula von der Leyen"]
+    assert a.text[slice(*leyen.speaker_span)] == "she" and leyen.addressee == "him"
+    kirby = [s for s in an.statements if s.speaker == "John Kirby"]
+    assert {s.speaker_role for s in kirby} == {"White House spokesman"}
+
+
+def test_claims_normalise_quantities_and_keep_their_source(seeded: tuple[Store, dict]) -> None:
+    a, an = seeded[1]["004"]
+    area = [q for c in an.claims for q in c.quantities if q.unit == "km2"]
+    assert len(area) == 1 and area[0].value == 8000 and area[0].alternatives == ((3000.0, "mi2"),)
+    a1, an1 = seeded[1]["001"]
+    drones = [(c, q) for c in an1.claims for q in c.quantities if q.value == 51]
+    assert drones and drones[0][1].unit == "drone" and "Defense Ministry" in (drones[0][0].source or "")
+
+
+def test_entities_are_canonical_across_articles(seeded: tuple[Store, dict]) -> None:
+    store = seeded[0]
+    syrskyi = workflows.entities(store, kind="person", search="sirsk") + workflows.entities(store, kind="person", search="syrsk")
+    keys = {r.entity.key for r in syrskyi}
+    assert len(keys) == 1, keys
+    assert {"Olexander Syrskyj", "Oleksandr Sirsky"} <= set(syrskyi[0].entity.variants)
+    kyiv = {r.entity.key for r in workflows.entities(store, search="ki") if {"Kyiv", "Kiev"} & set(r.entity.variants)}
+    assert kyiv == {"place:kiv"}
+    putin = workflows.statements(store, speaker="person:vladimir putin")
+    assert {s.article_id for s in putin} == {seeded[1][k][0].id for k in ("000", "001", "002", "003", "004")}
