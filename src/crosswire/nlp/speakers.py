@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from crosswire.model import Mention
 from crosswire.nlp.entities import ArticleEntities, entity_index
 from crosswire.nlp.names import fold, strip_titles
+from crosswire.nlp.sentences import Sentences
 
 PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 PLURAL = frozenset({"they", "we", "them", "their"})
@@ -37,9 +38,9 @@ class Speaker:
 
 
 def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int | None,
-            previous: Speaker | None) -> Speaker:
+            previous: Speaker | None, sents: Sentences) -> Speaker:
     """Resolve the source mention ``doc.text[source]`` (its head token index ``head``)."""
-    text = doc.text[source[0] : source[1]]
+    text = sents.text[source[0] : source[1]]
     head_tok = doc[head] if head is not None else None
     named = _best_named(ents, source, head_tok)
     if named is not None:
@@ -52,7 +53,7 @@ def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int 
             return _replace_via(_named(ents, m, text), "relative", m.span)
         return Speaker(doc[anchor.left_edge.i : anchor.right_edge.i + 1].text, None, None, None, "relative")
     if low in PRONOUNS:
-        found = _pronoun(doc, ents, source[0], PRONOUNS[low], previous)
+        found = _pronoun(doc, ents, source[0], PRONOUNS[low], previous, sents)
         if found is not None:
             return found
     if low in PLURAL and previous is not None and previous.entity and previous.entity.startswith(("org:", "group:")):
@@ -105,13 +106,14 @@ def _replace_via(s: Speaker, via: str, span: tuple[int, int] | None) -> Speaker:
     return Speaker(s.name, s.entity, s.role, span, via)
 
 
-def _pronoun(doc: Doc, ents: ArticleEntities, at: int, gender: str, previous: Speaker | None) -> Speaker | None:
+def _pronoun(doc: Doc, ents: ArticleEntities, at: int, gender: str, previous: Speaker | None,
+             sents: Sentences) -> Speaker | None:
     people = [m for m in ents.mentions if m.kind == "person" and m.span[1] <= at and at - m.span[0] < LOOKBACK_CHARS]
     people = [m for m in people if _gender(ents, m.entity) in (gender, None)]
     subjects = [m for m in people if _is_subject(doc, m)]
-    sentence_start = doc.char_span(at, at + 1, alignment_mode="expand")
-    if sentence_start is not None:
-        start = sentence_start[0].sent.start_char
+    sentence = sents.at(at)
+    if sentence is not None:
+        start = sentence.start_char
         here = [m for m in people if m.span[0] >= start]
         same = [m for m in here if _gender(ents, m.entity) == gender] or [m for m in subjects if m.span[0] >= start]
         if same:  # "von der Leyen held talks with Zelensky, where she told him …"
