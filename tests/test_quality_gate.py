@@ -55,3 +55,19 @@ def test_publication_date_accuracy_floor() -> None:
         article = _article(html, url)
         right += bool(article and article.meta.published.value == item["date"])
     assert right / total >= DATES_ACCURACY_FLOOR
+
+
+STATEMENT_FLOORS = {  # first 30 PolNeAR dev articles, bench/statements.py --limit 30 (2026-11-23)
+    ("content", "token_F"): 0.77,  # measured 0.794
+    ("source", "overlap_F"): 0.68,  # measured 0.703
+    ("cue", "overlap_F"): 0.66,  # measured 0.688
+}
+
+
+@pytest.mark.skipif(not (SHARED / "polnear").is_dir(), reason="../shared/data/polnear not present")
+def test_statement_extraction_floor_on_polnear_dev() -> None:
+    from bench.statements import evaluate
+
+    res = evaluate("dev", limit=30, errors=0, processes=1)
+    for (role, metric), floor in STATEMENT_FLOORS.items():
+        assert res[role][metric] >= floor, (role, metric, res[role][metric])
