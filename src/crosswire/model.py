@@ -237,3 +237,110 @@ class Analysis:
     entities: tuple[Entity, ...] = ()
     statements: tuple[Statement, ...] = ()
     claims: tuple[Claim, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A span of one article: the unit of evidence in comparisons."""
+
+    article_id: str
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatementVariant:
+    """One outlet's version of a statement."""
+
+    article_id: str
+    outlet: str | None
+    statement_id: str
+    speaker: str | None
+    kind: StatementKind
+    cue: str | None
+    content: tuple[Span, ...]
+    text: str
+    differences: tuple[str, ...] = ()  # against the reference variant: "drops qualifier 'as of today'", "truncated"…
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedStatement:
+    """The same statement by the same speaker as reported by several articles of a story."""
+
+    id: str
+    speaker: str | None
+    speaker_entity: str | None
+    variants: tuple[StatementVariant, ...]  # the first is the reference (the earliest, fullest report)
+
+
+@dataclass(frozen=True, slots=True)
+class FactValue:
+    """One article's value for a fact slot."""
+
+    article_id: str
+    outlet: str | None
+    value: str  # as written
+    number: float | None
+    unit: str | None
+    approx: str | None
+    span: Span
+    sentence: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FactSlot:
+    """Something measured or asserted in a story (drones downed, people injured) with each article's value."""
+
+    id: str
+    label: str
+    values: tuple[FactValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictSide:
+    """One side of a disagreement: the value, the articles that hold it, and how many independent sources."""
+
+    value: str
+    passages: tuple[Passage, ...]
+    independent_sources: int
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Articles of one story that disagree, with the evidence on each side."""
+
+    id: str
+    kind: str  # number | date | place | speaker | qualifier | negation | escalation
+    severity: str  # strong | medium | weak
+    sides: tuple[ConflictSide, ...]
+    detail: str  # in words: "injured: 9 vs 12"
+    conservative: str | None = None  # the most conservative value, when the kind has one (the lowest count)
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceEdge:
+    """``target`` derives from ``source``: a copy, rewrite or translation, or both run the same agency copy."""
+
+    source: str
+    target: str
+    relation: str  # copy | rewrite | translation | shared-source
+    confidence: float
+    containment: float  # share of the target's word 3-grams found in the source
+    coverage: float  # share of the target's sentences with a counterpart in the source
+    evidence: tuple[tuple[Passage, Passage], ...] = ()  # a few aligned passages (source, target)
+    added: tuple[Passage, ...] = ()  # passages of the target its source lacks
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Everything crosswire says about how the articles of one story differ."""
+
+    story_id: str
+    article_ids: tuple[str, ...]
+    statements: tuple[AlignedStatement, ...]
+    facts: tuple[FactSlot, ...]
+    conflicts: tuple[Conflict, ...]
+    provenance: tuple[ProvenanceEdge, ...]
+    originals: tuple[str, ...]  # articles that derive from no other article of the story
+    independent_sources: int  # originals, with articles running the same agency copy counted once

@@ -1,0 +1,119 @@
+"""Compare the articles of one story: aligned statements, fact table, conflicts, provenance.
+
+Pure: articles (with their analyses) in, a ``Comparison`` out; every item carries article ids and spans.
+``bench_predict`` is the entry point of ``bench/compare``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+
+from crosswire.compare.conflicts import Disagreement, disagreements
+from crosswire.compare.docs import Doc
+from crosswire.compare.facts import fact_table
+from crosswire.compare.provenance import originals, source_groups, trace
+from crosswire.compare.statements import align_statements
+from crosswire.model import Comparison, Conflict, ConflictSide, Passage
+
+__all__ = ["Doc", "compare_story", "bench_predict"]
+
+
+def compare_story(story_id: str, docs: Sequence[Doc]) -> Comparison:
+    """Everything that differs between the articles of one story, with evidence."""
+    docs = list(docs)
+    edges = trace(docs)
+    groups = source_groups(docs, [e for e in _first_edges(edges)])
+    found = [d for i, a in enumerate(docs) for b in docs[i + 1 :] for d in disagreements(a, b)]
+    roots = originals(docs, edges)
+    return Comparison(
+        story_id=story_id,
+        article_ids=tuple(d.id for d in docs),
+        statements=tuple(align_statements(docs)),
+        facts=tuple(fact_table(docs)),
+        conflicts=tuple(_conflicts(found, {d.id: d for d in docs}, groups)),
+        provenance=tuple(edges),
+        originals=tuple(roots),
+        independent_sources=len({groups[r] for r in roots}),
+    )
+
+
+def _first_edges(edges: Sequence) -> list:
+    """Each derived article counts under its first (main) source; shared-source pairs count once."""
+    seen: set[str] = set()
+    out = []
+    for e in edges:
+        if e.relation == "shared-source" or e.target not in seen:
+            out.append(e)
+            seen.add(e.target)
+    return out
+
+
+def _conflicts(found: list[Disagreement], docs: dict[str, Doc], groups: dict[str, str]) -> list[Conflict]:
+    """Pairwise disagreements joined into conflicts: one per fact, its sides grouped by value."""
+    parent: dict[tuple[str, str, tuple[int, int]], tuple[str, str, tuple[int, int]]] = {}
+
+    def find(x: tuple[str, str, tuple[int, int]]) -> tuple[str, str, tuple[int, int]]:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for d in found:
+        a, b = (d.kind, d.doc_a, d.span_a), (d.kind, d.doc_b, d.span_b)
+        parent[find(b)] = find(a)
+    members: dict[tuple, list[Disagreement]] = defaultdict(list)
+    for d in found:
+        members[find((d.kind, d.doc_a, d.span_a))].append(d)
+    out = []
+    for ds in members.values():
+        by_value: dict[str, dict[tuple[str, tuple[int, int]], str]] = defaultdict(dict)
+        for d in ds:
+            by_value[_norm(d.value_a)][(d.doc_a, d.span_a)] = d.value_a
+            by_value[_norm(d.value_b)][(d.doc_b, d.span_b)] = d.value_b
+        sides = []
+        for _, places in sorted(by_value.items()):
+            passages = tuple(Passage(doc, span, docs[doc].text[span[0] : span[1]]) for (doc, span) in sorted(places))
+            sides.append(ConflictSide(next(iter(places.values())), passages, len({groups.get(p.article_id, p.article_id) for p in passages})))
+        kind = ds[0].kind
+        severity = max((d.severity for d in ds), key=("weak", "medium", "strong").index)
+        key = "|".join(sorted(f"{p.article_id}:{p.span}" for s in sides for p in s.passages))
+        out.append(Conflict("cf" + hashlib.sha1(f"{kind}|{key}".encode()).hexdigest()[:10], kind, severity, tuple(sides),
+                            ds[0].detail, _conservative(kind, sides)))
+    return sorted(out, key=lambda c: (("strong", "medium", "weak").index(c.severity), c.kind, c.id))
+
+
+def _norm(value: str) -> str:
+    return " ".join(value.lower().split())
+
+
+def _conservative(kind: str, sides: list[ConflictSide]) -> str | None:
+    """For counts, the lowest figure is the most conservative claim."""
+    if kind != "number":
+        return None
+    from crosswire.nlp.quantities import find_quantities
+
+    valued = [(q[0].value, s.value) for s in sides if (q := find_quantities(s.value))]
+    return min(valued)[1] if valued else None
+
+
+def bench_predict(documents: list[dict]) -> dict:
+    """``bench/compare`` entry point: one story's documents → predicted conflicts and provenance edges."""
+    from crosswire.nlp.analyse import analyse_doc
+    from crosswire.nlp.parse import parse
+
+    docs = []
+    for d, parsed in zip(documents, parse(d["text"] for d in documents), strict=True):
+        analysis = analyse_doc(parsed, d["id"])
+        credit = d.get("credit")
+        docs.append(Doc(d["id"], d["text"], d.get("title"), d.get("outlet"), d.get("published"),
+                        (credit,) if credit else (), "en", analysis))
+    edges = trace(docs)
+    found = [x for i, a in enumerate(docs) for b in docs[i + 1 :] for x in disagreements(a, b)]
+    return {
+        "conflicts": [{"kind": x.kind, "doc_a": x.doc_a, "span_a": list(x.span_a), "doc_b": x.doc_b, "span_b": list(x.span_b)}
+                      for x in found],
+        "provenance": [{"source": e.source, "target": e.target, "relation": e.relation} for e in edges],
+    }

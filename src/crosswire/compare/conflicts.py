@@ -1,0 +1,295 @@
+"""Disagreements between two articles, found sentence by sentence over their alignment.
+
+For every pair of aligned sentences the word-level diff says what changed; a change is a conflict only
+when it touches a fact: a number that is not the same amount (unit conversions, rounding and ranges are
+allowed), a weekday/date/year, a place, the speaker of an attribution, a dropped qualifier, a negation,
+or graver/milder event wording. Reordered clauses and synonyms are not conflicts: every test below
+looks at what one sentence has and the other lacks, not at positions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from crosswire.compare.docs import Doc, Pair, align
+from crosswire.compare.text import Lexicon, Sentence, Token, load_lexicon
+from crosswire.model import Quantity
+from crosswire.nlp.names import fold
+from crosswire.nlp.quantities import find_quantities, same_amount
+
+Span = tuple[int, int]
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+                         "hundred hundreds thousand thousands million dozen dozens half".split())
+SPEECH = frozenset({"said", "says", "told", "stated", "states", "according", "added", "announced", "wrote", "tweeted",
+                    "explained", "informed", "indicated", "declared", "sagte", "erklärte"})
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """One fact on which two articles differ: what each says and where."""
+
+    kind: str
+    severity: str
+    doc_a: str
+    span_a: Span
+    value_a: str
+    doc_b: str
+    span_b: Span
+    value_b: str
+    detail: str
+
+
+def disagreements(a: Doc, b: Doc) -> list[Disagreement]:
+    """Every factual difference between two articles of one story, over their aligned sentences."""
+    lex = load_lexicon()
+    out: list[Disagreement] = []
+    for pair in align(a, b):
+        out.extend(_pair(a, b, pair, lex))
+    return _dedupe(out)
+
+
+def _pair(a: Doc, b: Doc, pair: Pair, lex: Lexicon) -> Iterable[Disagreement]:
+    sa, sb = _window(pair.a, pair.b)
+    ops = SequenceMatcher(a=[t.text for t in sa.tokens], b=[t.text for t in sb.tokens], autojunk=False).get_opcodes()
+    yield from _numbers(a, b, sa, sb)
+    yield from _dates(a, b, sa, sb, lex)
+    yield from _negation(a, b, sa, sb, ops, lex)
+    yield from _qualifiers(a, b, sa, sb, lex)
+    yield from _names(a, b, sa, sb, ops)
+    yield from _escalation(a, b, sa, sb, lex)
+
+
+def _window(sa: Sentence, sb: Sentence) -> tuple[Sentence, Sentence]:
+    """When one sentence was merged into a longer one (or split from it), compare only the part of the
+    longer sentence that corresponds to the shorter: the rest belongs to another sentence."""
+    la, lb = len(sa.tokens), len(sb.tokens)
+    if max(la, lb) < 1.4 * min(la, lb):
+        return sa, sb
+    long_, short = (sa, sb) if la > lb else (sb, sa)
+    sm = SequenceMatcher(a=[t.text for t in long_.tokens], b=[t.text for t in short.tokens], autojunk=False)
+    blocks = [m for m in sm.get_matching_blocks() if m.size]
+    if not blocks:
+        return sa, sb
+    lo = max(0, blocks[0].a - blocks[0].b - 1)
+    hi = min(la if la > lb else lb, blocks[-1].a + blocks[-1].size + (len(short.tokens) - blocks[-1].b - blocks[-1].size) + 1)
+    toks = long_.tokens[lo:hi]
+    part = Sentence(long_.index, toks[0].start, toks[-1].end, toks)
+    return (part, sb) if la > lb else (sa, part)
+
+
+# -- numbers -----------------------------------------------------------------------------------
+
+
+def _numbers(a: Doc, b: Doc, sa: Sentence, sb: Sentence) -> Iterable[Disagreement]:
+    qa = find_quantities(a.text[sa.start : sa.end], sa.start)
+    qb = find_quantities(b.text[sb.start : sb.end], sb.start)
+    left = [q for q in qa if not any(same_amount(q, o) for o in qb)]
+    right = [q for q in qb if not any(same_amount(q, o) for o in qa)]
+    if len(left) == 1 and len(right) == 1 and _comparable(left[0], right[0]):
+        x, y = left[0], right[0]
+        yield Disagreement("number", _number_severity(x, y), a.id, x.span, x.text, b.id, y.span, y.text,
+                           f"{x.text} vs {y.text}")
+    for x in qa:  # the same amount, but "over 200" vs "under 200": a weak disagreement
+        for y in qb:
+            if same_amount(x, y) and {x.approx, y.approx} in ({"over", "under"}, {"at least", "up to"}, {"over", "up to"}):
+                yield Disagreement("number", "weak", a.id, x.span, x.text, b.id, y.span, y.text, f"{x.text} vs {y.text}")
+
+
+def _comparable(x: Quantity, y: Quantity) -> bool:
+    return x.unit == y.unit or x.unit is None or y.unit is None
+
+
+def _number_severity(x: Quantity, y: Quantity) -> str:
+    big, small = max(x.value, y.value), min(x.value, y.value)
+    if x.approx or y.approx:
+        return "medium" if big > small * 1.25 else "weak"
+    return "strong"
+
+
+# -- dates -------------------------------------------------------------------------------------
+
+
+def _date_marks(doc: Doc, s: Sentence, lex: Lexicon) -> dict[str, Span]:
+    marks: dict[str, Span] = {}
+    toks = s.tokens
+    for i, t in enumerate(toks):
+        if t.text in lex.weekdays:
+            marks[t.text] = (t.start, t.end)
+        elif t.text in lex.months and i + 1 < len(toks) and toks[i + 1].text.isdigit() and len(toks[i + 1].text) <= 2:
+            marks[f"{t.text} {toks[i + 1].text}"] = (t.start, toks[i + 1].end)
+    for m in YEAR.finditer(doc.text, s.start, s.end):
+        marks[m.group(0)] = (m.start(), m.end())
+    return marks
+
+
+def _dates(a: Doc, b: Doc, sa: Sentence, sb: Sentence, lex: Lexicon) -> Iterable[Disagreement]:
+    da, db = _date_marks(a, sa, lex), _date_marks(b, sb, lex)
+    for kind_test in (lambda k: k in lex.weekdays, lambda k: " " in k, lambda k: k.isdigit()):
+        only_a = [k for k in da if k not in db and kind_test(k)]
+        only_b = [k for k in db if k not in da and kind_test(k)]
+        if len(only_a) == 1 and len(only_b) == 1:
+            ka, kb = only_a[0], only_b[0]
+            yield Disagreement("date", "strong", a.id, da[ka], a.text[slice(*da[ka])], b.id, db[kb],
+                               b.text[slice(*db[kb])], f"{ka} vs {kb}")
+
+
+# -- negation ----------------------------------------------------------------------------------
+
+
+def _is_negation(t: Token, lex: Lexicon) -> bool:
+    return t.text in lex.negation or t.text.endswith(("n't", "n’t"))
+
+
+def _negation(a: Doc, b: Doc, sa: Sentence, sb: Sentence, ops: list, lex: Lexicon) -> Iterable[Disagreement]:
+    na = [t for t in sa.tokens if _is_negation(t, lex)]
+    nb = [t for t in sb.tokens if _is_negation(t, lex)]
+    if len(na) == len(nb):
+        return
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            continue
+        ra = [t for t in sa.tokens[i1:i2] if _is_negation(t, lex)]
+        rb = [t for t in sb.tokens[j1:j2] if _is_negation(t, lex)]
+        if len(ra) != len(rb):
+            span_a = _around(sa, i1, i2)
+            span_b = _around(sb, j1, j2)
+            yield Disagreement("negation", "strong", a.id, span_a, a.text[slice(*span_a)], b.id, span_b,
+                               b.text[slice(*span_b)], "one says it, the other denies it")
+            return
+    span_a, span_b = (sa.start, sa.end), (sb.start, sb.end)
+    yield Disagreement("negation", "strong", a.id, span_a, a.text[slice(*span_a)], b.id, span_b, b.text[slice(*span_b)],
+                       "one says it, the other denies it")
+
+
+def _around(s: Sentence, i1: int, i2: int) -> Span:
+    """The changed tokens with their left neighbour ("was" + "not"), or the neighbour alone for an insertion."""
+    lo = max(0, i1 - 1)
+    hi = max(i2, lo + 1)
+    toks = s.tokens[lo:hi]
+    return (toks[0].start, toks[-1].end)
+
+
+# -- qualifiers --------------------------------------------------------------------------------
+
+
+def _phrase_at(tokens: tuple[Token, ...], phrase: str) -> int | None:
+    words = phrase.split()
+    for i in range(len(tokens) - len(words) + 1):
+        if all(tokens[i + k].text == w for k, w in enumerate(words)):
+            return i
+    return None
+
+
+def _qualifiers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, lex: Lexicon) -> Iterable[Disagreement]:
+    for doc_x, sx, doc_y, sy in ((a, sa, b, sb), (b, sb, a, sa)):
+        for phrase in sorted(lex.qualifiers, key=lambda p: -len(p.split())):
+            i = _phrase_at(sx.tokens, phrase)
+            if i is None or _phrase_at(sy.tokens, phrase) is not None:
+                continue
+            n = len(phrase.split())
+            if phrase in lex.approx and not _is_number_at(sx, i + n):
+                continue  # "about the shooting": a preposition, not an approximation
+            if phrase in lex.approx and not _same_number_after(doc_x, sx, i + n, doc_y, sy):
+                continue  # "about 1,500" for "1,503" is rounding, not a dropped qualifier
+            if phrase in lex.approx and any(_phrase_at(sy.tokens, p) is not None for p in lex.approx):
+                continue  # "about" vs "around": another approximation, not a dropped one
+            if phrase in lex.time and any(_phrase_at(sy.tokens, p) is not None for p in lex.time):
+                continue
+            qualified = sx.tokens[i + n] if i + n < len(sx.tokens) else sx.tokens[max(0, i - 1)]
+            span_x = (sx.tokens[i].start, max(sx.tokens[i + n - 1].end, qualified.end))
+            hit = next((t for t in sy.tokens if t.text == qualified.text), None)
+            span_y = (hit.start, hit.end) if hit else (sy.start, sy.end)
+            severity = "weak" if phrase in lex.approx else "medium"
+            d = Disagreement("qualifier", severity, doc_x.id, span_x, doc_x.text[slice(*span_x)], doc_y.id, span_y,
+                             doc_y.text[slice(*span_y)], f"drops '{phrase}'")
+            yield d  # doc_a holds the qualifier, doc_b lacks it
+            break
+
+
+def _is_number_at(s: Sentence, i: int) -> bool:
+    if i >= len(s.tokens):
+        return False
+    w = s.tokens[i].text
+    return any(c.isdigit() for c in w) or w in NUMBER_WORDS
+
+
+def _same_number_after(dx: Doc, sx: Sentence, i: int, dy: Doc, sy: Sentence) -> bool:
+    """Is the number an approximator qualifies stated identically on the other side?"""
+    if i >= len(sx.tokens):
+        return True
+    word = sx.tokens[i].text
+    if not any(c.isdigit() for c in word):
+        return True
+    return any(t.text == word for t in sy.tokens)
+
+
+# -- places and speakers -----------------------------------------------------------------------
+
+
+def _mentions(doc: Doc, s: Sentence, kinds: tuple[str, ...]) -> list[tuple[Span, str, str]]:
+    if doc.analysis is None:
+        return []
+    return [(m.span, m.kind, fold(m.text)) for m in doc.analysis.mentions if s.start <= m.span[0] < s.end and m.kind in kinds]
+
+
+def _names(a: Doc, b: Doc, sa: Sentence, sb: Sentence, ops: list) -> Iterable[Disagreement]:
+    ma = _mentions(a, sa, ("place", "person", "org"))
+    mb = _mentions(b, sb, ("place", "person", "org"))
+    if not ma or not mb:
+        return
+    for tag, i1, i2, j1, j2 in ops:
+        if tag != "replace":
+            continue
+        ra = (sa.tokens[i1].start, sa.tokens[i2 - 1].end)
+        rb = (sb.tokens[j1].start, sb.tokens[j2 - 1].end)
+        xa = [m for m in ma if m[0][0] < ra[1] and ra[0] < m[0][1]]
+        xb = [m for m in mb if m[0][0] < rb[1] and rb[0] < m[0][1]]
+        if not xa or not xb or {m[2] for m in xa} & {m[2] for m in xb}:
+            continue
+        names_b = {m[2] for m in mb}
+        if all(m[2] in names_b for m in xa):
+            continue  # the name is elsewhere in the other sentence: moved, not changed
+        kinds = {m[1] for m in xa} | {m[1] for m in xb}
+        kind = "place" if kinds == {"place"} else "speaker" if _attributed(a, sa) or _attributed(b, sb) else None
+        if kind is None:
+            continue
+        pa, pb = xa[0][0], xb[0][0]
+        yield Disagreement(kind, "strong" if kind == "speaker" else "medium", a.id, pa, a.text[slice(*pa)], b.id, pb,
+                           b.text[slice(*pb)], f"{a.text[slice(*pa)]} vs {b.text[slice(*pb)]}")
+
+
+def _attributed(doc: Doc, s: Sentence) -> bool:
+    if doc.analysis is not None and any(st.speaker_span and s.start <= st.speaker_span[0] < s.end for st in doc.analysis.statements):
+        return True
+    return any(t.text in SPEECH for t in s.tokens)
+
+
+# -- escalation --------------------------------------------------------------------------------
+
+
+def _escalation(a: Doc, b: Doc, sa: Sentence, sb: Sentence, lex: Lexicon) -> Iterable[Disagreement]:
+    wa, wb = {t.text for t in sa.tokens}, {t.text for t in sb.tokens}
+    for name, levels in lex.ladders.items():
+        la = [(lvl, t) for t in sa.tokens for lvl, words in enumerate(levels) if t.text in words.split("|") and t.text not in wb]
+        lb = [(lvl, t) for t in sb.tokens for lvl, words in enumerate(levels) if t.text in words.split("|") and t.text not in wa]
+        if len(la) != 1 or len(lb) != 1 or la[0][0] == lb[0][0]:
+            continue  # one word on each side replaced by a word of another level: "a fire" vs "the destruction"
+        (lvl_a, ta), (lvl_b, tb) = la[0], lb[0]
+        graver = ta.text if lvl_a > lvl_b else tb.text
+        yield Disagreement("escalation", "medium", a.id, (ta.start, ta.end), ta.text, b.id, (tb.start, tb.end), tb.text,
+                           f"{name}: '{ta.text}' vs '{tb.text}' ('{graver}' is graver)")
+
+
+def _dedupe(ds: list[Disagreement]) -> list[Disagreement]:
+    seen: set[tuple[str, Span, Span]] = set()
+    out = []
+    for d in ds:
+        key = (d.kind, d.span_a, d.span_b)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out

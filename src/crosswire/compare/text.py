@@ -1,0 +1,121 @@
+"""Text units for comparison: sentences and word tokens with their spans, shingles, the word lists.
+
+Language-independent on purpose: comparison must work for articles the analyser does not cover.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’»)]*\s+(?=[\"“‘«(]?[A-ZÀ-ÖØ-Þ0-9])|\n+")
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen lt col sgt capt maj adm gov sen rep st jr sr vs etc inc ltd co corp u.s u.k no jan feb mar "
+    "apr jun jul aug sep sept oct nov dec".split()
+)
+STOP = frozenset(
+    "the a an of to in on at for and or but is are was were be been being it its this that these those with as by from "
+    "has have had he she they we i you his her their our your will would can could may might should do does did not "
+    "der die das und ein eine ist im am zu mit von den dem des sich auf für".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # lower-cased
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+    @property
+    def words(self) -> frozenset[str]:
+        return frozenset(t.text for t in self.tokens)
+
+    @property
+    def content_words(self) -> frozenset[str]:
+        return frozenset(t.text for t in self.tokens if t.text not in STOP)
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> tuple[Token, ...]:
+    """Word tokens (numbers kept whole: ``8,000``) of ``text[start:end]`` with absolute spans."""
+    return tuple(Token(m.group(0).lower(), m.start(), m.end()) for m in WORD.finditer(text, start, len(text) if end is None else end))
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentences with spans; paragraph breaks always end one; abbreviations ("Gen.", "U.S.") do not."""
+    out: list[Sentence] = []
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        before = text[max(start, m.start() - 6) : m.start()].lower().split()
+        if before and before[-1].rstrip(".") in ABBREVIATIONS and "\n" not in m.group(0):
+            continue
+        _add(out, text, start, m.start())
+        start = m.end()
+    _add(out, text, start, len(text))
+    return out
+
+
+def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    toks = tokens(text, start, end)
+    if toks:
+        out.append(Sentence(len(out), start, end, toks))
+
+
+def shingles(toks: tuple[Token, ...] | list[Token], n: int = 3) -> set[tuple[str, ...]]:
+    words = [t.text for t in toks]
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def similarity(a: Sentence, b: Sentence) -> float:
+    """Dice coefficient of content words: 1.0 for the same sentence, ~0.6 for a light paraphrase."""
+    wa, wb = a.content_words, b.content_words
+    if not wa or not wb:
+        return 0.0
+    return 2 * len(wa & wb) / (len(wa) + len(wb))
+
+
+def containment(a: Sentence, b: Sentence) -> float:
+    """Share of ``b``'s content words found in ``a`` (a merged sentence contains both of its parts)."""
+    wb = b.content_words
+    return len(a.content_words & wb) / len(wb) if wb else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    approx: tuple[str, ...]
+    hedge: tuple[str, ...]
+    time: tuple[str, ...]
+    negation: frozenset[str]
+    ladders: dict[str, tuple[str, ...]]
+    weekdays: frozenset[str]
+    months: frozenset[str]
+
+    @property
+    def qualifiers(self) -> tuple[str, ...]:
+        return self.approx + self.hedge + self.time
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    data = tomllib.loads(resources.files("crosswire.resources").joinpath("compare.toml").read_text(encoding="utf-8"))
+    q = data["qualifiers"]
+    return Lexicon(
+        tuple(q["approx"]), tuple(q["hedge"]), tuple(q["time"]), frozenset(data["negation"]["words"]),
+        {k: tuple(v) for k, v in data["escalation"].items()},
+        frozenset(data["weekdays"]["names"]), frozenset(data["weekdays"]["months"]),
+    )
