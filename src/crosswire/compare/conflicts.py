@@ -117,13 +117,25 @@ def _date_marks(doc: Doc, s: Sentence, lex: Lexicon) -> dict[str, Span]:
     marks: dict[str, Span] = {}
     toks = s.tokens
     for i, t in enumerate(toks):
-        if t.text in lex.weekdays:
-            marks[t.text] = (t.start, t.end)
-        elif t.text in lex.months and i + 1 < len(toks) and toks[i + 1].text.isdigit() and len(toks[i + 1].text) <= 2:
-            marks[f"{t.text} {toks[i + 1].text}"] = (t.start, toks[i + 1].end)
+        word = _bare(t.text)
+        if word in lex.weekdays:
+            marks[word] = (t.start, t.end)
+        elif t.text in lex.months and i + 1 < len(toks) and _day(toks[i + 1].text):
+            marks[f"{t.text} {_day(toks[i + 1].text)}"] = (t.start, toks[i + 1].end)  # March 5
+        elif t.text in lex.months and i > 0 and _day(toks[i - 1].text):
+            marks[f"{t.text} {_day(toks[i - 1].text)}"] = (toks[i - 1].start, t.end)  # 5 March
     for m in YEAR.finditer(doc.text, s.start, s.end):
         marks[m.group(0)] = (m.start(), m.end())
     return marks
+
+
+def _bare(word: str) -> str:
+    return word.removesuffix("'s").removesuffix("’s")
+
+
+def _day(word: str) -> str | None:
+    digits = word.rstrip(".").removesuffix("st").removesuffix("nd").removesuffix("rd").removesuffix("th")
+    return digits if digits.isdigit() and 1 <= int(digits) <= 31 else None
 
 
 def _dates(a: Doc, b: Doc, sa: Sentence, sb: Sentence, lex: Lexicon) -> Iterable[Disagreement]:
@@ -237,29 +249,51 @@ def _mentions(doc: Doc, s: Sentence, kinds: tuple[str, ...]) -> list[tuple[Span,
 
 
 def _names(a: Doc, b: Doc, sa: Sentence, sb: Sentence, ops: list) -> Iterable[Disagreement]:
+    """A name replaced by another name: a place when either is a place, the speaker when the sentence
+    attributes speech (named entities from the analysis; capitalised words where the NER missed them)."""
     ma = _mentions(a, sa, ("place", "person", "org"))
     mb = _mentions(b, sb, ("place", "person", "org"))
-    if not ma or not mb:
-        return
+    names_b = {m[2] for m in mb} | {t.text for t in sb.tokens}
     for tag, i1, i2, j1, j2 in ops:
         if tag != "replace":
             continue
-        ra = (sa.tokens[i1].start, sa.tokens[i2 - 1].end)
-        rb = (sb.tokens[j1].start, sb.tokens[j2 - 1].end)
+        ta, tb = _name_run(a, sa.tokens[i1:i2]), _name_run(b, sb.tokens[j1:j2])
+        if not ta or not tb:
+            continue
+        ra, rb = (ta[0].start, ta[-1].end), (tb[0].start, tb[-1].end)
         xa = [m for m in ma if m[0][0] < ra[1] and ra[0] < m[0][1]]
         xb = [m for m in mb if m[0][0] < rb[1] and rb[0] < m[0][1]]
-        if not xa or not xb or {m[2] for m in xa} & {m[2] for m in xb}:
-            continue
-        names_b = {m[2] for m in mb}
-        if all(m[2] in names_b for m in xa):
-            continue  # the name is elsewhere in the other sentence: moved, not changed
+        if {m[2] for m in xa} & {m[2] for m in xb} or all(t.text in names_b for t in ta):
+            continue  # the same name, or a name moved within the sentence
         kinds = {m[1] for m in xa} | {m[1] for m in xb}
-        kind = "place" if kinds == {"place"} else "speaker" if _attributed(a, sa) or _attributed(b, sb) else None
-        if kind is None:
+        if "place" in kinds and not kinds & {"person"}:
+            kind = "place"
+        elif _attributed(a, sa) or _attributed(b, sb):
+            kind = "speaker"
+        else:
             continue
-        pa, pb = xa[0][0], xb[0][0]
-        yield Disagreement(kind, "strong" if kind == "speaker" else "medium", a.id, pa, a.text[slice(*pa)], b.id, pb,
-                           b.text[slice(*pb)], f"{a.text[slice(*pa)]} vs {b.text[slice(*pb)]}")
+        yield Disagreement(kind, "strong" if kind == "speaker" else "medium", a.id, ra, a.text[slice(*ra)], b.id, rb,
+                           b.text[slice(*rb)], f"{a.text[slice(*ra)]} vs {b.text[slice(*rb)]}")
+
+
+PARTICLES = frozenset({"von", "van", "der", "de", "al", "bin", "la", "le", "da"})
+
+
+def _name_run(doc: Doc, toks: tuple[Token, ...]) -> tuple[Token, ...]:
+    """The one run of capitalised words (a proper name) in a replaced stretch ("stated Cristina Gallach"),
+    or nothing when there is none or several, or it is a weekday or month."""
+    lex = load_lexicon()
+    runs: list[list[Token]] = [[]]
+    for t in toks:
+        word = doc.text[t.start : t.end]
+        if word[:1].isupper() or (runs[-1] and word.lower() in PARTICLES):
+            runs[-1].append(t)
+        elif runs[-1]:
+            runs.append([])
+    runs = [r for r in runs if r]
+    if len(runs) != 1 or len(runs[0]) > 5 or all(_bare(t.text) in lex.weekdays | lex.months for t in runs[0]):
+        return ()
+    return tuple(runs[0])
 
 
 def _attributed(doc: Doc, s: Sentence) -> bool:
