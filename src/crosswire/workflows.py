@@ -11,12 +11,12 @@ from typing import IO, BinaryIO
 
 import numpy as np
 
-from crosswire import export
+from crosswire import compare, export
 from crosswire.errors import NotFound
 from crosswire.extract.article import EXTRACTOR_VERSION, drop_template_lines, paragraph_keys
 from crosswire.ingest.fetch import fetch_url
 from crosswire.ingest.sources import Fetcher, InputRef, read_input
-from crosswire.model import Analysis, Article, Origin, RawDocument, Rejected
+from crosswire.model import Analysis, Article, Comparison, Origin, RawDocument, Rejected
 from crosswire.nlp import ANALYSIS_VERSION
 from crosswire.pipeline.runner import Processed, analyse_articles, annotate_article, process_documents
 from crosswire.settings import Settings
@@ -233,6 +233,47 @@ def entities(store: Store, kind: str | None = None, search: str | None = None, l
     """Canonical entities with how many articles mention them and how often they are quoted."""
     with store.engine.connect() as conn:
         return analysis_db.entity_rows(conn, kind, search, limit)
+
+
+def compare_story(store: Store, story_id: str) -> Comparison:
+    """Aligned statements, fact table, conflicts and provenance of one story (computed from the store)."""
+    view = get_story(store, story_id)
+    docs = []
+    with store.engine.connect() as conn:
+        for m in view.members:
+            a = store.article(m.article_id)
+            docs.append(compare.Doc(a.id, a.text, a.meta.title, a.meta.outlet, a.meta.published.value, a.meta.credited,
+                                    a.meta.language, analysis_db.load_analysis(conn, a.id)))
+    return compare.compare_story(view.id, docs)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One statement of a speaker in time, with what it is about and the statements it may contradict."""
+
+    statement: analysis_db.StoredStatement
+    about: tuple[str, ...]  # entity keys named in the statement
+    story_id: str | None
+    contradicts: tuple[str, ...] = ()  # ids of earlier statements it may contradict
+
+
+def timeline(store: Store, speaker: str, about: str | None = None) -> list[TimelineEntry]:
+    """All statements of one speaker across stories in time order, with possible contradictions flagged."""
+    rows = statements(store, speaker=speaker)
+    stories = story_of(store)
+    entries = []
+    with store.engine.connect() as conn:
+        for r in rows:
+            analysis = analysis_db.load_analysis(conn, r.article_id)
+            keys = _entities_in(analysis, r.statement.content) if analysis else ()
+            if about and not any(about.lower() in k for k in keys):
+                continue
+            entries.append(TimelineEntry(r, keys, stories.get(r.article_id)))
+    return compare.flag_contradictions(entries)
+
+
+def _entities_in(analysis: Analysis, spans: tuple[tuple[int, int], ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.entity for m in analysis.mentions if any(a <= m.span[0] < b for a, b in spans)))
 
 
 def demo_corpus_path() -> Path:

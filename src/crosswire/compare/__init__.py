@@ -17,7 +17,9 @@ from crosswire.compare.provenance import originals, source_groups, trace
 from crosswire.compare.statements import align_statements
 from crosswire.model import Comparison, Conflict, ConflictSide, Passage
 
-__all__ = ["Doc", "compare_story", "bench_predict"]
+__all__ = ["Doc", "compare_story", "bench_predict", "flag_contradictions"]
+
+CONTRADICTION_OVERLAP = 0.3  # content stems two statements about the same thing share (Dice)
 
 
 def compare_story(story_id: str, docs: Sequence[Doc]) -> Comparison:
@@ -25,7 +27,8 @@ def compare_story(story_id: str, docs: Sequence[Doc]) -> Comparison:
     docs = list(docs)
     edges = trace(docs)
     groups = source_groups(docs, [e for e in _first_edges(edges)])
-    found = [d for i, a in enumerate(docs) for b in docs[i + 1 :] for d in disagreements(a, b)]
+    related = {(e.source, e.target) for e in edges} | {(e.target, e.source) for e in edges}
+    found = [d for i, a in enumerate(docs) for b in docs[i + 1 :] for d in disagreements(a, b, (a.id, b.id) in related)]
     roots = originals(docs, edges)
     return Comparison(
         story_id=story_id,
@@ -99,6 +102,32 @@ def _conservative(kind: str, sides: list[ConflictSide]) -> str | None:
     return min(valued)[1] if valued else None
 
 
+def flag_contradictions(entries: list) -> list:
+    """Timeline entries (in time order) with earlier statements they may contradict: the same entity named,
+    similar words, and one of the two negated (``no plans to take Kharkiv`` vs ``plans to take Kharkiv``)."""
+    from dataclasses import replace
+
+    from crosswire.compare.statements import _dice, _stems
+    from crosswire.compare.text import load_lexicon, tokens
+
+    neg = load_lexicon().negation
+
+    def negated(text: str) -> bool:
+        return any(t.text in neg or t.text.endswith("n't") for t in tokens(text))
+
+    out = []
+    for i, e in enumerate(entries):
+        hits = []
+        for prev in entries[:i]:
+            if not set(e.about) & set(prev.about) or e.statement.article_id == prev.statement.article_id:
+                continue
+            if negated(e.statement.text) != negated(prev.statement.text) and \
+                    _dice(_stems(e.statement.text), _stems(prev.statement.text)) >= CONTRADICTION_OVERLAP:
+                hits.append(prev.statement.statement.id)
+        out.append(replace(e, contradicts=tuple(hits)) if hits else e)
+    return out
+
+
 def bench_predict(documents: list[dict]) -> dict:
     """``bench/compare`` entry point: one story's documents → predicted conflicts and provenance edges."""
     from crosswire.nlp.analyse import analyse_doc
@@ -111,7 +140,8 @@ def bench_predict(documents: list[dict]) -> dict:
         docs.append(Doc(d["id"], d["text"], d.get("title"), d.get("outlet"), d.get("published"),
                         (credit,) if credit else (), "en", analysis))
     edges = trace(docs)
-    found = [x for i, a in enumerate(docs) for b in docs[i + 1 :] for x in disagreements(a, b)]
+    related = {(e.source, e.target) for e in edges} | {(e.target, e.source) for e in edges}
+    found = [x for i, a in enumerate(docs) for b in docs[i + 1 :] for x in disagreements(a, b, (a.id, b.id) in related)]
     return {
         "conflicts": [{"kind": x.kind, "doc_a": x.doc_a, "span_a": list(x.span_a), "doc_b": x.doc_b, "span_b": list(x.span_b)}
                       for x in found],

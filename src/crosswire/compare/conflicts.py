@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from crosswire.compare.docs import Doc, Pair, align
-from crosswire.compare.text import Lexicon, Sentence, Token, load_lexicon
+from crosswire.compare.text import STOP, Lexicon, Sentence, Token, load_lexicon, similarity, tokens
 from crosswire.model import Quantity
+from crosswire.nlp.lemmas import singular
 from crosswire.nlp.names import fold
 from crosswire.nlp.quantities import find_quantities, same_amount
 
 Span = tuple[int, int]
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+LOOSE_SIMILARITY = 0.25  # reworded sentences of a rewrite still share a quarter of their content words
+NEGATION_SIMILARITY = 0.7  # only near-identical sentences: a negation swap keeps every other word
 NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
                          "hundred hundreds thousand thousands million dozen dozens half".split())
 SPEECH = frozenset({"said", "says", "told", "stated", "states", "according", "added", "announced", "wrote", "tweeted",
@@ -43,12 +46,16 @@ class Disagreement:
     detail: str
 
 
-def disagreements(a: Doc, b: Doc) -> list[Disagreement]:
-    """Every factual difference between two articles of one story, over their aligned sentences."""
+def disagreements(a: Doc, b: Doc, related: bool = False) -> list[Disagreement]:
+    """Every factual difference between two articles of one story, over their aligned sentences;
+    ``related`` (one derives from the other) also compares the counts of reworded sentences."""
     lex = load_lexicon()
     out: list[Disagreement] = []
-    for pair in align(a, b):
+    pairs = align(a, b)
+    for pair in pairs:
         out.extend(_pair(a, b, pair, lex))
+    if related:
+        out.extend(loose_numbers(a, b, {p.b.index for p in pairs}))
     return _dedupe(out)
 
 
@@ -84,12 +91,13 @@ def _window(sa: Sentence, sb: Sentence) -> tuple[Sentence, Sentence]:
 # -- numbers -----------------------------------------------------------------------------------
 
 
-def _numbers(a: Doc, b: Doc, sa: Sentence, sb: Sentence) -> Iterable[Disagreement]:
+def _numbers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, strict_units: bool = False) -> Iterable[Disagreement]:
     qa = find_quantities(a.text[sa.start : sa.end], sa.start)
     qb = find_quantities(b.text[sb.start : sb.end], sb.start)
-    left = [q for q in qa if not any(same_amount(q, o) for o in qb)]
-    right = [q for q in qb if not any(same_amount(q, o) for o in qa)]
-    if len(left) == 1 and len(right) == 1 and _comparable(left[0], right[0]):
+    if strict_units:
+        qa, qb = [_counted(a.text, q, sa.end) for q in qa], [_counted(b.text, q, sb.end) for q in qb]
+    left, right = _unmatched(qa, qb)
+    if len(left) == 1 and len(right) == 1 and _comparable(left[0], right[0], strict_units):
         x, y = left[0], right[0]
         yield Disagreement("number", _number_severity(x, y), a.id, x.span, x.text, b.id, y.span, y.text,
                            f"{x.text} vs {y.text}")
@@ -99,7 +107,45 @@ def _numbers(a: Doc, b: Doc, sa: Sentence, sb: Sentence) -> Iterable[Disagreemen
                 yield Disagreement("number", "weak", a.id, x.span, x.text, b.id, y.span, y.text, f"{x.text} vs {y.text}")
 
 
-def _comparable(x: Quantity, y: Quantity) -> bool:
+def _counted(text: str, q: Quantity, end: int) -> Quantity:
+    """A count's unit is the noun after it: "41 firefighters", "dozens of people"."""
+    if q.unit:
+        return q
+    words = [t.text for t in tokens(text, q.span[1], end)[:3] if t.text not in ("of", "more", "other")]
+    return replace(q, unit=singular(words[0])) if words else q
+
+
+def _unmatched(qa: list[Quantity], qb: list[Quantity]) -> tuple[list[Quantity], list[Quantity]]:
+    """Pair quantities one to one (exact values first, then the same amount: rounding, units, ranges);
+    what is left on each side has no counterpart. "dozens" can stand for 27 or for 41, not for both."""
+    left, right = list(qa), list(qb)
+    for test in (lambda x, y: x.value == y.value and x.unit == y.unit, same_amount):
+        for x in list(left):
+            y = next((y for y in right if test(x, y)), None)
+            if y is not None:
+                left.remove(x)
+                right.remove(y)
+    return left, right
+
+
+def loose_numbers(a: Doc, b: Doc, aligned: set[int]) -> list[Disagreement]:
+    """Between an article and its rewrite, heavily reworded sentences still carry the same counts:
+    "injured 27 people, among them 14 firefighters" / "dozens of people hurt, among them 41 firefighters".
+    Sentences not aligned otherwise are paired when they share content words and the counted noun."""
+    out = []
+    for sb in b.sents:
+        if sb.index in aligned:
+            continue
+        best = max(a.sents, key=lambda sa: similarity(sa, sb), default=None)
+        if best is None or similarity(best, sb) < LOOSE_SIMILARITY:
+            continue
+        out.extend(d for d in _numbers(a, b, best, sb, strict_units=True))
+    return out
+
+
+def _comparable(x: Quantity, y: Quantity, strict: bool = False) -> bool:
+    if strict:  # loosely paired sentences: only the same counted thing
+        return x.unit is not None and x.unit == y.unit
     return x.unit == y.unit or x.unit is None or y.unit is None
 
 
@@ -159,8 +205,8 @@ def _is_negation(t: Token, lex: Lexicon) -> bool:
 def _negation(a: Doc, b: Doc, sa: Sentence, sb: Sentence, ops: list, lex: Lexicon) -> Iterable[Disagreement]:
     na = [t for t in sa.tokens if _is_negation(t, lex)]
     nb = [t for t in sb.tokens if _is_negation(t, lex)]
-    if len(na) == len(nb):
-        return
+    if len(na) == len(nb) or similarity(sa, sb) < NEGATION_SIMILARITY:
+        return  # a looser paraphrase ("had not ruled out" / "refused to rule out") says the same with other words
     for tag, i1, i2, j1, j2 in ops:
         if tag == "equal":
             continue
@@ -257,7 +303,7 @@ def _names(a: Doc, b: Doc, sa: Sentence, sb: Sentence, ops: list) -> Iterable[Di
     for tag, i1, i2, j1, j2 in ops:
         if tag != "replace":
             continue
-        ta, tb = _name_run(a, sa.tokens[i1:i2]), _name_run(b, sb.tokens[j1:j2])
+        ta, tb = _name_run(a, sa.tokens[i1:i2], sa.start), _name_run(b, sb.tokens[j1:j2], sb.start)
         if not ta or not tb:
             continue
         ra, rb = (ta[0].start, ta[-1].end), (tb[0].start, tb[-1].end)
@@ -276,17 +322,27 @@ def _names(a: Doc, b: Doc, sa: Sentence, sb: Sentence, ops: list) -> Iterable[Di
                            b.text[slice(*rb)], f"{a.text[slice(*ra)]} vs {b.text[slice(*rb)]}")
 
 
+NOT_NAMES = frozenset("according by she he they we it its his her their there this that these those an a the in on at "
+                      "after before when while if but and or as for from with however meanwhile".split())
+
+
+def _is_mention(doc: Doc, t: Token) -> bool:
+    return doc.analysis is not None and any(m.span[0] <= t.start < m.span[1] for m in doc.analysis.mentions)
+
+
 PARTICLES = frozenset({"von", "van", "der", "de", "al", "bin", "la", "le", "da"})
 
 
-def _name_run(doc: Doc, toks: tuple[Token, ...]) -> tuple[Token, ...]:
+def _name_run(doc: Doc, toks: tuple[Token, ...], sentence_start: int) -> tuple[Token, ...]:
     """The one run of capitalised words (a proper name) in a replaced stretch ("stated Cristina Gallach"),
-    or nothing when there is none or several, or it is a weekday or month."""
+    or nothing when there is none or several, or it is a weekday or month. A capitalised first word of a
+    sentence, a pronoun or a function word ("According", "She", "By") is not a name."""
     lex = load_lexicon()
     runs: list[list[Token]] = [[]]
     for t in toks:
         word = doc.text[t.start : t.end]
-        if word[:1].isupper() or (runs[-1] and word.lower() in PARTICLES):
+        common = t.text in STOP or t.text in NOT_NAMES or (t.start == sentence_start and not _is_mention(doc, t))
+        if (word[:1].isupper() and not common) or (runs[-1] and word.lower() in PARTICLES):
             runs[-1].append(t)
         elif runs[-1]:
             runs.append([])

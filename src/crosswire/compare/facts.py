@@ -35,6 +35,7 @@ def fact_table(docs: Sequence[Doc]) -> list[FactSlot]:
     aligned |= {(b, a, j, i) for a, b, i, j in aligned}
     per_sentence = Counter((f.doc, f.sentence, f.value.unit) for f in found)
     parent = list(range(len(found)))
+    docs_of = {i: {f.doc} for i, f in enumerate(found)}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -48,8 +49,10 @@ def fact_table(docs: Sequence[Doc]) -> list[FactSlot]:
             if x.doc == y.doc or x.value.unit != y.value.unit or (x.doc, y.doc, x.sentence, y.sentence) not in aligned:
                 continue
             alone = per_sentence[(x.doc, x.sentence, x.value.unit)] == 1 and per_sentence[(y.doc, y.sentence, y.value.unit)] == 1
-            if alone or (x.before[-1:] == y.before[-1:] and x.before):
-                parent[find(j)] = find(i)
+            ri, rj = find(i), find(j)
+            if ri != rj and (alone or (x.before[-1:] == y.before[-1:] and x.before)) and not docs_of[ri] & docs_of[rj]:
+                parent[rj] = ri
+                docs_of[ri] |= docs_of.pop(rj)
     groups: dict[int, list[_Found]] = {}
     for i, f in enumerate(found):
         groups.setdefault(find(i), []).append(f)

@@ -8,6 +8,7 @@ the same agency are ``shared-source`` (both derive from the agency copy, neither
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from crosswire.compare.docs import Doc, Pair, align, containment_of
@@ -38,6 +39,10 @@ def _order_key(d: Doc) -> tuple[str, int, str]:
 
 
 def _may_precede(s: Doc, t: Doc, rank: dict[str, int]) -> bool:
+    if credits(t, s):
+        return True  # the target names the source as its source ("Source: www.kontinentbote.example")
+    if credits(s, t):
+        return False
     if s.published and t.published and s.published != t.published:
         return s.published < t.published
     return rank[s.id] < rank[t.id]
@@ -82,17 +87,40 @@ def _edge(source: Doc, target: Doc, coverage: float, cont: float, pairs: list[Pa
     return ProvenanceEdge(source.id, target.id, relation, confidence, round(cont, 3), round(coverage, 3), evidence, added, reason)
 
 
+def credits(d: Doc, other: Doc) -> bool:
+    """Does ``d`` credit ``other``'s outlet, by name or by web address?"""
+    name = _compact(other.outlet or "")
+    if not name:
+        return False
+    for c in d.credited:
+        host = re.sub(r"^(https?://)?(www\.)?", "", c.lower()).split("/")[0]
+        label = _compact(host.split(".")[0]) if "." in host else _compact(c)
+        if label and len(label) >= 4 and (label in name or name in label) and _compact(d.outlet or "") != name:
+            return True
+    return False
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
 def _same_agency(a: Doc, b: Doc) -> bool:
-    return bool({c.lower() for c in a.credited} & {c.lower() for c in b.credited})
+    """Both credit an agency that is neither of them (a Nordwire story crediting Nordwire is the original)."""
+    shared = {c.lower() for c in a.credited} & {c.lower() for c in b.credited}
+    return bool(shared - {(a.outlet or "").lower(), (b.outlet or "").lower()})
 
 
 def _shared_source(order: list[Doc], edges: list[ProvenanceEdge]) -> list[ProvenanceEdge]:
+    """Pairs crediting the same agency, when the agency's own article is not in the story (else the
+    articles derive from it and have their edges already)."""
     linked = {(e.source, e.target) for e in edges} | {(e.target, e.source) for e in edges}
+    present = {(d.outlet or "").lower() for d in order}
     out = []
     for i, a in enumerate(order):
         for b in order[i + 1 :]:
-            if _same_agency(a, b) and (a.id, b.id) not in linked:
-                agency = sorted({c for c in a.credited if c.lower() in {x.lower() for x in b.credited}})[0]
+            if _same_agency(a, b) and (a.id, b.id) not in linked and not ({c.lower() for c in a.credited} & present):
+                agency = sorted({c for c in a.credited if c.lower() in {x.lower() for x in b.credited}
+                                 and c.lower() not in {(a.outlet or "").lower(), (b.outlet or "").lower()}})[0]
                 cont = containment_of(b, a)
                 out.append(ProvenanceEdge(a.id, b.id, "shared-source", 0.9, round(cont, 3), 0.0,
                                           reason=f"both credit {agency}"))

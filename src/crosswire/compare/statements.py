@@ -15,8 +15,9 @@ from crosswire.compare.docs import Doc
 from crosswire.compare.text import STOP, load_lexicon, tokens
 from crosswire.model import AlignedStatement, Statement, StatementKind, StatementVariant
 from crosswire.nlp.lemmas import singular
+from crosswire.nlp.names import fold
 
-SAME_SPEAKER_OVERLAP = 0.3  # Dice of content stems for one speaker's statements ("no plans to capture Kharkiv")
+SAME_SPEAKER_OVERLAP = 0.45  # Dice of content stems for one speaker's statements ("no plans to capture Kharkiv")
 ANY_SPEAKER_OVERLAP = 0.75  # near-identical content attributed to different speakers: one statement, speaker disputed
 TRUNCATED = 0.7  # a variant with < 70 % of the reference's content words, all of them from it, is truncated
 
@@ -52,6 +53,8 @@ def align_statements(docs: Sequence[Doc]) -> list[AlignedStatement]:
             i = parent[i]
         return i
 
+    docs_of: dict[int, set[str]] = {i: {items[i][0].id} for i in range(len(items))}
+    candidates = []
     for i, (di, si, wi) in enumerate(items):
         for j in range(i + 1, len(items)):
             dj, sj, wj = items[j]
@@ -59,7 +62,12 @@ def align_statements(docs: Sequence[Doc]) -> list[AlignedStatement]:
                 continue
             sim = _dice(wi, wj)
             if sim >= ANY_SPEAKER_OVERLAP or (sim >= SAME_SPEAKER_OVERLAP and _same_speaker(si, sj)):
-                parent[find(j)] = find(i)
+                candidates.append((sim, i, j))
+    for _, i, j in sorted(candidates, reverse=True):  # best matches first; one variant per article
+        ri, rj = find(i), find(j)
+        if ri != rj and not docs_of[ri] & docs_of[rj]:
+            parent[rj] = ri
+            docs_of[ri] |= docs_of.pop(rj)
     groups: dict[int, list[int]] = {}
     for i in range(len(items)):
         groups.setdefault(find(i), []).append(i)
@@ -72,9 +80,13 @@ def align_statements(docs: Sequence[Doc]) -> list[AlignedStatement]:
 
 
 def _same_speaker(a: Statement, b: Statement) -> bool:
-    if a.speaker_entity and b.speaker_entity:
-        return a.speaker_entity == b.speaker_entity
-    return bool(a.speaker and b.speaker and a.speaker.lower() == b.speaker.lower())
+    """Same entity, or the same surname ("Kovel" in an article that never gives "Dana Kovel")."""
+    if a.speaker_entity and b.speaker_entity and a.speaker_entity == b.speaker_entity:
+        return True
+    if not a.speaker or not b.speaker:
+        return False
+    fa, fb = fold(a.speaker).split(), fold(b.speaker).split()
+    return bool(fa and fb and fa[-1] == fb[-1])
 
 
 def _aligned(members: list[tuple[Doc, Statement, frozenset[str]]]) -> AlignedStatement:
