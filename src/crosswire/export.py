@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from crosswire import __version__
-from crosswire.model import Analysis, Article, Claim, Origin, Statement
+from crosswire.model import Analysis, Article, Claim, Comparison, Origin, Statement
 
 SCHEMA_NAME = "crosswire-export"
 SCHEMA_VERSION = "1.1"  # 1.1: analysis, entities, mentions, statements, claims filled
@@ -99,9 +99,10 @@ def article_record(article: Article, origins: Iterable[Origin], story_id: str | 
     }
 
 
-def story_record(view: Any) -> dict[str, Any]:
-    """One story as exported: its members and why each joined."""
+def story_record(view: Any, comparison: Comparison | None = None) -> dict[str, Any]:
+    """One story as exported: its members and why each joined, and how its articles differ."""
     return {
+        "comparison": comparison_record(comparison) if comparison is not None else None,
         "id": view.id,
         "title": view.title,
         "first_published": view.first,
@@ -155,3 +156,50 @@ def _flat(r: dict[str, Any]) -> dict[str, Any]:
         "statements": len(r["statements"]),
         "claims": len(r["claims"]),
     }
+
+
+def _passage(p: Any) -> dict[str, Any]:
+    return {"article_id": p.article_id, "span": list(p.span), "text": p.text}
+
+
+def comparison_record(c: Comparison) -> dict[str, Any]:
+    """A story's comparison: every item with the article ids and spans it rests on."""
+    return {
+        "story_id": c.story_id,
+        "independent_sources": c.independent_sources,
+        "originals": list(c.originals),
+        "provenance": [
+            {"source": e.source, "target": e.target, "relation": e.relation, "confidence": e.confidence,
+             "containment": e.containment, "coverage": e.coverage, "reason": e.reason,
+             "evidence": [{"source": _passage(a), "target": _passage(b)} for a, b in e.evidence],
+             "added": [_passage(p) for p in e.added]}
+            for e in c.provenance
+        ],
+        "conflicts": [
+            {"id": k.id, "kind": k.kind, "severity": k.severity, "detail": k.detail, "conservative": k.conservative,
+             "sides": [{"value": s.value, "independent_sources": s.independent_sources,
+                        "passages": [_passage(p) for p in s.passages]} for s in k.sides]}
+            for k in c.conflicts
+        ],
+        "statements": [
+            {"id": a.id, "speaker": a.speaker, "speaker_entity": a.speaker_entity,
+             "variants": [{"article_id": v.article_id, "outlet": v.outlet, "statement_id": v.statement_id,
+                           "speaker": v.speaker, "kind": str(v.kind), "cue": v.cue, "content_spans": [list(x) for x in v.content],
+                           "text": v.text, "differences": list(v.differences)} for v in a.variants]}
+            for a in c.statements
+        ],
+        "facts": [
+            {"id": f.id, "label": f.label,
+             "values": [{"article_id": v.article_id, "outlet": v.outlet, "value": v.value, "number": v.number, "unit": v.unit,
+                         "approx": v.approx, "span": list(v.span), "sentence": list(v.sentence)} for v in f.values]}
+            for f in c.facts
+        ],
+    }  # fmt: skip
+
+
+def timeline_record(e: Any) -> dict[str, Any]:
+    """One statement of a speaker's timeline."""
+    r = e.statement
+    return {"article_id": r.article_id, "story_id": e.story_id, "outlet": r.outlet, "published": r.published,
+            "published_source": r.published_source, "about": list(e.about), "contradicts": list(e.contradicts),
+            **statement_record(r.statement, ""), "content_text": r.text}  # fmt: skip

@@ -294,7 +294,8 @@ def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None =
         records = [export.article_record(a, store.origins(a.id), stories.get(a.id), analysis_db.load_analysis(conn, a.id))
                    for a in arts]
     if fmt == "json":
-        export.write_json(records, out, now_iso(), [export.story_record(v) for v in list_stories(store)])
+        views = list_stories(store)
+        export.write_json(records, out, now_iso(), [export.story_record(v, compare_story(store, v.id)) for v in views])
     elif fmt == "jsonl":
         export.write_jsonl(records, out)
     elif fmt == "csv":

@@ -24,7 +24,7 @@ from typer.core import TyperGroup
 from crosswire import __version__, workflows
 from crosswire.cli import render
 from crosswire.errors import ConfigError, NotFound
-from crosswire.export import article_record, statement_record, story_record
+from crosswire.export import article_record, comparison_record, statement_record, story_record, timeline_record
 from crosswire.extract.article import extract_article
 from crosswire.ingest.sources import expand_inputs, read_input
 from crosswire.model import Rejected
@@ -160,6 +160,38 @@ def statements_cmd(
                               **statement_record(r.statement, "") , "content_text": r.text} for r in rows])
     else:
         out.print(render.statements_table(rows))
+
+
+@app.command("compare")
+def compare_cmd(
+    story_id: Annotated[str, typer.Argument(metavar="STORY", help="Story id or a unique prefix of it.")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """How the articles of one story differ: aligned statements, fact table, conflicts, provenance tree."""
+    with _store(db) as (store, _):
+        view = workflows.get_story(store, story_id)
+        comparison = workflows.compare_story(store, view.id)
+    if json_out:
+        out.print_json(data=comparison_record(comparison))
+    else:
+        render.print_comparison(out, view, comparison)
+
+
+@app.command("timeline")
+def timeline_cmd(
+    speaker: Annotated[str, typer.Argument(metavar="SPEAKER", help="Entity key (person:vladimir putin) or part of the name.")],
+    about: Annotated[str | None, typer.Option(help="Only statements naming this entity (key or part of it).")] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Everything one speaker said across stories, in time order, with possible contradictions flagged."""
+    with _store(db) as (store, _):
+        entries = workflows.timeline(store, speaker, about)
+    if json_out:
+        out.print_json(data=[timeline_record(e) for e in entries])
+    else:
+        out.print(render.timeline_table(entries))
 
 
 @app.command("entities")

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.tree import Tree
 
 from crosswire.model import Article, Origin
 from crosswire.workflows import AddReport
@@ -226,3 +227,58 @@ def _quantity(q: Any) -> str:
 def _clip(text: str, n: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def print_comparison(out: Console, view: Any, c: Any) -> None:
+    """Provenance tree, conflicts, aligned statements and the fact table of one story."""
+    outlet = {m.article_id: m.outlet or m.article_id[:8] for m in view.members}
+    out.print(f"[bold]{escape(view.title or '(untitled)')}[/]  [dim]{view.id}[/]")
+    out.print(f"{len(c.article_ids)} articles · {c.independent_sources} independent source(s) · "
+              f"originals: {escape(', '.join(outlet.get(o, o) for o in c.originals))}")
+    tree = Tree("[bold]provenance[/]")
+    nodes = {}
+    for o in c.originals:
+        nodes[o] = tree.add(escape(f"{outlet.get(o, o)} [{o[:8]}]"))
+    for e in c.provenance:
+        parent = nodes.get(e.source) or tree.add(escape(f"{outlet.get(e.source, e.source)} [{e.source[:8]}]"))
+        nodes[e.source] = parent
+        label = f"{e.relation} → {outlet.get(e.target, e.target)} [{e.target[:8]}] ({e.confidence:.2f}; {e.reason}"
+        label += f"; adds {len(e.added)} passage(s))" if e.added else ")"
+        nodes.setdefault(e.target, parent.add(escape(label)))
+    out.print(tree)
+    t = Table(title=f"{len(c.conflicts)} conflicts", expand=True)
+    for col, ratio in (("kind", 1), ("severity", 1), ("sides: value — outlets (independent sources)", 5), ("most conservative", 1)):
+        t.add_column(col, ratio=ratio, overflow="fold")
+    for k in c.conflicts:
+        sides = "\n".join(f"{s.value!r} — {', '.join(sorted({outlet.get(p.article_id, p.article_id) for p in s.passages}))} "
+                          f"({s.independent_sources}) @ {', '.join(f'{p.article_id[:8]}:{p.span[0]}-{p.span[1]}' for p in s.passages[:3])}"
+                          for s in k.sides)
+        t.add_row(k.kind, k.severity, escape(sides), escape(k.conservative or "—"))
+    out.print(t)
+    st = Table(title=f"{len(c.statements)} aligned statements", expand=True)
+    for col, ratio in (("speaker", 1), ("outlet", 1), ("variant", 4), ("differs by", 2)):
+        st.add_column(col, ratio=ratio, overflow="fold")
+    for a in c.statements:
+        for i, v in enumerate(a.variants):
+            st.add_row(escape(a.speaker or "—") if i == 0 else "", escape(outlet.get(v.article_id, v.article_id)),
+                       escape(_clip(v.text, 160)), escape("; ".join(v.differences) or ("reference" if i == 0 else "—")))
+    out.print(st)
+    ft = Table(title=f"{len(c.facts)} facts reported by several articles", expand=True)
+    for col, ratio in (("fact", 2), ("values by outlet", 5)):
+        ft.add_column(col, ratio=ratio, overflow="fold")
+    for f in c.facts:
+        ft.add_row(escape(f.label), escape("; ".join(f"{outlet.get(v.article_id, v.article_id)}: {v.value}" for v in f.values)))
+    out.print(ft)
+
+
+def timeline_table(entries: Sequence[Any]) -> Table:
+    """A speaker's statements in time order; possible contradictions marked."""
+    t = Table(title=f"{len(entries)} statements", expand=True)
+    for col, ratio in (("published", 1), ("outlet", 1), ("content", 5), ("about", 2), ("may contradict", 1)):
+        t.add_column(col, ratio=ratio, overflow="fold")
+    for e in entries:
+        r = e.statement
+        when = f"{r.published or '—'}" + (f" ({r.published_source})" if r.published_source == "inferred" else "")
+        t.add_row(when, escape(r.outlet or "—"), escape(_clip(r.text, 200)), escape(", ".join(e.about[:4])),
+                  escape(", ".join(x[:10] for x in e.contradicts) or ""))
+    return t

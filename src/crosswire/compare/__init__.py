@@ -33,7 +33,7 @@ def compare_story(story_id: str, docs: Sequence[Doc]) -> Comparison:
     return Comparison(
         story_id=story_id,
         article_ids=tuple(d.id for d in docs),
-        statements=tuple(align_statements(docs)),
+        statements=tuple(align_statements(docs, frozenset(roots))),
         facts=tuple(fact_table(docs)),
         conflicts=tuple(_conflicts(found, {d.id: d for d in docs}, groups)),
         provenance=tuple(edges),

@@ -52,11 +52,20 @@ def disagreements(a: Doc, b: Doc, related: bool = False) -> list[Disagreement]:
     lex = load_lexicon()
     out: list[Disagreement] = []
     pairs = align(a, b)
+    if a.language and b.language and a.language != b.language:
+        # across languages only figures written in digits are compared: word lists and names are per language
+        for pair in pairs:
+            out.extend(d for d in _numbers(a, b, pair.a, pair.b) if _digits(d.value_a) and _digits(d.value_b))
+        return _dedupe(out)
     for pair in pairs:
         out.extend(_pair(a, b, pair, lex))
     if related:
         out.extend(loose_numbers(a, b, {p.b.index for p in pairs}))
     return _dedupe(out)
+
+
+def _digits(text: str) -> bool:
+    return any(c.isdigit() for c in text)
 
 
 def _pair(a: Doc, b: Doc, pair: Pair, lex: Lexicon) -> Iterable[Disagreement]:

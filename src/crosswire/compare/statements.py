@@ -42,7 +42,7 @@ def _dice(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
-def align_statements(docs: Sequence[Doc]) -> list[AlignedStatement]:
+def align_statements(docs: Sequence[Doc], originals: frozenset[str] = frozenset()) -> list[AlignedStatement]:
     """Statements reported by at least two articles, grouped, with per-variant differences."""
     items = [(d, s, _stems(_content_text(d, s))) for d in docs if d.analysis for s in d.analysis.statements]
     parent = list(range(len(items)))
@@ -75,7 +75,7 @@ def align_statements(docs: Sequence[Doc]) -> list[AlignedStatement]:
     for members in groups.values():
         if len({items[i][0].id for i in members}) < 2:
             continue
-        out.append(_aligned([items[i] for i in members]))
+        out.append(_aligned([items[i] for i in members], originals))
     return sorted(out, key=lambda a: (-len(a.variants), a.id))
 
 
@@ -89,8 +89,9 @@ def _same_speaker(a: Statement, b: Statement) -> bool:
     return bool(fa and fb and fa[-1] == fb[-1])
 
 
-def _aligned(members: list[tuple[Doc, Statement, frozenset[str]]]) -> AlignedStatement:
-    members.sort(key=lambda m: (m[0].published or "9999", -len(m[2]), m[0].id))
+def _aligned(members: list[tuple[Doc, Statement, frozenset[str]]], originals: frozenset[str]) -> AlignedStatement:
+    # the reference: an original report (not a copy, rewrite or translation), the earliest, the fullest
+    members.sort(key=lambda m: (m[0].id not in originals, m[0].published or "9999", -len(m[2]), m[0].id))
     ref_doc, ref, ref_words = members[0]
     variants = []
     for doc, s, words in members:
