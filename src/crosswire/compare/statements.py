@@ -18,6 +18,7 @@ from crosswire.nlp.lemmas import singular
 from crosswire.nlp.names import fold
 
 SAME_SPEAKER_OVERLAP = 0.45  # Dice of content stems for one speaker's statements ("no plans to capture Kharkiv")
+SAME_SPEAKER_MEANING = 0.55  # USE cosine: "no plans to capture Kharkiv" / "no intentions to seize Kharkiv" = 0.60
 ANY_SPEAKER_OVERLAP = 0.75  # near-identical content attributed to different speakers: one statement, speaker disputed
 TRUNCATED = 0.7  # a variant with < 70 % of the reference's content words, all of them from it, is truncated
 
@@ -45,6 +46,7 @@ def _dice(a: frozenset[str], b: frozenset[str]) -> float:
 def align_statements(docs: Sequence[Doc], originals: frozenset[str] = frozenset()) -> list[AlignedStatement]:
     """Statements reported by at least two articles, grouped, with per-variant differences."""
     items = [(d, s, _stems(_content_text(d, s))) for d in docs if d.analysis for s in d.analysis.statements]
+    vectors = _embeddings([_content_text(d, s) for d, s, _ in items])
     parent = list(range(len(items)))
 
     def find(i: int) -> int:
@@ -61,8 +63,9 @@ def align_statements(docs: Sequence[Doc], originals: frozenset[str] = frozenset(
             if di.id == dj.id:
                 continue
             sim = _dice(wi, wj)
-            if sim >= ANY_SPEAKER_OVERLAP or (sim >= SAME_SPEAKER_OVERLAP and _same_speaker(si, sj)):
-                candidates.append((sim, i, j))
+            meaning = float(vectors[i] @ vectors[j]) if vectors is not None else 0.0
+            if sim >= ANY_SPEAKER_OVERLAP or (_same_speaker(si, sj) and (sim >= SAME_SPEAKER_OVERLAP or meaning >= SAME_SPEAKER_MEANING)):
+                candidates.append((max(sim, meaning), i, j))
     for _, i, j in sorted(candidates, reverse=True):  # best matches first; one variant per article
         ri, rj = find(i), find(j)
         if ri != rj and not docs_of[ri] & docs_of[rj]:
@@ -77,6 +80,15 @@ def align_statements(docs: Sequence[Doc], originals: frozenset[str] = frozenset(
             continue
         out.append(_aligned([items[i] for i in members], originals))
     return sorted(out, key=lambda a: (-len(a.variants), a.id))
+
+
+def _embeddings(texts: list[str]) -> object:
+    """Multilingual sentence embeddings of the contents (paraphrases and translations), or None if empty."""
+    if not texts:
+        return None
+    from crosswire.stories.signals import embed
+
+    return embed(texts)
 
 
 def _same_speaker(a: Statement, b: Statement) -> bool:
@@ -109,10 +121,12 @@ def _differences(rd: Doc, r: Statement, rw: frozenset[str], d: Doc, s: Statement
     out = []
     lex = load_lexicon()
     rt, st = _content_text(rd, r).lower(), _content_text(d, s).lower()
+    rwords = " " + " ".join(t.text for t in tokens(rt)) + " "
+    swords = " " + " ".join(t.text for t in tokens(st)) + " "
     for q in lex.qualifiers:
-        if f" {q} " in f" {rt} " and f" {q} " not in f" {st} ":
+        if f" {q} " in rwords and f" {q} " not in swords:
             out.append(f"drops qualifier '{q}'")
-        elif f" {q} " in f" {st} " and f" {q} " not in f" {rt} ":
+        elif f" {q} " in swords and f" {q} " not in rwords:
             out.append(f"adds qualifier '{q}'")
     if (r.cue or "").lower() != (s.cue or "").lower() and r.cue and s.cue:
         out.append(f"cue '{s.cue}' for '{r.cue}'")
