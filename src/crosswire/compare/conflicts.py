@@ -212,24 +212,32 @@ def _is_negation(t: Token, lex: Lexicon) -> bool:
 
 
 def _negation(a: Doc, b: Doc, sa: Sentence, sb: Sentence, ops: list, lex: Lexicon) -> Iterable[Disagreement]:
+    """A negation added or removed in a small edit flanked by identical words ("was" → "was not",
+    "can" → "cannot"); a looser paraphrase ("had not ruled out" / "refused to rule out") says the same."""
     na = [t for t in sa.tokens if _is_negation(t, lex)]
     nb = [t for t in sb.tokens if _is_negation(t, lex)]
     if len(na) == len(nb) or similarity(sa, sb) < NEGATION_SIMILARITY:
-        return  # a looser paraphrase ("had not ruled out" / "refused to rule out") says the same with other words
-    for tag, i1, i2, j1, j2 in ops:
-        if tag == "equal":
+        return
+    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal" or i2 - i1 > 3 or j2 - j1 > 3:
             continue
         ra = [t for t in sa.tokens[i1:i2] if _is_negation(t, lex)]
         rb = [t for t in sb.tokens[j1:j2] if _is_negation(t, lex)]
-        if len(ra) != len(rb):
-            span_a = _around(sa, i1, i2)
-            span_b = _around(sb, j1, j2)
-            yield Disagreement("negation", "strong", a.id, span_a, a.text[slice(*span_a)], b.id, span_b,
-                               b.text[slice(*span_b)], "one says it, the other denies it")
-            return
-    span_a, span_b = (sa.start, sa.end), (sb.start, sb.end)
-    yield Disagreement("negation", "strong", a.id, span_a, a.text[slice(*span_a)], b.id, span_b, b.text[slice(*span_b)],
-                       "one says it, the other denies it")
+        if len(ra) == len(rb) or not (_flanked(ops, k, -1) and _flanked(ops, k, 1)):
+            continue
+        span_a, span_b = _around(sa, i1, i2), _around(sb, j1, j2)
+        yield Disagreement("negation", "strong", a.id, span_a, a.text[slice(*span_a)], b.id, span_b,
+                           b.text[slice(*span_b)], "one says it, the other denies it")
+        return
+
+
+def _flanked(ops: list, k: int, step: int) -> bool:
+    """The edit at ``ops[k]`` has identical words on that side (or is at the sentence edge)."""
+    j = k + step
+    if j < 0 or j >= len(ops):
+        return True
+    tag, i1, i2, _, _ = ops[j]
+    return tag == "equal" and i2 - i1 >= 2
 
 
 def _around(s: Sentence, i1: int, i2: int) -> Span:
@@ -244,36 +252,47 @@ def _around(s: Sentence, i1: int, i2: int) -> Span:
 
 
 def _phrase_at(tokens: tuple[Token, ...], phrase: str) -> int | None:
+    found = _phrase_all(tokens, phrase)
+    return found[0] if found else None
+
+
+def _phrase_all(tokens: tuple[Token, ...], phrase: str) -> list[int]:
     words = phrase.split()
-    for i in range(len(tokens) - len(words) + 1):
-        if all(tokens[i + k].text == w for k, w in enumerate(words)):
-            return i
-    return None
+    return [i for i in range(len(tokens) - len(words) + 1) if all(tokens[i + k].text == w for k, w in enumerate(words))]
+
+
+def _context(tokens: tuple[Token, ...], i: int, n: int) -> tuple[str, str]:
+    before = tokens[i - 1].text if i > 0 else ""
+    after = tokens[i + n].text if i + n < len(tokens) else ""
+    return before, after
 
 
 def _qualifiers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, lex: Lexicon) -> Iterable[Disagreement]:
+    """A qualifier one sentence has and the other lacks at the same place ("allegedly giving $500" /
+    "giving $500"), counted per occurrence: another "allegedly" elsewhere in the sentence does not excuse it."""
     for doc_x, sx, doc_y, sy in ((a, sa, b, sb), (b, sb, a, sa)):
         for phrase in sorted(lex.qualifiers, key=lambda p: -len(p.split())):
-            i = _phrase_at(sx.tokens, phrase)
-            if i is None or _phrase_at(sy.tokens, phrase) is not None:
-                continue
             n = len(phrase.split())
+            in_y = {_context(sy.tokens, j, n) for j in _phrase_all(sy.tokens, phrase)}
+            dropped = [i for i in _phrase_all(sx.tokens, phrase) if _context(sx.tokens, i, n) not in in_y]
+            if not dropped or len(_phrase_all(sx.tokens, phrase)) <= len(_phrase_all(sy.tokens, phrase)):
+                continue
+            i = dropped[0]
             if phrase in lex.approx and not _is_number_at(sx, i + n):
                 continue  # "about the shooting": a preposition, not an approximation
             if phrase in lex.approx and not _same_number_after(doc_x, sx, i + n, doc_y, sy):
                 continue  # "about 1,500" for "1,503" is rounding, not a dropped qualifier
-            if phrase in lex.approx and any(_phrase_at(sy.tokens, p) is not None for p in lex.approx):
+            if phrase in lex.approx and any(_phrase_at(sy.tokens, p) is not None for p in lex.approx if p != phrase):
                 continue  # "about" vs "around": another approximation, not a dropped one
-            if phrase in lex.time and any(_phrase_at(sy.tokens, p) is not None for p in lex.time):
+            if phrase in lex.time and any(_phrase_at(sy.tokens, p) is not None for p in lex.time if p != phrase):
                 continue
             qualified = sx.tokens[i + n] if i + n < len(sx.tokens) else sx.tokens[max(0, i - 1)]
             span_x = (sx.tokens[i].start, max(sx.tokens[i + n - 1].end, qualified.end))
             hit = next((t for t in sy.tokens if t.text == qualified.text), None)
             span_y = (hit.start, hit.end) if hit else (sy.start, sy.end)
             severity = "weak" if phrase in lex.approx else "medium"
-            d = Disagreement("qualifier", severity, doc_x.id, span_x, doc_x.text[slice(*span_x)], doc_y.id, span_y,
-                             doc_y.text[slice(*span_y)], f"drops '{phrase}'")
-            yield d  # doc_a holds the qualifier, doc_b lacks it
+            yield Disagreement("qualifier", severity, doc_x.id, span_x, doc_x.text[slice(*span_x)], doc_y.id, span_y,
+                               doc_y.text[slice(*span_y)], f"drops '{phrase}'")  # doc_a holds it, doc_b lacks it
             break
 
 
@@ -320,6 +339,8 @@ def _names(a: Doc, b: Doc, sa: Sentence, sb: Sentence, ops: list) -> Iterable[Di
         xb = [m for m in mb if m[0][0] < rb[1] and rb[0] < m[0][1]]
         if {m[2] for m in xa} & {m[2] for m in xb} or all(t.text in names_b for t in ta):
             continue  # the same name, or a name moved within the sentence
+        if fold(a.text[ra[0] : ra[1]]) == fold(b.text[rb[0] : rb[1]]):
+            continue  # one name written two ways: "U.S." / "United States"
         kinds = {m[1] for m in xa} | {m[1] for m in xb}
         if "place" in kinds and not kinds & {"person"}:
             kind = "place"
