@@ -132,6 +132,7 @@ def evaluate(split: str, limit: int | None, errors: int, processes: int, cache: 
                 matched["source_ok"] += 1
             elif g.source and ps and _overlap(g.source, ps):
                 matched["source_ok"] += 1
+    pronouns = _pronoun_resolution(arts, analyses)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
@@ -140,11 +141,45 @@ def evaluate(split: str, limit: int | None, errors: int, processes: int, cache: 
         "gold_attributions": sum(len(a.attributions) for a in arts),
         "predicted": sum(len(s) for s in analyses),
         **{role: score.figures() for role, score in roles.items()},
+        "pronoun_resolution": pronouns,
         "speaker_on_matched": round(matched["source_ok"] / matched["statements"], 3) if matched["statements"] else 0.0,
         "articles_per_s": round(len(arts) / elapsed, 2),
         "processes": processes,
         "peak_rss_mb": round(max(rss_mb, children_mb)),
     }
+
+
+PRONOUN_LABELS = Path(__file__).resolve().parent / "data" / "polnear_dev_pronouns.tsv"
+
+
+def _pronoun_resolution(arts: list, analyses: list) -> dict[str, object]:
+    """Where the gold source is a pronoun and our hand label names the referent (bench/data, dev only):
+    is our statement's resolved speaker that person? Matching on the folded surname."""
+    from crosswire.nlp.names import fold
+
+    if not PRONOUN_LABELS.exists():
+        return {}
+    labels: dict[str, list[tuple[int, int, str]]] = {}
+    for line in PRONOUN_LABELS.read_text(encoding="utf-8").splitlines()[1:]:
+        art, start, end, _pronoun, referent, _kind = line.split("\t")
+        if referent not in ("UNNAMED", "UNSURE"):
+            labels.setdefault(art, []).append((int(start), int(end), referent))
+    c = Counter()
+    for art, statements in zip(arts, analyses, strict=True):
+        for start, end, referent in labels.get(art.name, []):
+            c["labelled"] += 1
+            st = next((s for s in statements if s.speaker_span and s.speaker_span[0] < end and start < s.speaker_span[1]), None)
+            if st is None:
+                continue
+            c["found"] += 1
+            ours, gold = fold(st.speaker or "").split(), fold(referent).split()
+            if ours and gold and ours[-1] == gold[-1]:
+                c["right"] += 1
+    if not c["labelled"]:
+        return {}
+    return {"labelled": c["labelled"], "statement_found": c["found"],
+            "accuracy_on_found": round(c["right"] / c["found"], 3) if c["found"] else 0.0,
+            "accuracy_overall": round(c["right"] / c["labelled"], 3)}
 
 
 def _pred_role(s: object, role: str) -> tuple[tuple[int, int], ...]:
@@ -179,6 +214,10 @@ def main() -> None:
         cols = ["/".join(f"{f[f'{m}_{k}']:.3f}" for k in "PRF") for m in ("exact", "overlap", "token")]
         print(f"{role:8} {cols[0]:>20} {cols[1]:>20} {cols[2]:>20}")
     print(f"speaker right on matched statements: {res['speaker_on_matched']:.3f}")
+    if res["pronoun_resolution"]:
+        p = res["pronoun_resolution"]
+        print(f"pronoun speakers resolved to the right person: {p['accuracy_on_found']:.3f} of the {p['statement_found']} "
+              f"we attributed ({p['accuracy_overall']:.3f} of all {p['labelled']} hand-labelled; bench/data)")
     print(f"speed: {res['articles_per_s']} articles/s with {res['processes']} processes; peak RSS {res['peak_rss_mb']} MB")
 
 
