@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from crosswire.compare.docs import Doc, Pair, align
-from crosswire.compare.text import STOP, Lexicon, Sentence, Token, load_lexicon, similarity, tokens
+from crosswire.compare.text import STOP, Lexicon, Sentence, Token, containment, load_lexicon, similarity, tokens
 from crosswire.model import Quantity
 from crosswire.nlp.lemmas import singular
 from crosswire.nlp.names import fold
@@ -216,7 +216,7 @@ def _negation(a: Doc, b: Doc, sa: Sentence, sb: Sentence, ops: list, lex: Lexico
     "can" → "cannot"); a looser paraphrase ("had not ruled out" / "refused to rule out") says the same."""
     na = [t for t in sa.tokens if _is_negation(t, lex)]
     nb = [t for t in sb.tokens if _is_negation(t, lex)]
-    if len(na) == len(nb) or similarity(sa, sb) < NEGATION_SIMILARITY:
+    if len(na) == len(nb) or max(similarity(sa, sb), containment(sa, sb), containment(sb, sa)) < NEGATION_SIMILARITY:
         return
     for k, (tag, i1, i2, j1, j2) in enumerate(ops):
         if tag == "equal" or i2 - i1 > 3 or j2 - j1 > 3:
@@ -282,8 +282,9 @@ def _qualifiers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, lex: Lexicon) -> Ite
                 continue  # "about the shooting": a preposition, not an approximation
             if phrase in lex.approx and not _same_number_after(doc_x, sx, i + n, doc_y, sy):
                 continue  # "about 1,500" for "1,503" is rounding, not a dropped qualifier
-            if phrase in lex.approx and any(_phrase_at(sy.tokens, p) is not None for p in lex.approx if p != phrase):
-                continue  # "about" vs "around": another approximation, not a dropped one
+            if phrase in lex.approx and any(_is_number_at(sy, j + len(p.split())) for p in lex.approx if p != phrase
+                                            for j in _phrase_all(sy.tokens, p)):
+                continue  # "about 200" vs "around 200": another approximation, not a dropped one
             if phrase in lex.time and any(_phrase_at(sy.tokens, p) is not None for p in lex.time if p != phrase):
                 continue
             qualified = sx.tokens[i + n] if i + n < len(sx.tokens) else sx.tokens[max(0, i - 1)]
