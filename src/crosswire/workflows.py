@@ -19,6 +19,7 @@ from crosswire.ingest.sources import Fetcher, InputRef, read_input
 from crosswire.model import Article, Origin, RawDocument, Rejected
 from crosswire.pipeline.runner import Processed, annotate_article, process_documents
 from crosswire.settings import Settings
+from crosswire.storage import browse as browse_db
 from crosswire.storage import stories as story_db
 from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
 from crosswire.stories.clusters import StoryIndex
@@ -253,17 +254,17 @@ def list_stories(store: Store) -> list[StoryView]:
         by_story: dict[str, list[story_db.Member]] = defaultdict(list)
         for m in story_db.members(conn):
             by_story[m.story_id].append(m)
-        views = [_story_view(conn, sid, ms) for sid, ms in by_story.items()]
+        views = [story_view(conn, sid, ms) for sid, ms in by_story.items()]
     return sorted(views, key=lambda v: (-len(v.members), v.first or "9999", v.id))
 
 
 def get_story(store: Store, story_id: str) -> StoryView:
     """One story by id (or a unique prefix)."""
-    ids = sorted({v.id for v in list_stories(store) if v.id.startswith(story_id)})
-    if len(ids) != 1:
-        raise NotFound(f"no story with id {story_id!r}" if not ids else f"story id prefix {story_id!r} is ambiguous")
     with store.engine.connect() as conn:
-        return _story_view(conn, ids[0], story_db.members(conn, ids[0]))
+        ids = browse_db.story_ids_like(conn, story_id)
+        if len(ids) != 1:
+            raise NotFound(f"no story with id {story_id!r}" if not ids else f"story id prefix {story_id!r} is ambiguous")
+        return story_view(conn, ids[0], story_db.members(conn, ids[0]))
 
 
 def story_of(store: Store) -> dict[str, str]:
@@ -272,12 +273,13 @@ def story_of(store: Store) -> dict[str, str]:
         return {m.article_id: m.story_id for m in story_db.members(conn)}
 
 
-def _story_view(conn: object, story_id: str, members: list[story_db.Member]) -> StoryView:
+def story_view(conn: object, story_id: str, members: list[story_db.Member]) -> StoryView:
+    """A story's view from its members: span, outlets, languages and the most central headline."""
     dated = sorted(m.published for m in members if m.published)
     vectors = story_db.embeddings(conn, [m.article_id for m in members])  # type: ignore[arg-type]
     return StoryView(
         story_id,
-        _central_title(members, vectors),
+        central_title(members, vectors),
         dated[0] if dated else None,
         dated[-1] if dated else None,
         tuple(sorted({m.outlet for m in members if m.outlet})),
@@ -286,7 +288,7 @@ def _story_view(conn: object, story_id: str, members: list[story_db.Member]) -> 
     )
 
 
-def _central_title(members: list[story_db.Member], vectors: dict[str, object]) -> str | None:
+def central_title(members: list[story_db.Member], vectors: dict[str, object]) -> str | None:
     """The headline of the member closest on average to the others (not simply the first one)."""
     titled = [m for m in members if m.title and m.article_id in vectors]
     if not titled:
