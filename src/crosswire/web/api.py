@@ -24,7 +24,7 @@ from crosswire.web.deps import check_token, settings_of, store_of, writing
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 MAX_PAGE = 500  # rows per page: keeps one response well under a megabyte of JSON
 ERRORS = {status: {"model": views.ErrorOut} for status in (404, 422)}
-WRITE_ERRORS = {status: {"model": views.ErrorOut} for status in (401, 403, 404, 409, 413, 422)}
+WRITE_ERRORS = {status: {"model": views.ErrorOut} for status in (400, 401, 403, 404, 409, 413, 422)}
 EXPORT_TYPES = {"json": "application/json", "jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
 
 router = APIRouter(prefix="/api")
@@ -36,7 +36,14 @@ Since = Annotated[str | None, Query(pattern=ISO_DATE, description="Published on 
 Until = Annotated[str | None, Query(pattern=ISO_DATE, description="Published on or before (YYYY-MM-DD).")]
 Outlet = Annotated[str | None, Query(max_length=200, description="Outlet name (case-insensitive).")]
 Language = Annotated[str | None, Query(max_length=16, description="Language code, e.g. en.")]
-Token = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def require_token(request: Request, token: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+    """Writes need the server's token; checked before the body is validated."""
+    check_token(settings_of(request), token.credentials if token else None)
+
+
+Write = [Depends(require_token)]
 
 
 @router.get("/articles", response_model=views.ArticleListOut, responses=ERRORS)
@@ -75,26 +82,23 @@ def get_story(request: Request, story_id: str) -> views.StoryOut:
     return views.story_out(browse.story_detail(store_of(request), story_id))
 
 
-@router.post("/stories/{story_id}/merge", response_model=views.CorrectionOut, responses=WRITE_ERRORS)
-def merge(request: Request, story_id: str, body: views.MergeIn, token: Token = None) -> views.CorrectionOut:
+@router.post("/stories/{story_id}/merge", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write)
+def merge(request: Request, story_id: str, body: views.MergeIn) -> views.CorrectionOut:
     """Move every article of ``other`` into this story (recorded; kept by later grouping)."""
-    check_token(settings_of(request), token.credentials if token else None)
     with writing(request) as store:
         return _correction(workflows.merge_stories(store, story_id, body.other, body.by or "api"))
 
 
-@router.post("/stories/{story_id}/split", response_model=views.CorrectionOut, responses=WRITE_ERRORS)
-def split(request: Request, story_id: str, body: views.SplitIn, token: Token = None) -> views.CorrectionOut:
+@router.post("/stories/{story_id}/split", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write)
+def split(request: Request, story_id: str, body: views.SplitIn) -> views.CorrectionOut:
     """Take the named articles out of this story into a new one."""
-    check_token(settings_of(request), token.credentials if token else None)
     with writing(request) as store:
         return _correction(workflows.split_story(store, story_id, body.article_ids, body.by or "api"))
 
 
-@router.post("/stories/{story_id}/move", response_model=views.CorrectionOut, responses=WRITE_ERRORS)
-def move(request: Request, story_id: str, body: views.MoveIn, token: Token = None) -> views.CorrectionOut:
+@router.post("/stories/{story_id}/move", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write)
+def move(request: Request, story_id: str, body: views.MoveIn) -> views.CorrectionOut:
     """Put one article into this story."""
-    check_token(settings_of(request), token.credentials if token else None)
     with writing(request) as store:
         return _correction(workflows.move_article(store, body.article_id, story_id, body.by or "api"))
 
@@ -125,25 +129,22 @@ def export(
     return Response(out.getvalue(), media_type=EXPORT_TYPES[format])
 
 
-@router.post("/ingest/articles", response_model=views.IngestOut, responses=WRITE_ERRORS)
-def ingest_articles(request: Request, body: views.IngestArticlesIn, token: Token = None) -> views.IngestOut:
+@router.post("/ingest/articles", response_model=views.IngestOut, responses=WRITE_ERRORS, dependencies=Write)
+def ingest_articles(request: Request, body: views.IngestArticlesIn) -> views.IngestOut:
     """Store articles given as JSON objects (the JSONL input fields); the report has one entry per article."""
-    check_token(settings_of(request), token.credentials if token else None)
     data = json.dumps({"articles": body.articles}, ensure_ascii=False).encode()
     return _ingest(request, [(InputRef("upload", "api-request.json"), data)])
 
 
-@router.post("/ingest/files", response_model=views.IngestOut, responses=WRITE_ERRORS)
-def ingest_files(request: Request, files: Annotated[list[UploadFile], File(description="Any input format.")], token: Token = None) -> views.IngestOut:
+@router.post("/ingest/files", response_model=views.IngestOut, responses=WRITE_ERRORS, dependencies=Write)
+def ingest_files(request: Request, files: Annotated[list[UploadFile], File(description="Any input format.")]) -> views.IngestOut:
     """Store uploaded files of any input format (text, HTML, feeds, JSON/JSONL, WARC; .gz too), read by their name and content."""
-    check_token(settings_of(request), token.credentials if token else None)
     return _ingest(request, [(InputRef("upload", f.filename or "upload"), f.file.read()) for f in files])
 
 
-@router.post("/ingest/urls", response_model=views.IngestOut, responses=WRITE_ERRORS)
-def ingest_urls(request: Request, body: views.IngestUrlsIn, token: Token = None) -> views.IngestOut:
+@router.post("/ingest/urls", response_model=views.IngestOut, responses=WRITE_ERRORS, dependencies=Write)
+def ingest_urls(request: Request, body: views.IngestUrlsIn) -> views.IngestOut:
     """Fetch and store pages or feeds; private and loopback addresses are refused unless the server allows them."""
-    check_token(settings_of(request), token.credentials if token else None)
     return _ingest(request, [(InputRef("url", u), b"") for u in body.urls])
 
 

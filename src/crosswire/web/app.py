@@ -59,16 +59,19 @@ def error_json(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": STATUS_CODES.get(status, "error"), "message": message}}, status_code=status)
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
-        return error_json(status, message)
-    templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message}, status_code=status)
+        response: Response = error_json(status, message)
+    else:
+        templates: Jinja2Templates = request.app.state.templates
+        response = templates.TemplateResponse(request, "error.html", {"status": status, "message": message}, status_code=status)
+    response.headers.update(headers or {})  # e.g. Allow on 405
+    return response
 
 
 def _add_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail))
+        return _error(request, exc.status_code, str(exc.detail), exc.headers)
 
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         return _error(request, 422, "; ".join(_describe(e) for e in exc.errors()))
