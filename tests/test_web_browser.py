@@ -102,7 +102,7 @@ def test_untrusted_article_does_not_run_in_the_browser(server, page) -> None:  #
     article_id = r.json()["items"][0]["article_id"]
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for path in (f"/articles/{article_id}", "/", f"/search?q=Veltrana+officials"):
+    for path in (f"/articles/{article_id}", "/", "/search?q=Veltrana+officials"):
         page.goto(base + path)
         assert page.evaluate("document.querySelectorAll('script, img').length") == 0, path
     page.goto(base + f"/articles/{article_id}")

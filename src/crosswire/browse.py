@@ -64,14 +64,18 @@ def find_stories(store: Store, query: StoryQuery) -> StoryPage:
     """The stories matching ``query``, one page, with their central headline, outlets and languages."""
     with store.engine.connect() as conn:
         total, rows = browse_db.story_rows(conn, query)
-        ids = [r.id for r in rows]
-        labels = browse_db.story_labels(conn, ids)
-        by_story: dict[str, list[story_db.Member]] = defaultdict(list)
-        for m in story_db.members(conn, story_ids=ids):
-            by_story[m.story_id].append(m)
-        vectors = story_db.embeddings(conn, [m.article_id for ms in by_story.values() for m in ms])
-    summaries = tuple(StorySummary(r, central_title(by_story[r.id], vectors), *labels[r.id]) for r in rows)
+        by_story: dict[str, list[browse_db.Headline]] = defaultdict(list)
+        for h in browse_db.headlines(conn, [r.id for r in rows]):
+            by_story[h.story_id].append(h)
+        vectors = story_db.embeddings(conn, [h.article_id for hs in by_story.values() for h in hs])
+    summaries = tuple(_summary(r, by_story[r.id], vectors) for r in rows)
     return StoryPage(total, query, summaries)
+
+
+def _summary(row: StoryRow, members: list[browse_db.Headline], vectors: dict[str, object]) -> StorySummary:
+    outlets = tuple(sorted({m.outlet for m in members if m.outlet}))
+    languages = tuple(sorted({m.language for m in members if m.language}))
+    return StorySummary(row, central_title(members, vectors), outlets, languages)
 
 
 def story_detail(store: Store, story_id: str) -> StoryDetail:

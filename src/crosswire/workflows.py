@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, Protocol
 
 import numpy as np
 
@@ -288,7 +288,17 @@ def story_view(conn: object, story_id: str, members: list[story_db.Member]) -> S
     )
 
 
-def central_title(members: list[story_db.Member], vectors: dict[str, object]) -> str | None:
+class Titled(Protocol):
+    """Anything with an article id and its headline (a story member, a list row)."""
+
+    @property
+    def article_id(self) -> str: ...
+
+    @property
+    def title(self) -> str | None: ...
+
+
+def central_title(members: Sequence[Titled], vectors: dict[str, object]) -> str | None:
     """The headline of the member closest on average to the others (not simply the first one)."""
     titled = [m for m in members if m.title and m.article_id in vectors]
     if not titled:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Select, String, and_, func, or_, select, text
+from sqlalchemy import Connection, Integer, String, TextualSelect, func, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from crosswire.storage.schema import articles, story_members
@@ -18,6 +18,9 @@ from crosswire.storage.schema import articles, story_members
 HIT_START, HIT_END = "\x02", "\x03"  # snippet match markers: control characters never found in stored text
 SNIPPET_TOKENS = 16  # words of context FTS5 returns around a match (fits one line of a result list)
 LEAD_CHARS = 320  # characters of the body shown on a story card: about the first two sentences
+
+
+FTS_IDS = "SELECT i.article_id FROM article_search s JOIN article_search_ids i ON i.rowid = s.rowid WHERE article_search MATCH :fts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,52 +74,72 @@ class SearchHit:
 
 def story_rows(conn: Connection, q: StoryQuery) -> tuple[int, list[StoryRow]]:
     """(how many stories match, the requested page of them)."""
-    grouped = (
-        select(
-            story_members.c.story_id, func.count().label("size"), func.min(articles.c.published).label("first"),
-            func.max(articles.c.published).label("last"), func.min(articles.c.added_at).label("created"),
-            func.max(articles.c.added_at).label("updated"),
-        )  # fmt: skip
-        .join(articles, articles.c.id == story_members.c.article_id)
-        .group_by(story_members.c.story_id)
-    )
+    sub = _grouped(conn).subquery()
     matching = _matching_stories(conn, q)
-    if matching is not None:
-        grouped = grouped.where(story_members.c.story_id.in_(matching))
-    sub = grouped.subquery()
-    total = int(conn.execute(select(func.count()).select_from(sub)).scalar_one())
+    filtered = select(sub) if matching is None else select(sub).where(sub.c.story_id.in_(matching))
     order = (
         [sub.c.updated.desc(), sub.c.story_id]
         if q.order == "recent"
         else [sub.c.size.desc(), func.coalesce(sub.c.first, "9999"), sub.c.story_id]
     )
-    page = select(sub).order_by(*order).limit(q.limit).offset(q.offset)
-    rows = [StoryRow(r.story_id, int(r.size), r.first, r.last, r.created, r.updated) for r in conn.execute(page)]
-    return total, rows
+    page = filtered.add_columns(func.count().over().label("total")).order_by(*order).limit(q.limit).offset(q.offset)
+    rows = conn.execute(page).all()
+    if not rows:  # nothing matches, or past the last page, where the window count is not there: count on its own
+        return (int(conn.execute(select(func.count()).select_from(filtered.subquery())).scalar_one()) if q.offset else 0), []
+    return int(rows[0].total), [StoryRow(r.story_id, int(r.size), r.first, r.last, r.created, r.updated) for r in rows]
 
 
-def _matching_stories(conn: Connection, q: StoryQuery) -> Select | None:
-    """Stories with a member matching every filter, as a subquery; None when nothing filters."""
-    sm, a = story_members.alias("fsm"), articles.alias("fa")
-    conds: list[ColumnElement[bool]] = []
+def _grouped(conn: Connection) -> TextualSelect:
+    """Every story's size, dates and storage times.
+
+    On SQLite, CROSS JOIN makes the article side the outer loop, so it scans the covering index of
+    migration 0005 instead of reading each article's whole row (text included) by its key: 34 → 14 ms
+    at 10,000 articles (bench/web.py).
+    """
+    join = "CROSS JOIN" if conn.dialect.name == "sqlite" else "JOIN"
+    return text(
+        "SELECT sm.story_id AS story_id, count(*) AS size, min(a.published) AS first, max(a.published) AS last, "
+        "min(a.added_at) AS created, max(a.added_at) AS updated "
+        f"FROM articles a {join} story_members sm ON sm.article_id = a.id GROUP BY sm.story_id"
+    ).columns(story_id=String, size=Integer, first=String, last=String, created=String, updated=String)
+
+
+def _matching_stories(conn: Connection, q: StoryQuery) -> TextualSelect | None:
+    """Stories with a member matching every filter, as a subquery; None when nothing filters.
+
+    As in ``_grouped``, SQLite walks the covering index (CROSS JOIN; ``+`` keeps the narrower language
+    index out): the outlet filter costs 3 ms instead of 28 ms at 10,000 articles.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    conds, params = [], {}
     if q.outlet:
-        conds.append(func.lower(a.c.outlet) == q.outlet.lower())
+        conds.append("lower(fa.outlet) = :outlet")
+        params["outlet"] = q.outlet.lower()
     if q.language:
-        conds.append(a.c.language == q.language.lower())
+        conds.append(("+" if sqlite else "") + "fa.language = :language")
+        params["language"] = q.language.lower()
     if q.since:
-        conds.append(a.c.published >= q.since)
+        conds.append("fa.published >= :since")
+        params["since"] = q.since
     if q.until:
-        conds.append(a.c.published <= q.until + "\uffff")
-    if q.q:
-        conds.append(_text_match(conn, a.c.id, a.c.title, a.c.text, q.q))
+        conds.append("fa.published <= :until")
+        params["until"] = q.until + "\uffff"
+    if q.q and sqlite:
+        conds.append(f"+fa.id IN ({FTS_IDS})")  # probed per row of the index walk, not looked up row by row
+        params["fts"] = fts_query(q.q)
+    elif q.q:
+        conds.append("(fa.title ILIKE :pattern ESCAPE '\\' OR fa.text ILIKE :pattern ESCAPE '\\')")
+        params["pattern"] = f"%{_escape_like(q.q)}%"
     if not conds:
         return None
-    return select(sm.c.story_id).join(a, a.c.id == sm.c.article_id).where(and_(*conds))
+    join = "CROSS JOIN" if sqlite else "JOIN"
+    sql = f"SELECT fsm.story_id FROM articles fa {join} story_members fsm ON fsm.article_id = fa.id WHERE {' AND '.join(conds)}"
+    return text(sql).bindparams(**params).columns(story_id=String)
 
 
 def _text_match(conn: Connection, id_col: ColumnElement, title: ColumnElement, body: ColumnElement, words: str) -> ColumnElement[bool]:
     if conn.dialect.name == "sqlite":
-        return id_col.in_(text("SELECT article_id FROM article_search WHERE article_search MATCH :fts").bindparams(fts=fts_query(words)).columns(article_id=String))
+        return id_col.in_(text(FTS_IDS).bindparams(fts=fts_query(words)).columns(article_id=String))
     pattern = f"%{_escape_like(words)}%"
     return or_(title.ilike(pattern, escape="\\"), body.ilike(pattern, escape="\\"))
 
@@ -127,21 +150,26 @@ def fts_query(words: str) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in tokens) or '""'
 
 
-def story_labels(conn: Connection, story_ids: list[str]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """story id → (outlets, languages), sorted, for a page of stories."""
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """A member's headline, language and outlet: what the list needs to label a story."""
+
+    story_id: str
+    article_id: str
+    title: str | None
+    outlet: str | None
+    language: str | None
+
+
+def headlines(conn: Connection, story_ids: list[str]) -> list[Headline]:
+    """The members of a page of stories, in one query (no texts, no grouping evidence)."""
     query = (
-        select(story_members.c.story_id, articles.c.outlet, articles.c.language)
+        select(story_members.c.story_id, articles.c.id, articles.c.title, articles.c.outlet, articles.c.language)
         .join(articles, articles.c.id == story_members.c.article_id)
         .where(story_members.c.story_id.in_(story_ids))
+        .order_by(story_members.c.seq)
     )
-    outlets: dict[str, set[str]] = {sid: set() for sid in story_ids}
-    languages: dict[str, set[str]] = {sid: set() for sid in story_ids}
-    for r in conn.execute(query):
-        if r.outlet:
-            outlets[r.story_id].add(r.outlet)
-        if r.language:
-            languages[r.story_id].add(r.language)
-    return {sid: (tuple(sorted(outlets[sid])), tuple(sorted(languages[sid]))) for sid in story_ids}
+    return [Headline(r.story_id, r.id, r.title, r.outlet, r.language) for r in conn.execute(query)]
 
 
 def member_details(conn: Connection, article_ids: list[str]) -> dict[str, MemberDetail]:
@@ -179,11 +207,11 @@ def search(conn: Connection, words: str, limit: int, offset: int) -> tuple[int, 
     total = conn.execute(text("SELECT count(*) FROM article_search WHERE article_search MATCH :fts"), params).scalar_one()
     rows = conn.execute(
         text(
-            "SELECT s.article_id, m.story_id, a.title, a.outlet, a.published, "
+            "SELECT i.article_id, m.story_id, a.title, a.outlet, a.published, "
             f"snippet(article_search, -1, '{HIT_START}', '{HIT_END}', '…', {SNIPPET_TOKENS}) AS snippet "
-            "FROM article_search s JOIN articles a ON a.id = s.article_id "
-            "LEFT JOIN story_members m ON m.article_id = s.article_id "
-            "WHERE article_search MATCH :fts ORDER BY rank, s.article_id LIMIT :limit OFFSET :offset"
+            "FROM article_search s JOIN article_search_ids i ON i.rowid = s.rowid JOIN articles a ON a.id = i.article_id "
+            "LEFT JOIN story_members m ON m.article_id = i.article_id "
+            "WHERE article_search MATCH :fts ORDER BY rank, i.article_id LIMIT :limit OFFSET :offset"
         ),
         params,
     )
