@@ -148,3 +148,15 @@ story_corrections = Table(
     Column("other_story_id", String(32)),  # merge: the story emptied; split/move: the story they left
     Column("article_ids", Text, nullable=False),  # JSON list of the articles that moved
 )
+
+# Migration 0005: the story list walks this covering index instead of whole article rows (storage/browse.py).
+Index("ix_articles_browse", articles.c.id, articles.c.published, articles.c.added_at, articles.c.outlet, articles.c.language)
+
+# Migration 0005 (SQLite only): the integer key of each article in the FTS5 index ``article_search``, which
+# (a virtual table) is not declared here; triggers keep both in sync with ``articles``.
+article_search_ids = Table(
+    "article_search_ids",
+    metadata,
+    Column("rowid", Integer, primary_key=True),
+    Column("article_id", String(32), nullable=False, unique=True),
+)
