@@ -76,7 +76,7 @@ def test_article_page_shows_metadata_evidence_and_removed_lines(demo) -> None:
     page = client.get(f"/articles/{keys['A3']}").text
     assert CASES["A3"]["title"] in page.replace("&#39;", "'").replace("&amp;", "&")
     assert '<details id="removed-lines"><summary>Removed lines (' in page
-    assert f'href="http://testserver/stories/{stories["A3"]}"' in page
+    assert f'href="/stories/{stories["A3"]}"' in page  # a path: links never carry the client's Host header
     assert "(stated)" in page and 'class="evidence"' in page
     copy = client.get(f"/articles/{keys['A2']}").text
     assert 'id="copy-of"' in copy and f"/articles/{keys['A1']}" in copy
@@ -157,3 +157,19 @@ def test_segments_and_safe_links() -> None:
     assert segments("abc", []) == [("abc", False)]
     assert safe_href("https://example.org/a") == "https://example.org/a"
     assert safe_href("javascript:alert(1)") is None and safe_href(" javascript:x") is None and safe_href(None) is None
+
+
+def test_serve_verb_runs_uvicorn_on_loopback_with_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from crosswire.cli.app import app as cli
+
+    calls: list[tuple[object, str, int]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda application, host, port, **_: calls.append((application, host, port)))
+    db = tmp_path / "serve.db"
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db), "--port", "8765"], env={"CROSSWIRE_API_TOKEN": ""})
+    assert result.exit_code == 0, result.output
+    [(application, host, port)] = calls
+    assert (host, port) == ("127.0.0.1", 8765) and application.state.settings.db_url == str(db)
+    assert application.state.settings.api_token is None and "CROSSWIRE_API_TOKEN is not set" in result.output

@@ -43,7 +43,9 @@ def create_app(settings: Settings, fetch: Fetcher = fetch_url) -> FastAPI:
     app.state.fetch = fetch
     app.state.write_lock = threading.Lock()  # one writer at a time: grouping keeps an index between batches
     loader = jinja2.FileSystemLoader(str(files("crosswire.web").joinpath("templates")))
-    app.state.templates = Jinja2Templates(env=jinja2.Environment(loader=loader, autoescape=True))  # article text is untrusted
+    env = jinja2.Environment(loader=loader, autoescape=True)  # article text is untrusted
+    env.globals["url_for"] = _path_for  # set first: Jinja2Templates only fills it in when missing
+    app.state.templates = Jinja2Templates(env=env)
     app.state.templates.env.globals.update(segments=views.segments, safe_href=views.safe_href)
     app.mount("/static", StaticFiles(directory=str(files("crosswire.web").joinpath("static"))), name="static")
     app.include_router(api.router)
@@ -52,6 +54,12 @@ def create_app(settings: Settings, fetch: Fetcher = fetch_url) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_input_bytes + MULTIPART_OVERHEAD_BYTES)
     app.router.add_event_handler("shutdown", app.state.store.close)
     return app
+
+
+@jinja2.pass_context
+def _path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
+    """Links in pages are paths, not absolute URLs: they never carry a Host header a client chose."""
+    return context["request"].url_for(name, **params).path
 
 
 def error_json(status: int, message: str) -> JSONResponse:

@@ -99,7 +99,7 @@ def move_form(
 
 
 def _to_story(request: Request, story_id: str) -> Response:
-    return RedirectResponse(str(request.url_for("story_page", story_id=story_id)), status_code=303)
+    return RedirectResponse(request.url_for("story_page", story_id=story_id).path, status_code=303)
 
 
 @router.get("/feed.atom", name="feed")
