@@ -173,3 +173,12 @@ def test_serve_verb_runs_uvicorn_on_loopback_with_the_settings(tmp_path: Path, m
     [(application, host, port)] = calls
     assert (host, port) == ("127.0.0.1", 8765) and application.state.settings.db_url == str(db)
     assert application.state.settings.api_token is None and "CROSSWIRE_API_TOKEN is not set" in result.output
+
+
+def test_pages_forbid_scripts_and_nothing_loads_from_elsewhere(demo) -> None:
+    client, _keys, stories = demo
+    for path in ("/", f"/stories/{stories['A1']}", "/search?q=depot"):
+        r = client.get(path)
+        assert "script-src 'none'" in r.headers["content-security-policy"], path
+        assert not re.search(r"""(src|href)="(https?:)?//""", r.text), path  # no CDN, no remote asset
+    assert client.get("/docs").status_code == 404  # FastAPI's Swagger page would load a CDN

@@ -339,7 +339,7 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     db: DbOption = None,
 ) -> None:
-    """Serve the web UI, the HTTP API (/api, /docs, /openapi.json) and the Atom feed (/feed.atom) from the store."""
+    """Serve the web UI, the HTTP API (/api, /openapi.json) and the Atom feed (/feed.atom) from the store."""
     import uvicorn  # the server is only needed by this verb
 
     from crosswire.web.app import create_app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -150,7 +151,9 @@ def ingest_urls(request: Request, body: views.IngestUrlsIn) -> views.IngestOut:
 
 def _ingest(request: Request, inputs: list[tuple[InputRef, bytes]]) -> views.IngestOut:
     """Each input through ``workflows.add_inputs``, the CLI's code path; the reports are joined."""
-    settings, fetch = settings_of(request), request.app.state.fetch
+    # One process: a request body is at most one input's size limit, and forking a pool from a server
+    # thread risks inheriting locks held by other threads.
+    settings, fetch = replace(settings_of(request), workers=1), request.app.state.fetch
     outcomes: list[workflows.Outcome] = []
     with writing(request) as store:
         for ref, data in inputs:
