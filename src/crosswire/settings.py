@@ -58,6 +58,12 @@ class Settings:
         os.cpu_count() or 1,
     )
 
+    api_token: str | None = _help(  # type: ignore[assignment]
+        "Secret that HTTP ingest and story corrections (API and web forms) must present; unset means they are refused. "
+        "There is no default. Env: CROSSWIRE_API_TOKEN.",
+        None,
+    )
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Build settings from defaults, then the environment, then explicit overrides (CLI flags)."""
@@ -71,6 +77,8 @@ class Settings:
             values["workers"] = _int(env["CROSSWIRE_WORKERS"], "CROSSWIRE_WORKERS")
         if env.get("CROSSWIRE_MAX_FILE_BYTES"):
             values["max_file_bytes"] = _int(env["CROSSWIRE_MAX_FILE_BYTES"], "CROSSWIRE_MAX_FILE_BYTES")
+        if env.get("CROSSWIRE_API_TOKEN"):
+            values["api_token"] = env["CROSSWIRE_API_TOKEN"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
 

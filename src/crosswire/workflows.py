@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, Protocol
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from crosswire.nlp import ANALYSIS_VERSION
 from crosswire.pipeline.runner import Processed, analyse_articles, annotate_article, process_documents
 from crosswire.settings import Settings
 from crosswire.storage import analysis as analysis_db
+from crosswire.storage import browse as browse_db
 from crosswire.storage import stories as story_db
 from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
 from crosswire.stories.clusters import StoryIndex
@@ -337,17 +338,17 @@ def list_stories(store: Store) -> list[StoryView]:
         by_story: dict[str, list[story_db.Member]] = defaultdict(list)
         for m in story_db.members(conn):
             by_story[m.story_id].append(m)
-        views = [_story_view(conn, sid, ms) for sid, ms in by_story.items()]
+        views = [story_view(conn, sid, ms) for sid, ms in by_story.items()]
     return sorted(views, key=lambda v: (-len(v.members), v.first or "9999", v.id))
 
 
 def get_story(store: Store, story_id: str) -> StoryView:
     """One story by id (or a unique prefix)."""
-    ids = sorted({v.id for v in list_stories(store) if v.id.startswith(story_id)})
-    if len(ids) != 1:
-        raise NotFound(f"no story with id {story_id!r}" if not ids else f"story id prefix {story_id!r} is ambiguous")
     with store.engine.connect() as conn:
-        return _story_view(conn, ids[0], story_db.members(conn, ids[0]))
+        ids = browse_db.story_ids_like(conn, story_id)
+        if len(ids) != 1:
+            raise NotFound(f"no story with id {story_id!r}" if not ids else f"story id prefix {story_id!r} is ambiguous")
+        return story_view(conn, ids[0], story_db.members(conn, ids[0]))
 
 
 def story_of(store: Store) -> dict[str, str]:
@@ -356,12 +357,13 @@ def story_of(store: Store) -> dict[str, str]:
         return {m.article_id: m.story_id for m in story_db.members(conn)}
 
 
-def _story_view(conn: object, story_id: str, members: list[story_db.Member]) -> StoryView:
+def story_view(conn: object, story_id: str, members: list[story_db.Member]) -> StoryView:
+    """A story's view from its members: span, outlets, languages and the most central headline."""
     dated = sorted(m.published for m in members if m.published)
     vectors = story_db.embeddings(conn, [m.article_id for m in members])  # type: ignore[arg-type]
     return StoryView(
         story_id,
-        _central_title(members, vectors),
+        central_title(members, vectors),
         dated[0] if dated else None,
         dated[-1] if dated else None,
         tuple(sorted({m.outlet for m in members if m.outlet})),
@@ -370,7 +372,17 @@ def _story_view(conn: object, story_id: str, members: list[story_db.Member]) -> 
     )
 
 
-def _central_title(members: list[story_db.Member], vectors: dict[str, object]) -> str | None:
+class Titled(Protocol):
+    """Anything with an article id and its headline (a story member, a list row)."""
+
+    @property
+    def article_id(self) -> str: ...
+
+    @property
+    def title(self) -> str | None: ...
+
+
+def central_title(members: Sequence[Titled], vectors: dict[str, object]) -> str | None:
     """The headline of the member closest on average to the others (not simply the first one)."""
     titled = [m for m in members if m.title and m.article_id in vectors]
     if not titled:

@@ -404,3 +404,21 @@ def _progress(total: int, quiet: bool) -> Iterator[workflows.Progress]:
 
         yield advance
 
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the web UI, the HTTP API (/api, /openapi.json) and the Atom feed (/feed.atom) from the store."""
+    import uvicorn  # the server is only needed by this verb
+
+    from crosswire.web.app import create_app
+
+    with _store(db) as (store, settings):
+        store.close()  # opened only to check the store; the app opens its own
+    if not settings.api_token:
+        err.print("[yellow]note:[/] CROSSWIRE_API_TOKEN is not set: ingest and corrections over HTTP are refused")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -41,7 +41,7 @@ SUPPORTED = ", ".join(sorted(EXTENSION_KINDS)) + " (optionally .gz), directories
 class InputRef:
     """One thing to read: a file, stdin or a URL."""
 
-    kind: str  # file | stdin | url | missing
+    kind: str  # file | stdin | url | upload | missing
     name: str
 
 
@@ -95,9 +95,10 @@ def _read(ref: InputRef, origin: Origin, settings: Settings, stdin: BinaryIO | N
         for item in _dispatch(fetched.content, None, origin, settings, fetch, url=fetched.final_url, charset=charset_of(fetched.content_type)):
             yield replace(item, seen=seen) if isinstance(item, RawDocument) else item
         return
-    if ref.kind == "stdin":
+    if ref.kind in ("stdin", "upload"):  # upload: bytes sent over HTTP, named by the client; the name's extension counts
         data = (stdin or sys.stdin.buffer).read(settings.max_input_bytes + 1)
-        yield from _dispatch(data, None, origin, settings, fetch)
+        ext = (Path(ref.name.lower().removesuffix(".gz")).suffix or None) if ref.kind == "upload" else None
+        yield from _dispatch(data, ext, origin, settings, fetch)
         return
     path = Path(ref.name)
     name = path.name.lower().removesuffix(".gz")

@@ -219,3 +219,15 @@ claims = Table(
     Column("places", Text, nullable=False, default="[]"),  # JSON list of entity keys
     Column("actors", Text, nullable=False, default="[]"),
 )
+
+# Migration 0006: the story list walks this covering index instead of whole article rows (storage/browse.py).
+Index("ix_articles_browse", articles.c.id, articles.c.published, articles.c.added_at, articles.c.outlet, articles.c.language)
+
+# Migration 0006 (SQLite only): the integer key of each article in the FTS5 index ``article_search``, which
+# (a virtual table) is not declared here; triggers keep both in sync with ``articles``.
+article_search_ids = Table(
+    "article_search_ids",
+    metadata,
+    Column("rowid", Integer, primary_key=True),
+    Column("article_id", String(32), nullable=False, unique=True),
+)

@@ -74,14 +74,16 @@ def replay_rows(conn: Connection) -> list[tuple[StorySignals, str]]:
     return [(_signals(r), r.story_id) for r in conn.execute(query)]
 
 
-def members(conn: Connection, story_id: str | None = None) -> list[Member]:
-    """Members of one story (or of all), oldest publication first, undated last."""
+def members(conn: Connection, story_id: str | None = None, story_ids: list[str] | None = None) -> list[Member]:
+    """Members of one story (or of the listed ones, or of all), oldest publication first, undated last."""
     query = select(
         story_members, articles.c.title, articles.c.outlet, articles.c.language, articles.c.published,
         articles.c.published_source,
     ).join(articles, articles.c.id == story_members.c.article_id)  # fmt: skip
     if story_id:
         query = query.where(story_members.c.story_id == story_id)
+    if story_ids is not None:
+        query = query.where(story_members.c.story_id.in_(story_ids))
     query = query.order_by(articles.c.published.is_(None), articles.c.published, story_members.c.seq)
     return [
         Member(

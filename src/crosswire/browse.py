@@ -1,0 +1,107 @@
+"""Read-side use-cases for the web and the HTTP API: filtered pages of stories, one story or article
+with everything its page shows, full-text search. Writes (ingest, corrections) stay in ``workflows``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from crosswire.model import Article, Origin
+from crosswire.storage import browse as browse_db
+from crosswire.storage import stories as story_db
+from crosswire.storage.browse import MemberDetail, SearchHit, StoryQuery, StoryRow
+from crosswire.storage.store import Store
+from crosswire.workflows import StoryView, central_title, get_story, story_corrections
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """One line of the story list."""
+
+    row: StoryRow
+    title: str | None
+    outlets: tuple[str, ...]
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    """A page of the story list and how many stories match in all."""
+
+    total: int
+    query: StoryQuery
+    stories: tuple[StorySummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDetail:
+    """Everything the story page shows: members by time with their details, and the corrections."""
+
+    view: StoryView
+    details: dict[str, MemberDetail]
+    corrections: tuple[story_db.Correction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDetail:
+    """An article with its removed lines, every input that produced it, and its story."""
+
+    article: Article
+    origins: tuple[Origin, ...]
+    story_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """A page of search hits and how many articles match in all."""
+
+    total: int
+    hits: tuple[SearchHit, ...]
+
+
+def find_stories(store: Store, query: StoryQuery) -> StoryPage:
+    """The stories matching ``query``, one page, with their central headline, outlets and languages."""
+    with store.engine.connect() as conn:
+        total, rows = browse_db.story_rows(conn, query)
+        by_story: dict[str, list[browse_db.Headline]] = defaultdict(list)
+        for h in browse_db.headlines(conn, [r.id for r in rows]):
+            by_story[h.story_id].append(h)
+        vectors = story_db.embeddings(conn, [h.article_id for hs in by_story.values() for h in hs])
+    summaries = tuple(_summary(r, by_story[r.id], vectors) for r in rows)
+    return StoryPage(total, query, summaries)
+
+
+def _summary(row: StoryRow, members: list[browse_db.Headline], vectors: dict[str, object]) -> StorySummary:
+    outlets = tuple(sorted({m.outlet for m in members if m.outlet}))
+    languages = tuple(sorted({m.language for m in members if m.language}))
+    return StorySummary(row, central_title(members, vectors), outlets, languages)
+
+
+def story_detail(store: Store, story_id: str) -> StoryDetail:
+    """One story (id or unique prefix) with its members' details and corrections."""
+    view = get_story(store, story_id)
+    with store.engine.connect() as conn:
+        details = browse_db.member_details(conn, [m.article_id for m in view.members])
+    return StoryDetail(view, details, tuple(story_corrections(store, view.id)))
+
+
+def article_detail(store: Store, article_id: str) -> ArticleDetail:
+    """One article (id or unique prefix) with removed lines, origins and story."""
+    article = store.article(article_id)
+    with store.engine.connect() as conn:
+        story_id = browse_db.story_of_article(conn, article.id)
+    return ArticleDetail(article, tuple(store.origins(article.id)), story_id)
+
+
+def search_articles(store: Store, words: str, limit: int, offset: int) -> SearchPage:
+    """Articles whose title or text contains all ``words``, best first."""
+    with store.engine.connect() as conn:
+        total, hits = browse_db.search(conn, words, limit, offset)
+    return SearchPage(total, tuple(hits))
+
+
+def filter_options(store: Store) -> tuple[list[str], list[str]]:
+    """(outlets, languages) present in the store, for filter menus."""
+    with store.engine.connect() as conn:
+        return browse_db.distinct_values(conn)

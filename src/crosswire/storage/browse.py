@@ -1,0 +1,242 @@
+"""Reads for browsing: one page of story summaries under filters, member details, full-text search.
+
+Every read here is a fixed number of queries whatever the page size, so the web's story list and
+story page stay fast on large stores (bench/web.py). Search uses the FTS5 index of migration
+migration 0006 on SQLite and falls back to case-insensitive substring matching elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Integer, String, TextualSelect, func, or_, select, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from crosswire.storage.schema import articles, story_members
+
+HIT_START, HIT_END = "\x02", "\x03"  # snippet match markers: control characters never found in stored text
+SNIPPET_TOKENS = 16  # words of context FTS5 returns around a match (fits one line of a result list)
+LEAD_CHARS = 320  # characters of the body shown on a story card: about the first two sentences
+
+
+FTS_IDS = "SELECT i.article_id FROM article_search s JOIN article_search_ids i ON i.rowid = s.rowid WHERE article_search MATCH :fts"
+
+
+@dataclass(frozen=True, slots=True)
+class StoryQuery:
+    """Which stories to list: a story matches when one of its articles matches every filter."""
+
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+    q: str | None = None  # full-text search over titles and texts
+    order: str = "size"  # size: biggest first · recent: latest added article first
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """A story's size and dates as the list shows them (titles and outlets are added per page)."""
+
+    id: str
+    size: int
+    first: str | None
+    last: str | None
+    created: str  # when its first article was stored
+    updated: str  # when its latest article was stored
+
+
+@dataclass(frozen=True, slots=True)
+class MemberDetail:
+    """What a story card shows of an article besides its membership."""
+
+    article_id: str
+    published_evidence: str
+    duplicate_of: str | None
+    url: str | None
+    lead: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One article matching a search, with a snippet whose matches are marked by HIT_START/HIT_END."""
+
+    article_id: str
+    story_id: str | None
+    title: str | None
+    outlet: str | None
+    published: str | None
+    snippet: str
+
+
+def story_rows(conn: Connection, q: StoryQuery) -> tuple[int, list[StoryRow]]:
+    """(how many stories match, the requested page of them)."""
+    sub = _grouped(conn).subquery()
+    matching = _matching_stories(conn, q)
+    filtered = select(sub) if matching is None else select(sub).where(sub.c.story_id.in_(matching))
+    order = (
+        [sub.c.updated.desc(), sub.c.story_id]
+        if q.order == "recent"
+        else [sub.c.size.desc(), func.coalesce(sub.c.first, "9999"), sub.c.story_id]
+    )
+    page = filtered.add_columns(func.count().over().label("total")).order_by(*order).limit(q.limit).offset(q.offset)
+    rows = conn.execute(page).all()
+    if not rows:  # nothing matches, or past the last page, where the window count is not there: count on its own
+        return (int(conn.execute(select(func.count()).select_from(filtered.subquery())).scalar_one()) if q.offset else 0), []
+    return int(rows[0].total), [StoryRow(r.story_id, int(r.size), r.first, r.last, r.created, r.updated) for r in rows]
+
+
+def _grouped(conn: Connection) -> TextualSelect:
+    """Every story's size, dates and storage times.
+
+    On SQLite, CROSS JOIN makes the article side the outer loop, so it scans the covering index of
+    migration 0005 instead of reading each article's whole row (text included) by its key: 34 → 14 ms
+    at 10,000 articles (bench/web.py).
+    """
+    join = "CROSS JOIN" if conn.dialect.name == "sqlite" else "JOIN"
+    return text(
+        "SELECT sm.story_id AS story_id, count(*) AS size, min(a.published) AS first, max(a.published) AS last, "
+        "min(a.added_at) AS created, max(a.added_at) AS updated "
+        f"FROM articles a {join} story_members sm ON sm.article_id = a.id GROUP BY sm.story_id"
+    ).columns(story_id=String, size=Integer, first=String, last=String, created=String, updated=String)
+
+
+def _matching_stories(conn: Connection, q: StoryQuery) -> TextualSelect | None:
+    """Stories with a member matching every filter, as a subquery; None when nothing filters.
+
+    As in ``_grouped``, SQLite walks the covering index (CROSS JOIN; ``+`` keeps the narrower language
+    index out): the outlet filter costs 3 ms instead of 28 ms at 10,000 articles.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    conds, params = [], {}
+    if q.outlet:
+        conds.append("lower(fa.outlet) = :outlet")
+        params["outlet"] = q.outlet.lower()
+    if q.language:
+        conds.append(("+" if sqlite else "") + "fa.language = :language")
+        params["language"] = q.language.lower()
+    if q.since:
+        conds.append("fa.published >= :since")
+        params["since"] = q.since
+    if q.until:
+        conds.append("fa.published <= :until")
+        params["until"] = q.until + "\uffff"
+    if q.q and sqlite:
+        conds.append(f"+fa.id IN ({FTS_IDS})")  # probed per row of the index walk, not looked up row by row
+        params["fts"] = fts_query(q.q)
+    elif q.q:
+        conds.append("(fa.title ILIKE :pattern ESCAPE '\\' OR fa.text ILIKE :pattern ESCAPE '\\')")
+        params["pattern"] = f"%{_escape_like(q.q)}%"
+    if not conds:
+        return None
+    join = "CROSS JOIN" if sqlite else "JOIN"
+    sql = f"SELECT fsm.story_id FROM articles fa {join} story_members fsm ON fsm.article_id = fa.id WHERE {' AND '.join(conds)}"
+    return text(sql).bindparams(**params).columns(story_id=String)
+
+
+def _text_match(conn: Connection, id_col: ColumnElement, title: ColumnElement, body: ColumnElement, words: str) -> ColumnElement[bool]:
+    if conn.dialect.name == "sqlite":
+        return id_col.in_(text(FTS_IDS).bindparams(fts=fts_query(words)).columns(article_id=String))
+    pattern = f"%{_escape_like(words)}%"
+    return or_(title.ilike(pattern, escape="\\"), body.ilike(pattern, escape="\\"))
+
+
+def fts_query(words: str) -> str:
+    """A user's words as an FTS5 query that matches all of them; FTS syntax in the input is taken literally."""
+    tokens = re.findall(r"\w+", words)
+    return " ".join('"' + t.replace('"', '""') + '"' for t in tokens) or '""'
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """A member's headline, language and outlet: what the list needs to label a story."""
+
+    story_id: str
+    article_id: str
+    title: str | None
+    outlet: str | None
+    language: str | None
+
+
+def headlines(conn: Connection, story_ids: list[str]) -> list[Headline]:
+    """The members of a page of stories, in one query (no texts, no grouping evidence)."""
+    query = (
+        select(story_members.c.story_id, articles.c.id, articles.c.title, articles.c.outlet, articles.c.language)
+        .join(articles, articles.c.id == story_members.c.article_id)
+        .where(story_members.c.story_id.in_(story_ids))
+        .order_by(story_members.c.seq)
+    )
+    return [Headline(r.story_id, r.id, r.title, r.outlet, r.language) for r in conn.execute(query)]
+
+
+def member_details(conn: Connection, article_ids: list[str]) -> dict[str, MemberDetail]:
+    """Date evidence, copy link, URL and lead of each article, in one query."""
+    query = select(
+        articles.c.id, articles.c.published_evidence, articles.c.duplicate_of, articles.c.url,
+        func.substr(articles.c.text, 1, LEAD_CHARS).label("lead"),
+    ).where(articles.c.id.in_(article_ids))  # fmt: skip
+    return {r.id: MemberDetail(r.id, r.published_evidence, r.duplicate_of, r.url, r.lead) for r in conn.execute(query)}
+
+
+def story_of_article(conn: Connection, article_id: str) -> str | None:
+    """The story an article belongs to, if it has been grouped."""
+    return conn.execute(select(story_members.c.story_id).where(story_members.c.article_id == article_id)).scalar_one_or_none()
+
+
+def story_ids_like(conn: Connection, prefix: str) -> list[str]:
+    """Up to two story ids starting with ``prefix`` (two mean the prefix is ambiguous)."""
+    query = select(story_members.c.story_id).where(story_members.c.story_id.like(f"{_escape_like(prefix)}%", escape="\\"))
+    return list(conn.execute(query.distinct().order_by(story_members.c.story_id).limit(2)).scalars())
+
+
+def distinct_values(conn: Connection) -> tuple[list[str], list[str]]:
+    """Every outlet and language in the store, for filter menus."""
+    outlets = conn.execute(select(articles.c.outlet).where(articles.c.outlet.is_not(None)).distinct().order_by(articles.c.outlet))
+    languages = conn.execute(select(articles.c.language).where(articles.c.language.is_not(None)).distinct().order_by(articles.c.language))
+    return list(outlets.scalars()), list(languages.scalars())
+
+
+def search(conn: Connection, words: str, limit: int, offset: int) -> tuple[int, list[SearchHit]]:
+    """(how many articles match all ``words``, one page of them, best first)."""
+    if conn.dialect.name != "sqlite":
+        return _search_like(conn, words, limit, offset)
+    params = {"fts": fts_query(words), "limit": limit, "offset": offset}
+    total = conn.execute(text("SELECT count(*) FROM article_search WHERE article_search MATCH :fts"), params).scalar_one()
+    rows = conn.execute(
+        text(
+            "SELECT i.article_id, m.story_id, a.title, a.outlet, a.published, "
+            f"snippet(article_search, -1, '{HIT_START}', '{HIT_END}', '…', {SNIPPET_TOKENS}) AS snippet "
+            "FROM article_search s JOIN article_search_ids i ON i.rowid = s.rowid JOIN articles a ON a.id = i.article_id "
+            "LEFT JOIN story_members m ON m.article_id = i.article_id "
+            "WHERE article_search MATCH :fts ORDER BY rank, i.article_id LIMIT :limit OFFSET :offset"
+        ),
+        params,
+    )
+    return int(total), [SearchHit(r.article_id, r.story_id, r.title, r.outlet, r.published, r.snippet) for r in rows]
+
+
+def _search_like(conn: Connection, words: str, limit: int, offset: int) -> tuple[int, list[SearchHit]]:
+    """The PostgreSQL fallback: substring match of the whole phrase, the first match marked in a short snippet."""
+    cond = _text_match(conn, articles.c.id, articles.c.title, articles.c.text, words)
+    total = int(conn.execute(select(func.count()).select_from(articles).where(cond)).scalar_one())
+    query = (
+        select(articles.c.id, story_members.c.story_id, articles.c.title, articles.c.outlet, articles.c.published, articles.c.text)
+        .outerjoin(story_members, story_members.c.article_id == articles.c.id)
+        .where(cond).order_by(articles.c.id).limit(limit).offset(offset)
+    )  # fmt: skip
+    return total, [SearchHit(r.id, r.story_id, r.title, r.outlet, r.published, _marked(r.text, words)) for r in conn.execute(query)]
+
+
+def _marked(body: str, words: str) -> str:
+    at = body.lower().find(words.lower())
+    if at < 0:
+        return body[:200]
+    start = max(0, at - 80)
+    return body[start:at] + HIT_START + body[at : at + len(words)] + HIT_END + body[at + len(words) : at + len(words) + 80]
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,161 @@
+"""The HTTP API under /api: articles, stories, search, export, ingest and story corrections.
+
+Reads are open; every POST needs ``Authorization: Bearer <CROSSWIRE_API_TOKEN>`` (refused when no token
+is configured). Lists take ``limit``/``offset`` and filters.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from crosswire import browse, workflows
+from crosswire.ingest.sources import InputRef
+from crosswire.storage.browse import StoryQuery
+from crosswire.storage.store import ArticleFilter
+from crosswire.web import views
+from crosswire.web.deps import check_token, settings_of, store_of, writing
+
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+MAX_PAGE = 500  # rows per page: keeps one response well under a megabyte of JSON
+ERRORS = {status: {"model": views.ErrorOut} for status in (404, 422)}
+WRITE_ERRORS = {status: {"model": views.ErrorOut} for status in (400, 401, 403, 404, 409, 413, 422)}
+EXPORT_TYPES = {"json": "application/json", "jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
+
+router = APIRouter(prefix="/api")
+bearer = HTTPBearer(auto_error=False, description="The server's CROSSWIRE_API_TOKEN.")
+
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Rows per page.")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
+Since = Annotated[str | None, Query(pattern=ISO_DATE, description="Published on or after (YYYY-MM-DD).")]
+Until = Annotated[str | None, Query(pattern=ISO_DATE, description="Published on or before (YYYY-MM-DD).")]
+Outlet = Annotated[str | None, Query(max_length=200, description="Outlet name (case-insensitive).")]
+Language = Annotated[str | None, Query(max_length=16, description="Language code, e.g. en.")]
+
+
+def require_token(request: Request, token: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+    """Writes need the server's token; checked before the body is validated."""
+    check_token(settings_of(request), token.credentials if token else None)
+
+
+Write = [Depends(require_token)]
+
+
+@router.get("/articles", response_model=views.ArticleListOut, responses=ERRORS)
+def list_articles(
+    request: Request, outlet: Outlet = None, language: Language = None, since: Since = None, until: Until = None,
+    search: Annotated[str | None, Query(max_length=200, description="Substring of title or text.")] = None,
+    limit: Limit = 50, offset: Offset = 0,
+) -> views.ArticleListOut:  # fmt: skip
+    """Stored articles, oldest publication first (undated last)."""
+    flt = ArticleFilter(outlet, language, since, until, search, limit + 1, offset)
+    rows = workflows.list_articles(store_of(request), flt)
+    items = [views.article_summary(a) for a in rows[:limit]]
+    return views.ArticleListOut(limit=limit, offset=offset, next_offset=offset + limit if len(rows) > limit else None, items=items)
+
+
+@router.get("/articles/{article_id}", response_model=views.ArticleOut, responses=ERRORS)
+def get_article(request: Request, article_id: str) -> views.ArticleOut:
+    """One article (id or unique prefix): metadata with the signal behind each value, clean text, removed lines, flags."""
+    return views.article_out(browse.article_detail(store_of(request), article_id))
+
+
+@router.get("/stories", response_model=views.StoryListOut, responses=ERRORS)
+def list_stories(
+    request: Request, since: Since = None, until: Until = None, outlet: Outlet = None, language: Language = None,
+    q: Annotated[str | None, Query(max_length=200, description="Words every match contains (title or text of a member).")] = None,
+    order: Literal["size", "recent"] = "size", limit: Limit = 50, offset: Offset = 0,
+) -> views.StoryListOut:  # fmt: skip
+    """Stories with a member matching every filter; biggest first, or most recently updated first."""
+    query = StoryQuery(since, until, outlet, language, q, order, limit, offset)
+    return views.story_list_out(browse.find_stories(store_of(request), query))
+
+
+@router.get("/stories/{story_id}", response_model=views.StoryOut, responses=ERRORS)
+def get_story(request: Request, story_id: str) -> views.StoryOut:
+    """One story (id or unique prefix): its articles by time, why each is there, and the corrections made."""
+    return views.story_out(browse.story_detail(store_of(request), story_id))
+
+
+@router.post("/stories/{story_id}/merge", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write)
+def merge(request: Request, story_id: str, body: views.MergeIn) -> views.CorrectionOut:
+    """Move every article of ``other`` into this story (recorded; kept by later grouping)."""
+    with writing(request) as store:
+        return _correction(workflows.merge_stories(store, story_id, body.other, body.by or "api"))
+
+
+@router.post("/stories/{story_id}/split", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write)
+def split(request: Request, story_id: str, body: views.SplitIn) -> views.CorrectionOut:
+    """Take the named articles out of this story into a new one."""
+    with writing(request) as store:
+        return _correction(workflows.split_story(store, story_id, body.article_ids, body.by or "api"))
+
+
+@router.post("/stories/{story_id}/move", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write)
+def move(request: Request, story_id: str, body: views.MoveIn) -> views.CorrectionOut:
+    """Put one article into this story."""
+    with writing(request) as store:
+        return _correction(workflows.move_article(store, body.article_id, story_id, body.by or "api"))
+
+
+def _correction(c: object) -> views.CorrectionOut:
+    return views.CorrectionOut.model_validate(c, from_attributes=True)
+
+
+@router.get("/search", response_model=views.SearchOut, responses=ERRORS)
+def search(
+    request: Request, q: Annotated[str, Query(min_length=1, max_length=200, description="Words every match contains.")],
+    limit: Limit = 20, offset: Offset = 0,
+) -> views.SearchOut:  # fmt: skip
+    """Articles whose title or text contains every word (SQLite FTS5), best first, with a marked snippet."""
+    return views.search_out(q, browse.search_articles(store_of(request), q, limit, offset), limit, offset)
+
+
+@router.get(
+    "/export", responses={200: {"content": {t: {} for t in EXPORT_TYPES.values()}, "description": "The export."}, **ERRORS}
+)
+def export(
+    request: Request, format: Literal["json", "jsonl", "csv"] = "json", outlet: Outlet = None, language: Language = None,
+    since: Since = None, until: Until = None,
+) -> Response:  # fmt: skip
+    """Articles (and, in JSON, stories) in the versioned export schema (docs/export-schema.md)."""
+    out = io.StringIO()
+    workflows.export_all(store_of(request), format, out, ArticleFilter(outlet, language, since, until))
+    return Response(out.getvalue(), media_type=EXPORT_TYPES[format])
+
+
+@router.post("/ingest/articles", response_model=views.IngestOut, responses=WRITE_ERRORS, dependencies=Write)
+def ingest_articles(request: Request, body: views.IngestArticlesIn) -> views.IngestOut:
+    """Store articles given as JSON objects (the JSONL input fields); the report has one entry per article."""
+    data = json.dumps({"articles": body.articles}, ensure_ascii=False).encode()
+    return _ingest(request, [(InputRef("upload", "api-request.json"), data)])
+
+
+@router.post("/ingest/files", response_model=views.IngestOut, responses=WRITE_ERRORS, dependencies=Write)
+def ingest_files(request: Request, files: Annotated[list[UploadFile], File(description="Any input format.")]) -> views.IngestOut:
+    """Store uploaded files of any input format (text, HTML, feeds, JSON/JSONL, WARC; .gz too), read by their name and content."""
+    return _ingest(request, [(InputRef("upload", f.filename or "upload"), f.file.read()) for f in files])
+
+
+@router.post("/ingest/urls", response_model=views.IngestOut, responses=WRITE_ERRORS, dependencies=Write)
+def ingest_urls(request: Request, body: views.IngestUrlsIn) -> views.IngestOut:
+    """Fetch and store pages or feeds; private and loopback addresses are refused unless the server allows them."""
+    return _ingest(request, [(InputRef("url", u), b"") for u in body.urls])
+
+
+def _ingest(request: Request, inputs: list[tuple[InputRef, bytes]]) -> views.IngestOut:
+    """Each input through ``workflows.add_inputs``, the CLI's code path; the reports are joined."""
+    # One process: a request body is at most one input's size limit, and forking a pool from a server
+    # thread risks inheriting locks held by other threads.
+    settings, fetch = replace(settings_of(request), workers=1), request.app.state.fetch
+    outcomes: list[workflows.Outcome] = []
+    with writing(request) as store:
+        for ref, data in inputs:
+            outcomes += workflows.add_inputs([ref], settings, store, stdin=io.BytesIO(data), fetch=fetch).outcomes
+    return views.ingest_out(workflows.AddReport(tuple(outcomes)))

@@ -1,0 +1,129 @@
+"""The HTML pages (server-rendered, autoescaped Jinja2) and the Atom feed; they render the API's view models.
+
+Correction forms post the server's token in the form body: without a configured token they are refused
+like the API's writes, and a page on another site cannot forge them (it does not know the token).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from crosswire import browse, workflows
+from crosswire.storage.browse import StoryQuery
+from crosswire.web import views
+from crosswire.web.deps import check_token, html, settings_of, store_of, writing
+from crosswire.web.timeline import story_timeline
+
+PAGE_SIZE = 50  # stories per page of the list
+SEARCH_PAGE_SIZE = 20
+FEED_ENTRIES = 50
+ATOM = "http://www.w3.org/2005/Atom"
+
+router = APIRouter(include_in_schema=False)
+DateParam = Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
+TextParam = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/", response_class=HTMLResponse, name="story_list")
+def story_list(
+    request: Request, q: TextParam = None, since: DateParam = None, until: DateParam = None, outlet: TextParam = None,
+    language: TextParam = None, offset: Annotated[int, Query(ge=0)] = 0,
+) -> HTMLResponse:  # fmt: skip
+    """The story list with search and filters."""
+    query = StoryQuery(since or None, until or None, outlet or None, language or None, q or None, "size", PAGE_SIZE, offset)
+    store = store_of(request)
+    page = views.story_list_out(browse.find_stories(store, query))
+    outlets, languages = browse.filter_options(store)
+    context = {"page": page, "query": query, "outlets": outlets, "languages": languages}
+    return html(request, "stories.html", context)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse, name="story_page")
+def story_page(request: Request, story_id: str) -> HTMLResponse:
+    """A story: its articles side by side, the time line, the corrections and the correction forms."""
+    story = views.story_out(browse.story_detail(store_of(request), story_id))
+    return html(request, "story.html", {"story": story, "timeline": story_timeline(story.articles)})
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse, name="article_page")
+def article_page(request: Request, article_id: str) -> HTMLResponse:
+    """An article: metadata with how each value was found, clean text, flags, removed lines on demand."""
+    return html(request, "article.html", {"article": views.article_out(browse.article_detail(store_of(request), article_id))})
+
+
+@router.get("/search", response_class=HTMLResponse, name="search_page")
+def search_page(request: Request, q: TextParam = None, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+    """Articles matching the words, with the matches marked in their snippets."""
+    result = None
+    if q and q.strip():
+        result = views.search_out(q, browse.search_articles(store_of(request), q, SEARCH_PAGE_SIZE, offset), SEARCH_PAGE_SIZE, offset)
+    return html(request, "search.html", {"q": q or "", "result": result})
+
+
+@router.post("/stories/{story_id}/merge", name="merge_form")
+def merge_form(
+    request: Request, story_id: str, other: Annotated[str, Form()], token: Annotated[str, Form()] = "", by: Annotated[str, Form()] = ""
+) -> Response:
+    """Merge another story into this one."""
+    check_token(settings_of(request), token)
+    with writing(request) as store:
+        c = workflows.merge_stories(store, story_id, other.strip(), by.strip() or "web")
+    return _to_story(request, c.story_id)
+
+
+@router.post("/stories/{story_id}/split", name="split_form")
+def split_form(
+    request: Request, story_id: str, article_ids: Annotated[list[str], Form()], token: Annotated[str, Form()] = "",
+    by: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    """Split the ticked articles into a new story."""
+    check_token(settings_of(request), token)
+    with writing(request) as store:
+        c = workflows.split_story(store, story_id, article_ids, by.strip() or "web")
+    return _to_story(request, c.story_id)
+
+
+@router.post("/stories/{story_id}/move", name="move_form")
+def move_form(
+    request: Request, story_id: str, article_id: Annotated[str, Form()], token: Annotated[str, Form()] = "", by: Annotated[str, Form()] = ""
+) -> Response:
+    """Move an article into this story."""
+    check_token(settings_of(request), token)
+    with writing(request) as store:
+        c = workflows.move_article(store, article_id.strip(), story_id, by.strip() or "web")
+    return _to_story(request, c.story_id)
+
+
+def _to_story(request: Request, story_id: str) -> Response:
+    return RedirectResponse(request.url_for("story_page", story_id=story_id).path, status_code=303)
+
+
+@router.get("/feed.atom", name="feed")
+def feed(request: Request) -> Response:
+    """An Atom feed of stories, the most recently updated first (a story is updated when an article joins it)."""
+    page = views.story_list_out(browse.find_stories(store_of(request), StoryQuery(order="recent", limit=FEED_ENTRIES)))
+    root = ET.Element("feed", xmlns=ATOM)
+    ET.SubElement(root, "title").text = "crosswire: new and updated stories"
+    ET.SubElement(root, "id").text = "urn:crosswire:stories"
+    ET.SubElement(root, "updated").text = max((s.updated for s in page.items), default="1970-01-01T00:00:00+00:00")
+    ET.SubElement(root, "link", rel="self", href=str(request.url_for("feed")))
+    for story in page.items:
+        _feed_entry(root, story, str(request.url_for("story_page", story_id=story.id)))
+    body = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+def _feed_entry(root: ET.Element, story: views.StorySummaryOut, href: str) -> None:
+    entry = ET.SubElement(root, "entry")
+    ET.SubElement(entry, "title").text = story.title or f"story {story.id}"
+    ET.SubElement(entry, "id").text = f"urn:crosswire:story:{story.id}"
+    ET.SubElement(entry, "published").text = story.created
+    ET.SubElement(entry, "updated").text = story.updated
+    ET.SubElement(entry, "link", href=href)
+    span = " to ".join(dict.fromkeys(filter(None, [story.first_published, story.last_published]))) or "undated"
+    outlets = ", ".join(story.outlets) or "unknown outlets"
+    ET.SubElement(entry, "summary").text = f"{story.size} article(s), {span}, from {outlets}"

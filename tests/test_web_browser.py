@@ -1,0 +1,112 @@
+"""End to end in headless Chromium (Debian's package, driven by Playwright; nothing is downloaded): a real
+uvicorn server over the demo corpus, the story list, the main story, an article, removed lines, search,
+and untrusted text that must not run. Screenshots go to test-output/screenshots/."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from crosswire.web.app import create_app
+from tests.test_web_ui import EVIL, SCRIPT
+from tests.web_support import TOKEN, copy_db, demo_db, web_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]  # fmt: skip
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], dict[str, str]]]:
+    """A uvicorn server in a thread over a copy of the demo store: (base URL, key → article id, key → story id)."""
+    db, keys, stories = demo_db()
+    app = create_app(web_settings(copy_db(db, tmp_path_factory.mktemp("browser"))))
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}", keys, stories
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(server):  # noqa: ANN001, ANN201  (a Playwright page)
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+def test_browse_the_demo_story_article_and_search(server, page) -> None:  # noqa: ANN001
+    base, keys, stories = server
+    main = stories["A1"]
+    members = [k for k, s in stories.items() if s == main]
+    page.goto(base + "/")
+    assert page.locator("#stories tbody tr").count() == len(set(stories.values()))
+    page.screenshot(path=str(SHOTS / "1-story-list.png"), full_page=True)
+
+    page.locator("#stories tbody tr").first.locator("a.story-link").click()
+    page.wait_for_url(f"**/stories/{main}")
+    assert page.locator(".card").count() == len(members)
+    assert page.locator("svg.timeline .mark").count() == len(members)
+    assert page.locator("svg.timeline").bounding_box()["width"] > 300  # drawn, not collapsed
+    assert "Nordwire" in page.locator("#articles").inner_text() and "Der Kontinentbote" in page.locator("#articles").inner_text()
+    page.screenshot(path=str(SHOTS / "2-main-story.png"), full_page=True)
+
+    page.locator(f"#a-{keys['A3']} a.article-link").click()
+    page.wait_for_url(f"**/articles/{keys['A3']}")
+    removed = page.locator("#removed-lines table")
+    assert not removed.is_visible()
+    page.locator("#removed-lines summary").click()
+    assert removed.is_visible() and page.locator("#removed-lines tbody tr").count() >= 1
+    page.screenshot(path=str(SHOTS / "3-article-removed-lines.png"), full_page=True)
+
+    page.locator("nav >> text=Search").click()
+    page.fill("input[name=q]", "Kovel")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("#hits")
+    assert page.locator("#hits mark").first.inner_text() == "Kovel"
+    page.screenshot(path=str(SHOTS / "4-search.png"), full_page=True)
+    page.locator("#hits a.hit-link").first.click()
+    assert page.locator("#article-title").is_visible()
+
+
+def test_untrusted_article_does_not_run_in_the_browser(server, page) -> None:  # noqa: ANN001
+    base, *_ = server
+    r = httpx.post(base + "/api/ingest/articles", json={"articles": [EVIL]}, headers={"Authorization": f"Bearer {TOKEN}"})
+    article_id = r.json()["items"][0]["article_id"]
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for path in (f"/articles/{article_id}", "/", "/search?q=Veltrana+officials"):
+        page.goto(base + path)
+        assert page.evaluate("document.querySelectorAll('script, img').length") == 0, path
+    page.goto(base + f"/articles/{article_id}")
+    assert SCRIPT in page.locator("#article-text").inner_text()  # shown as text
+    assert page.locator("#article-text a").count() == 0
+    page.screenshot(path=str(SHOTS / "5-untrusted-article.png"), full_page=True)
+    assert dialogs == []
