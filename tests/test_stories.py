@@ -131,6 +131,33 @@ def test_corrections_are_recorded_and_kept_by_later_additions(tmp_path: Path) ->
     store.close()
 
 
+def test_regrouping_from_scratch_is_stable_and_keeps_corrections(tmp_path: Path) -> None:
+    from crosswire.stories.clusters import StoryParams
+    from crosswire.workflows import merge_stories, move_article, regroup
+
+    settings = replace(Settings(), db_url=str(tmp_path / "re.db"))
+    store = Store(settings.sqlalchemy_url)
+    paths = {k: str(write(tmp_path / "in", f"{k}.txt", f"Headline {k}\n{t}\n")) for k, t in
+             {"flood1": FLOOD_1, "other": OTHER_FLOOD, "bank": BANK}.items()}
+    add_inputs(expand_inputs(list(paths.values())), settings, store)
+    ids = {k: next(a.id for a in store.articles() if a.origin.locator == p) for k, p in paths.items()}
+    grouped = story_of(store)
+
+    report = regroup(store)  # nothing changed: the same grouping comes back
+    assert story_of(store) == grouped and report.moved_by_grouping == 0 and report.corrections_applied == 0
+
+    merge_stories(store, grouped[ids["flood1"]], grouped[ids["other"]], who="editor")
+    move_article(store, ids["bank"], grouped[ids["flood1"]], who="intern")
+    corrected = story_of(store)
+    assert len(set(corrected.values())) == 1
+
+    # a regroup with another threshold would split everything apart; the people's corrections are re-applied
+    report = regroup(store, StoryParams(threshold=0.99))
+    assert report.corrections_applied == 2
+    assert story_of(store) == corrected
+    store.close()
+
+
 def test_bad_corrections_are_refused(tmp_path: Path) -> None:
     import pytest
 

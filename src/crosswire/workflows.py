@@ -24,7 +24,7 @@ from crosswire.storage import analysis as analysis_db
 from crosswire.storage import browse as browse_db
 from crosswire.storage import stories as story_db
 from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
-from crosswire.stories.clusters import StoryIndex
+from crosswire.stories.clusters import StoryIndex, StoryParams
 from crosswire.stories.signals import story_signals
 
 
@@ -439,6 +439,50 @@ def _correct(store: Store, tx: Writer, c: story_db.Correction) -> story_db.Corre
             _infer_dates(tx, sid)
     store.story_cache = None  # the index is rebuilt from the corrected memberships
     return c
+
+
+@dataclass(frozen=True, slots=True)
+class RegroupReport:
+    articles: int
+    stories_before: int
+    stories_after: int
+    moved_by_grouping: int  # articles whose story changed before corrections were re-applied
+    corrections_applied: int
+
+
+def regroup(store: Store, params: StoryParams | None = None) -> RegroupReport:
+    """Group every stored article again from its stored signals, in the original order (after a parameter
+    change or a better model), then re-apply every recorded correction: people's decisions survive."""
+    with store.transaction() as tx:
+        rows = story_db.replay_rows(tx.conn)
+        before = {signals.article_id: story_id for signals, story_id in rows}
+        index = StoryIndex(params or StoryParams())
+        moved = 0
+        for signals, _ in rows:
+            assignment = index.add(signals)
+            story_db.rewrite_member(tx.conn, assignment)
+        fixes = story_db.corrections(tx.conn)
+        for c in fixes:
+            _reapply(tx, c)
+        after = {m.article_id: m.story_id for m in story_db.members(tx.conn)}
+        moved = sum(1 for a, sid in after.items() if before.get(a) != sid)
+        for story_id in sorted(set(after.values()) | set(before.values())):
+            _infer_dates(tx, story_id)
+    store.story_cache = None
+    return RegroupReport(len(rows), len(set(before.values())), len(set(after.values())), moved, len(fixes))
+
+
+def _reapply(tx: Writer, c: story_db.Correction) -> None:
+    """A correction names the story that received the articles; after regrouping that story is the one
+    now holding its founding article (``s`` + the article id's first 12 characters), or, for a split, the
+    moved articles keep the split's own id."""
+    target = c.story_id
+    if c.action != "split":
+        founder = target[1:13]
+        current = {m.article_id: m.story_id for m in story_db.members(tx.conn)}
+        holder = next((sid for aid, sid in current.items() if aid.startswith(founder)), None)
+        target = holder or target
+    story_db.move_members(tx.conn, list(c.article_ids), target)
 
 
 def _story_id(store: Store, prefix: str) -> str:

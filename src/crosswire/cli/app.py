@@ -255,7 +255,7 @@ class _StoryGroup(TyperGroup):
 
 
 story_app = typer.Typer(
-    cls=_StoryGroup, no_args_is_help=True, help="Show a story (crosswire story ID), or correct the grouping: merge, split, move."
+    cls=_StoryGroup, no_args_is_help=True, help="Show a story (crosswire story ID), correct the grouping (merge, split, move), or regroup everything."
 )
 app.add_typer(story_app, name="story")
 WhoOption = Annotated[str, typer.Option("--by", help="Who made the correction (kept in the audit log). Default: $USER.")]
@@ -309,6 +309,18 @@ def story_move(
 ) -> None:
     """Move an article into story S."""
     _correct(db, lambda store: workflows.move_article(store, article, story_id, by or _user()))
+
+
+@story_app.command("regroup")
+def story_regroup(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """Group every article again from its stored signals and re-apply all recorded corrections."""
+    with _store(db) as (store, _):
+        report = workflows.regroup(store)
+    if json_out:
+        out.print_json(data=asdict(report))
+    else:
+        out.print(f"regrouped {report.articles} articles: {report.stories_before} → {report.stories_after} stories, "
+                  f"{report.moved_by_grouping} changed story, {report.corrections_applied} correction(s) re-applied")
 
 
 def _correct(db: str | None, action: Any) -> None:

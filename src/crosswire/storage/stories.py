@@ -171,3 +171,13 @@ def clear_inferred_date(conn: Connection, article_id: str, evidence: str) -> Non
         .where(articles.c.id == article_id, articles.c.published_source == str(DateSource.INFERRED))
         .values(published=None, published_source=str(DateSource.UNKNOWN), published_evidence=evidence)
     )
+
+
+def rewrite_member(conn: Connection, a: Assignment) -> None:
+    """Replace an article's grouping (regrouping keeps its place in the assignment order)."""
+    conn.execute(
+        update(story_members).where(story_members.c.article_id == a.article_id).values(
+            story_id=a.story_id, score=a.score, embedding_sim=a.embedding, names_sim=a.names,
+            shared_names=json.dumps(list(a.shared_names)), new_story=a.new_story,
+        )  # fmt: skip
+    )
