@@ -93,6 +93,7 @@ def find_attributions(doc: Doc, cues: Cues | None = None, sents: Sentences | Non
         found.extend(_according_to(ctx, sent))
         found.extend(_verb_cues(ctx, sent, found))
         found.extend(_colon_lead_in(ctx, sent, found))
+        found.extend(_noun_cues(ctx, sent, found))
     found.extend(_inherited_quotes(ctx, found))
     found.sort(key=lambda a: a.content[0][0] if a.content else 0)
     return [a for a in found if a.content]
@@ -102,7 +103,7 @@ def find_attributions(doc: Doc, cues: Cues | None = None, sents: Sentences | Non
 
 
 def _is_cue_verb(ctx: _Context, tok: Token) -> bool:
-    if tok.pos_ not in ("VERB", "AUX") or lemma(tok) not in ctx.cues.verbs:
+    if tok.pos_ not in ("VERB", "AUX") or (lemma(tok) not in ctx.cues.verbs and tok.lower_ not in ctx.cues.learned_forms):
         return False
     if lemma(tok) == "point" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
         return False
@@ -372,6 +373,37 @@ def _according_to(ctx: _Context, sent: Span) -> Iterable[Attribution]:
         rng = _trim(sent.doc, side[0], side[-1] + 1)
         if rng:
             yield Attribution([_expand_to_quotes(ctx, rng)], _range(src), src.root.i, (cue_start, cue_end), "according-to")
+
+
+# -- noun cues -------------------------------------------------------------------------------
+
+
+def _noun_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[Attribution]:
+    """``Trump's criticism of the deal``, ``her claim that …``: a reporting noun with its owner and its object."""
+    claimed = _claimed(found)
+    for tok in sent:
+        if tok.pos_ != "NOUN" or tok.lower_ not in ctx.cues.nouns or ctx.in_quote(tok.idx):
+            continue
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if owner is None:
+            continue
+        content: Range | None = None
+        cue_end = tok.idx + len(tok)
+        for c in tok.children:
+            if c.dep_ in ("acl", "ccomp") and c.i > tok.i:
+                content = _trim(sent.doc, c.left_edge.i, c.right_edge.i + 1)
+            elif c.dep_ == "prep" and c.lower_ in TOPIC_PREPS and c.i == tok.i + 1:
+                obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                if obj is not None:
+                    content = _trim(sent.doc, obj.left_edge.i, obj.right_edge.i + 1)
+                    cue_end = c.idx + len(c)
+            if content:
+                break
+        if not content or _overlaps(content, claimed):
+            continue
+        claimed.append(content)
+        src = _subtree(owner)
+        yield Attribution([content], _range(src), owner.i, (tok.idx, cue_end), "noun")
 
 
 # -- colon lead-ins ----------------------------------------------------------------------------

@@ -16,6 +16,8 @@ class Cues:
     stance: frozenset[str]
     according_to: tuple[str, ...]
     venue_nouns: frozenset[str]
+    nouns: frozenset[str] = frozenset()  # "Trump's criticism of …", "her claim that …"
+    learned_forms: frozenset[str] = frozenset()  # verb forms learned from PolNeAR train (cues_learned.toml)
 
     @property
     def verbs(self) -> frozenset[str]:
@@ -34,4 +36,10 @@ def load_cues() -> Cues:
         frozenset(verbs["stance"]),
         tuple(data["phrases"]["according_to"]),
         frozenset(data["venues"]["nouns"]),
+        frozenset(data["nouns"]["cue"]),
+        frozenset(tomllib.loads(_read("cues_learned.toml"))["forms"]),
     )
+
+
+def _read(name: str) -> str:
+    return resources.files("crosswire.resources").joinpath(name).read_text(encoding="utf-8")
