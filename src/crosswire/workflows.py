@@ -22,6 +22,7 @@ from crosswire.pipeline.runner import Processed, analyse_articles, annotate_arti
 from crosswire.settings import Settings
 from crosswire.storage import analysis as analysis_db
 from crosswire.storage import browse as browse_db
+from crosswire.storage import comparisons as comparison_db
 from crosswire.storage import stories as story_db
 from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
 from crosswire.stories.clusters import StoryIndex
@@ -236,6 +237,14 @@ def entities(store: Store, kind: str | None = None, search: str | None = None, l
         return analysis_db.entity_rows(conn, kind, search, limit)
 
 
+def entity(store: Store, key: str) -> analysis_db.EntityRow:
+    """One entity by its exact key (``person:dana kovel``), with its counts."""
+    rows = [r for r in entities(store, search=key) if r.entity.key == key]
+    if not rows:
+        raise NotFound(f"no entity with key {key!r}; `crosswire entities --search NAME` lists the keys")
+    return rows[0]
+
+
 def compare_story(store: Store, story_id: str) -> Comparison:
     """Aligned statements, fact table, conflicts and provenance of one story (computed from the store)."""
     view = get_story(store, story_id)
@@ -246,6 +255,21 @@ def compare_story(store: Store, story_id: str) -> Comparison:
             docs.append(compare.Doc(a.id, a.text, a.meta.title, a.meta.outlet, a.meta.published.value, a.meta.credited,
                                     a.meta.language, analysis_db.load_analysis(conn, a.id)))
     return compare.compare_story(view.id, docs)
+
+
+def story_comparison(store: Store, story_id: str) -> dict[str, object]:
+    """A story's comparison record (``export.comparison_record``): the stored one while the story's members and
+    the analysis version are unchanged, else computed now (seconds) and stored for the next reader."""
+    view = get_story(store, story_id)
+    sig = comparison_db.signature((m.article_id for m in view.members), ANALYSIS_VERSION)
+    with store.engine.connect() as conn:
+        cached = comparison_db.load(conn, view.id)
+    if cached is not None and cached.signature == sig:
+        return cached.record
+    record = export.comparison_record(compare_story(store, view.id))
+    with store.transaction() as tx:
+        comparison_db.save(tx.conn, comparison_db.CachedComparison(view.id, sig, now_iso(), len(record["conflicts"]), record))
+    return record
 
 
 @dataclass(frozen=True, slots=True)
