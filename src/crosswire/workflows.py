@@ -261,15 +261,26 @@ def story_comparison(store: Store, story_id: str) -> dict[str, object]:
     """A story's comparison record (``export.comparison_record``): the stored one while the story's members and
     the analysis version are unchanged, else computed now (seconds) and stored for the next reader."""
     view = get_story(store, story_id)
-    sig = comparison_db.signature((m.article_id for m in view.members), ANALYSIS_VERSION)
-    with store.engine.connect() as conn:
-        cached = comparison_db.load(conn, view.id)
-    if cached is not None and cached.signature == sig:
-        return cached.record
+    cached = stored_comparison(store, view.id)
+    if cached is not None:
+        return cached
     record = export.comparison_record(compare_story(store, view.id))
+    sig = _comparison_signature(view)
     with store.transaction() as tx:
         comparison_db.save(tx.conn, comparison_db.CachedComparison(view.id, sig, now_iso(), len(record["conflicts"]), record))
     return record
+
+
+def stored_comparison(store: Store, story_id: str) -> dict[str, object] | None:
+    """The stored comparison record of a story when it is current (same members, same analysis version); never computes."""
+    view = get_story(store, story_id)
+    with store.engine.connect() as conn:
+        cached = comparison_db.load(conn, view.id)
+    return cached.record if cached is not None and cached.signature == _comparison_signature(view) else None
+
+
+def _comparison_signature(view: StoryView) -> str:
+    return comparison_db.signature((m.article_id for m in view.members), ANALYSIS_VERSION)
 
 
 @dataclass(frozen=True, slots=True)
