@@ -261,26 +261,26 @@ def story_comparison(store: Store, story_id: str) -> dict[str, object]:
     """A story's comparison record (``export.comparison_record``): the stored one while the story's members and
     the analysis version are unchanged, else computed now (seconds) and stored for the next reader."""
     view = get_story(store, story_id)
-    cached = stored_comparison(store, view.id)
+    ids = [m.article_id for m in view.members]
+    cached = stored_comparison(store, view.id, ids)
     if cached is not None:
         return cached
     record = export.comparison_record(compare_story(store, view.id))
-    sig = _comparison_signature(view)
+    sig = comparison_db.signature(ids, ANALYSIS_VERSION)
     with store.transaction() as tx:
         comparison_db.save(tx.conn, comparison_db.CachedComparison(view.id, sig, now_iso(), len(record["conflicts"]), record))
     return record
 
 
-def stored_comparison(store: Store, story_id: str) -> dict[str, object] | None:
-    """The stored comparison record of a story when it is current (same members, same analysis version); never computes."""
-    view = get_story(store, story_id)
+def stored_comparison(store: Store, story_id: str, article_ids: Sequence[str] | None = None) -> dict[str, object] | None:
+    """The stored comparison record of a story when it is current (same members, same analysis version); never
+    computes. ``article_ids`` (the members, when the caller has them; ``story_id`` is then the full id) saves a read."""
+    if article_ids is None:
+        view = get_story(store, story_id)
+        story_id, article_ids = view.id, [m.article_id for m in view.members]
     with store.engine.connect() as conn:
-        cached = comparison_db.load(conn, view.id)
-    return cached.record if cached is not None and cached.signature == _comparison_signature(view) else None
-
-
-def _comparison_signature(view: StoryView) -> str:
-    return comparison_db.signature((m.article_id for m in view.members), ANALYSIS_VERSION)
+        cached = comparison_db.load(conn, story_id)
+    return cached.record if cached is not None and cached.signature == comparison_db.signature(article_ids, ANALYSIS_VERSION) else None
 
 
 @dataclass(frozen=True, slots=True)

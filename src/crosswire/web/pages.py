@@ -51,7 +51,8 @@ def story_page(request: Request, story_id: str, compare: bool = False) -> HTMLRe
     the corrections and the correction forms."""
     store = store_of(request)
     story = views.story_out(browse.story_detail(store, story_id))
-    record = workflows.story_comparison(store, story.id) if compare else workflows.stored_comparison(store, story.id)
+    ids = [m.article_id for m in story.articles]
+    record = workflows.story_comparison(store, story.id) if compare else workflows.stored_comparison(store, story.id, ids)
     context: dict[str, object] = {"story": story, "timeline": story_timeline(story.articles), "comparison": None}
     if record is not None:
         comparison = av.comparison_out(record)
