@@ -1,4 +1,5 @@
-"""The HTTP API under /api: articles, stories, search, export, ingest and story corrections.
+"""The HTTP API under /api: articles, stories, story comparisons, statements, entities, speaker timelines, article
+analyses, search, export, ingest and story corrections.
 
 Reads are open; every POST needs ``Authorization: Bearer <CROSSWIRE_API_TOKEN>`` (refused when no token
 is configured). Lists take ``limit``/``offset`` and filters.

@@ -37,7 +37,7 @@ def create_app(settings: Settings, fetch: Fetcher = fetch_url) -> FastAPI:
     """The app over the store named by ``settings``; ``fetch`` is the network seam for URL ingest."""
     app = FastAPI(
         title="crosswire", version=__version__, docs_url=None, redoc_url=None,  # their pages load scripts from a CDN
-        description="Articles grouped into stories, how each was found, and the corrections made. "
+        description="Articles grouped into stories, how each was found, who said what, how outlets differ, and the corrections made. "
         "POST routes need `Authorization: Bearer <CROSSWIRE_API_TOKEN>`.",
     )  # fmt: skip
     app.state.settings = settings
