@@ -15,6 +15,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -78,6 +79,13 @@ def _unit(rng: random.Random, dim: int) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
+def _biggest_demo_story(store: Store) -> str:
+    """The demo's depot fire: the biggest story grouped for real (not one of the synthetic ``sbench`` stories)."""
+    with store.engine.connect() as conn:
+        sizes = Counter(m.story_id for m in story_db.members(conn) if not m.story_id.startswith("sbench"))
+    return sizes.most_common(1)[0][0]
+
+
 def timed(client: TestClient, paths: list[str]) -> list[float]:
     """Milliseconds per request, each path once, after one warm-up request."""
     client.get(paths[0])
@@ -105,11 +113,14 @@ def main() -> None:
             stories, pages_of_50 = [s["id"] for s in listing["items"]], range(0, listing["total"], 50)
             articles = [a["id"] for a in client.get("/api/articles", params={"limit": 500, "offset": 3000}).json()["items"]]
             rng, n = random.Random(1), args.requests
+            compared = _biggest_demo_story(store)
+            client.get(f"/api/stories/{compared}/comparison")  # computed once and stored, as a first visit would
             pages = {
                 "story list /": [f"/?offset={rng.choice(pages_of_50)}" for _ in range(n)],
                 "story list, filtered /?outlet&language&q": [f"/?outlet=Outlet+{rng.randrange(0, 60, 3)}&language=en&q=fire" for _ in range(n)],
                 "story list, dates /?since&until": [f"/?since=2023-0{m}-01&until=2023-0{m + 1}-01" for m in rng.choices(range(1, 9), k=n)],
                 "story page /stories/{id}": [f"/stories/{rng.choice(stories)}" for _ in range(n)],
+                "story page, stored comparison (demo story)": [f"/stories/{compared}"] * n,
                 "article page /articles/{id}": [f"/articles/{rng.choice(articles)}" for _ in range(n)],
                 "search /search?q": [f"/search?q={rng.choice(['depot fire', 'Veltrana', 'bank rate', 'Kovel', 'harbour'])}" for _ in range(n)],
                 "story list, first page /": ["/"] * n,

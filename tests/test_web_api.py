@@ -258,9 +258,12 @@ def test_openapi_describes_every_api_route(demo) -> None:
     assert {
         "/api/articles", "/api/articles/{article_id}", "/api/stories", "/api/stories/{story_id}", "/api/stories/{story_id}/merge",
         "/api/stories/{story_id}/split", "/api/stories/{story_id}/move", "/api/search", "/api/export",
-        "/api/ingest/articles", "/api/ingest/files", "/api/ingest/urls",
+        "/api/ingest/articles", "/api/ingest/files", "/api/ingest/urls", "/api/stories/{story_id}/comparison",
+        "/api/statements", "/api/entities", "/api/timeline", "/api/articles/{article_id}/analysis",
     } == set(paths)  # fmt: skip
     assert "401" in paths["/api/ingest/articles"]["post"]["responses"]
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert {"ComparisonOut", "ConflictOut", "StatementListOut", "EntityListOut", "TimelineOut", "AnalysisOut"} <= set(schemas)
 
 
 def test_atom_feed_lists_stories_newest_update_first(demo) -> None:

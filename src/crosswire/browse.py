@@ -8,7 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from crosswire.model import Article, Origin
+from crosswire.nlp import ANALYSIS_VERSION
 from crosswire.storage import browse as browse_db
+from crosswire.storage import comparisons as comparison_db
 from crosswire.storage import stories as story_db
 from crosswire.storage.browse import MemberDetail, SearchHit, StoryQuery, StoryRow
 from crosswire.storage.store import Store
@@ -23,6 +25,7 @@ class StorySummary:
     title: str | None
     outlets: tuple[str, ...]
     languages: tuple[str, ...]
+    conflicts: int | None = None  # from the stored comparison, when it is current; None: not compared yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +71,17 @@ def find_stories(store: Store, query: StoryQuery) -> StoryPage:
         for h in browse_db.headlines(conn, [r.id for r in rows]):
             by_story[h.story_id].append(h)
         vectors = story_db.embeddings(conn, [h.article_id for hs in by_story.values() for h in hs])
-    summaries = tuple(_summary(r, by_story[r.id], vectors) for r in rows)
+        cached = comparison_db.conflict_counts(conn, [r.id for r in rows])
+    summaries = tuple(_summary(r, by_story[r.id], vectors, cached.get(r.id)) for r in rows)
     return StoryPage(total, query, summaries)
 
 
-def _summary(row: StoryRow, members: list[browse_db.Headline], vectors: dict[str, object]) -> StorySummary:
+def _summary(row: StoryRow, members: list[browse_db.Headline], vectors: dict[str, object],
+             cached: tuple[str, int] | None) -> StorySummary:
     outlets = tuple(sorted({m.outlet for m in members if m.outlet}))
     languages = tuple(sorted({m.language for m in members if m.language}))
-    return StorySummary(row, central_title(members, vectors), outlets, languages)
+    current = cached is not None and cached[0] == comparison_db.signature((m.article_id for m in members), ANALYSIS_VERSION)
+    return StorySummary(row, central_title(members, vectors), outlets, languages, cached[1] if cached and current else None)
 
 
 def story_detail(store: Store, story_id: str) -> StoryDetail:

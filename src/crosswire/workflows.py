@@ -22,6 +22,7 @@ from crosswire.pipeline.runner import Processed, analyse_articles, annotate_arti
 from crosswire.settings import Settings
 from crosswire.storage import analysis as analysis_db
 from crosswire.storage import browse as browse_db
+from crosswire.storage import comparisons as comparison_db
 from crosswire.storage import stories as story_db
 from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
 from crosswire.stories.clusters import StoryIndex, StoryParams
@@ -236,6 +237,14 @@ def entities(store: Store, kind: str | None = None, search: str | None = None, l
         return analysis_db.entity_rows(conn, kind, search, limit)
 
 
+def entity(store: Store, key: str) -> analysis_db.EntityRow:
+    """One entity by its exact key (``person:dana kovel``), with its counts."""
+    rows = [r for r in entities(store, search=key) if r.entity.key == key]
+    if not rows:
+        raise NotFound(f"no entity with key {key!r}; `crosswire entities --search NAME` lists the keys")
+    return rows[0]
+
+
 def compare_story(store: Store, story_id: str) -> Comparison:
     """Aligned statements, fact table, conflicts and provenance of one story (computed from the store)."""
     view = get_story(store, story_id)
@@ -246,6 +255,32 @@ def compare_story(store: Store, story_id: str) -> Comparison:
             docs.append(compare.Doc(a.id, a.text, a.meta.title, a.meta.outlet, a.meta.published.value, a.meta.credited,
                                     a.meta.language, analysis_db.load_analysis(conn, a.id)))
     return compare.compare_story(view.id, docs)
+
+
+def story_comparison(store: Store, story_id: str) -> dict[str, object]:
+    """A story's comparison record (``export.comparison_record``): the stored one while the story's members and
+    the analysis version are unchanged, else computed now (seconds) and stored for the next reader."""
+    view = get_story(store, story_id)
+    ids = [m.article_id for m in view.members]
+    cached = stored_comparison(store, view.id, ids)
+    if cached is not None:
+        return cached
+    record = export.comparison_record(compare_story(store, view.id))
+    sig = comparison_db.signature(ids, ANALYSIS_VERSION)
+    with store.transaction() as tx:
+        comparison_db.save(tx.conn, comparison_db.CachedComparison(view.id, sig, now_iso(), len(record["conflicts"]), record))
+    return record
+
+
+def stored_comparison(store: Store, story_id: str, article_ids: Sequence[str] | None = None) -> dict[str, object] | None:
+    """The stored comparison record of a story when it is current (same members, same analysis version); never
+    computes. ``article_ids`` (the members, when the caller has them; ``story_id`` is then the full id) saves a read."""
+    if article_ids is None:
+        view = get_story(store, story_id)
+        story_id, article_ids = view.id, [m.article_id for m in view.members]
+    with store.engine.connect() as conn:
+        cached = comparison_db.load(conn, story_id)
+    return cached.record if cached is not None and cached.signature == comparison_db.signature(article_ids, ANALYSIS_VERSION) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,3 +231,15 @@ article_search_ids = Table(
     Column("rowid", Integer, primary_key=True),
     Column("article_id", String(32), nullable=False, unique=True),
 )
+
+# Migration 0007: each story's comparison record (export.comparison_record as JSON), valid while ``signature``
+# (members and analysis version, see storage/comparisons.py) matches; ``conflicts`` lets the list count without parsing.
+story_comparisons = Table(
+    "story_comparisons",
+    metadata,
+    Column("story_id", String(32), primary_key=True),
+    Column("signature", String(64), nullable=False),
+    Column("computed_at", String(32), nullable=False),
+    Column("conflicts", Integer, nullable=False),
+    Column("record", Text, nullable=False),
+)

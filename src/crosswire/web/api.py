@@ -1,4 +1,5 @@
-"""The HTTP API under /api: articles, stories, search, export, ingest and story corrections.
+"""The HTTP API under /api: articles, stories, story comparisons, statements, entities, speaker timelines, article
+analyses, search, export, ingest and story corrections.
 
 Reads are open; every POST needs ``Authorization: Bearer <CROSSWIRE_API_TOKEN>`` (refused when no token
 is configured). Lists take ``limit``/``offset`` and filters.
@@ -19,6 +20,7 @@ from crosswire import browse, workflows
 from crosswire.ingest.sources import InputRef
 from crosswire.storage.browse import StoryQuery
 from crosswire.storage.store import ArticleFilter
+from crosswire.web import analysis_views as av
 from crosswire.web import views
 from crosswire.web.deps import check_token, settings_of, store_of, writing
 
@@ -81,6 +83,63 @@ def list_stories(
 def get_story(request: Request, story_id: str) -> views.StoryOut:
     """One story (id or unique prefix): its articles by time, why each is there, and the corrections made."""
     return views.story_out(browse.story_detail(store_of(request), story_id))
+
+
+@router.get("/stories/{story_id}/comparison", response_model=av.ComparisonOut, responses=ERRORS)
+def get_comparison(request: Request, story_id: str) -> av.ComparisonOut:
+    """How the story's articles differ: provenance, independent sources, conflicts, aligned statements, fact table.
+    Computed on first request (seconds) and stored until the story's members or the analysis version change."""
+    return av.comparison_out(workflows.story_comparison(store_of(request), story_id))
+
+
+@router.get("/articles/{article_id}/analysis", response_model=av.AnalysisOut, responses=ERRORS)
+def get_analysis(request: Request, article_id: str) -> av.AnalysisOut:
+    """An article's entities, mentions, statements and claims, with spans into its clean text."""
+    store = store_of(request)
+    article = store.article(article_id)
+    return av.analysis_out(article.id, workflows.article_analysis(store, article.id), article.text)
+
+
+@router.get("/statements", response_model=av.StatementListOut, responses=ERRORS)
+def list_statements(
+    request: Request,
+    speaker: Annotated[str | None, Query(max_length=200, description="Entity key (kind:name) or part of the speaker's name.")] = None,
+    article: Annotated[str | None, Query(max_length=64, description="Article id or unique prefix.")] = None,
+    story: Annotated[str | None, Query(max_length=64, description="Story id or unique prefix.")] = None,
+    limit: Limit = 50, offset: Offset = 0,
+) -> av.StatementListOut:  # fmt: skip
+    """Who said what, in time order: each statement with speaker, cue, kind, content and spans."""
+    rows = workflows.statements(store_of(request), speaker or None, article or None, story or None, offset + limit + 1)
+    items = [av.statement_out(r) for r in rows[offset : offset + limit]]
+    return av.StatementListOut(limit=limit, offset=offset, next_offset=_next(rows, offset, limit), items=items)
+
+
+@router.get("/entities", response_model=av.EntityListOut, responses=ERRORS)
+def list_entities(
+    request: Request, kind: Literal["person", "org", "place", "group"] | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Part of a name or key.")] = None,
+    limit: Limit = 50, offset: Offset = 0,
+) -> av.EntityListOut:  # fmt: skip
+    """People, organisations, places and groups, most mentioned first, with variants and counts."""
+    rows = workflows.entities(store_of(request), kind, q or None, offset + limit + 1)
+    items = [av.entity_row_out(r) for r in rows[offset : offset + limit]]
+    return av.EntityListOut(limit=limit, offset=offset, next_offset=_next(rows, offset, limit), items=items)
+
+
+@router.get("/timeline", response_model=av.TimelineOut, responses=ERRORS)
+def get_timeline(
+    request: Request,
+    speaker: Annotated[str, Query(min_length=1, max_length=200, description="Entity key (kind:name) or part of the name.")],
+    about: Annotated[str | None, Query(max_length=200, description="Only statements naming this entity (part of its key).")] = None,
+) -> av.TimelineOut:  # fmt: skip
+    """Everything one speaker said across stories in time order, possible contradictions flagged."""
+    store = store_of(request)
+    ent = workflows.entity(store, speaker) if ":" in speaker else None
+    return av.timeline_out(speaker, about, ent, workflows.timeline(store, speaker, about or None))
+
+
+def _next(rows: list[object], offset: int, limit: int) -> int | None:
+    return offset + limit if len(rows) > offset + limit else None
 
 
 @router.post("/stories/{story_id}/merge", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write)

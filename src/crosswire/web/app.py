@@ -25,6 +25,8 @@ from crosswire.ingest.fetch import fetch_url
 from crosswire.ingest.sources import Fetcher
 from crosswire.settings import Settings
 from crosswire.web import api, pages, views
+from crosswire.web.comparison_page import word_diff
+from crosswire.web.highlight import entity_path
 
 MULTIPART_OVERHEAD_BYTES = 64 * 1024  # room for multipart boundaries and headers around one max-size file
 STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
@@ -35,7 +37,7 @@ def create_app(settings: Settings, fetch: Fetcher = fetch_url) -> FastAPI:
     """The app over the store named by ``settings``; ``fetch`` is the network seam for URL ingest."""
     app = FastAPI(
         title="crosswire", version=__version__, docs_url=None, redoc_url=None,  # their pages load scripts from a CDN
-        description="Articles grouped into stories, how each was found, and the corrections made. "
+        description="Articles grouped into stories, how each was found, who said what, how outlets differ, and the corrections made. "
         "POST routes need `Authorization: Bearer <CROSSWIRE_API_TOKEN>`.",
     )  # fmt: skip
     app.state.settings = settings
@@ -46,7 +48,9 @@ def create_app(settings: Settings, fetch: Fetcher = fetch_url) -> FastAPI:
     env = jinja2.Environment(loader=loader, autoescape=True)  # article text is untrusted
     env.globals["url_for"] = _path_for  # set first: Jinja2Templates only fills it in when missing
     app.state.templates = Jinja2Templates(env=env)
-    app.state.templates.env.globals.update(segments=views.segments, safe_href=views.safe_href)
+    app.state.templates.env.globals.update(
+        segments=views.segments, safe_href=views.safe_href, word_diff=word_diff, entity_path=entity_path
+    )
     app.mount("/static", StaticFiles(directory=str(files("crosswire.web").joinpath("static"))), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -14,8 +14,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crosswire import browse, workflows
 from crosswire.storage.browse import StoryQuery
+from crosswire.web import analysis_views as av
 from crosswire.web import views
+from crosswire.web.comparison_page import fact_table, provenance_graph
 from crosswire.web.deps import check_token, html, settings_of, store_of, writing
+from crosswire.web.highlight import Layer, layers, pieces
 from crosswire.web.timeline import story_timeline
 
 PAGE_SIZE = 50  # stories per page of the list
@@ -43,16 +46,52 @@ def story_list(
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse, name="story_page")
-def story_page(request: Request, story_id: str) -> HTMLResponse:
-    """A story: its articles side by side, the time line, the corrections and the correction forms."""
-    story = views.story_out(browse.story_detail(store_of(request), story_id))
-    return html(request, "story.html", {"story": story, "timeline": story_timeline(story.articles)})
+def story_page(request: Request, story_id: str, compare: bool = False) -> HTMLResponse:
+    """A story: its articles side by side, the time line, its stored comparison (computed first with ``compare``),
+    the corrections and the correction forms."""
+    store = store_of(request)
+    story = views.story_out(browse.story_detail(store, story_id))
+    ids = [m.article_id for m in story.articles]
+    record = workflows.story_comparison(store, story.id) if compare else workflows.stored_comparison(store, story.id, ids)
+    context: dict[str, object] = {"story": story, "timeline": story_timeline(story.articles), "comparison": None}
+    if record is not None:
+        comparison = av.comparison_out(record)
+        context |= {"comparison": comparison, "graph": provenance_graph(comparison, story.articles),
+                    "facts": fact_table(comparison, story.articles),
+                    "outlets": {m.article_id: m.outlet for m in story.articles}}  # fmt: skip
+    return html(request, "story.html", context)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, name="article_page")
-def article_page(request: Request, article_id: str) -> HTMLResponse:
-    """An article: metadata with how each value was found, clean text, flags, removed lines on demand."""
-    return html(request, "article.html", {"article": views.article_out(browse.article_detail(store_of(request), article_id))})
+def article_page(
+    request: Request, article_id: str, start: Annotated[int | None, Query(ge=0)] = None,
+    end: Annotated[int | None, Query(ge=0)] = None,
+) -> HTMLResponse:  # fmt: skip
+    """An article: metadata with how each value was found, the clean text with statements, entity mentions and
+    claims marked (and the passage ``start``–``end`` a comparison links to), flags, removed lines on demand."""
+    store = store_of(request)
+    article = views.article_out(browse.article_detail(store, article_id))
+    analysis = av.analysis_out(article.id, workflows.article_analysis(store, article.id), article.text)
+    passage = (start, end) if start is not None and end is not None and start < end else None
+    anchors: dict[int, tuple[str, ...]] = {}
+    for st in analysis.statements:
+        anchors[st.content_spans[0][0]] = (*anchors.get(st.content_spans[0][0], ()), f"st-{st.id}")
+    if passage:
+        anchors[passage[0]] = (*anchors.get(passage[0], ()), "passage")
+    flagged = [Layer((f.start, f.end), "flagged") for f in article.flags]
+    text = pieces(article.text, layers(analysis, passage) + flagged, anchors)
+    return html(request, "article.html", {"article": article, "analysis": analysis, "pieces": text, "passage": passage})
+
+
+@router.get("/entities/{key:path}", response_class=HTMLResponse, name="entity_page")
+def entity_page(request: Request, key: str) -> HTMLResponse:
+    """A speaker or entity: its spellings and roles, and everything it said across stories in time order,
+    possible contradictions flagged with both statements."""
+    store = store_of(request)
+    row = workflows.entity(store, key)
+    timeline = av.timeline_out(key, None, row, workflows.timeline(store, key))
+    return html(request, "entity.html", {"entity": av.entity_row_out(row), "timeline": timeline,
+                                         "by_id": {i.id: i for i in timeline.items}})  # fmt: skip
 
 
 @router.get("/search", response_class=HTMLResponse, name="search_page")

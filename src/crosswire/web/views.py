@@ -112,6 +112,7 @@ class StorySummaryOut(BaseModel):
     updated: str = Field(description="When its latest article was stored.")
     outlets: list[str]
     languages: list[str]
+    conflicts: int | None = Field(None, description="Conflicts in the stored comparison; null until the story has been compared.")
 
 
 class StoryListOut(BaseModel):
@@ -235,6 +236,7 @@ def story_list_out(page: StoryPage) -> StoryListOut:
         StorySummaryOut(
             id=s.row.id, title=s.title, size=s.row.size, first_published=s.row.first, last_published=s.row.last,
             created=s.row.created, updated=s.row.updated, outlets=list(s.outlets), languages=list(s.languages),
+            conflicts=s.conflicts,
         )  # fmt: skip
         for s in page.stories
     ]

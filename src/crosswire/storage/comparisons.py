@@ -1,0 +1,54 @@
+"""The comparison cache: one stored comparison record per story, valid while its signature matches."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select
+
+from crosswire.storage.schema import story_comparisons
+
+
+@dataclass(frozen=True, slots=True)
+class CachedComparison:
+    """A stored comparison record with the signature it was computed under."""
+
+    story_id: str
+    signature: str
+    computed_at: str
+    conflicts: int
+    record: dict[str, Any]
+
+
+def signature(article_ids: Iterable[str], analysis_version: str) -> str:
+    """Hash of the sorted member ids and the analysis version: changes when either does."""
+    key = "\n".join([analysis_version, *sorted(article_ids)])
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def load(conn: Connection, story_id: str) -> CachedComparison | None:
+    """The stored comparison of one story, whatever its signature."""
+    r = conn.execute(select(story_comparisons).where(story_comparisons.c.story_id == story_id)).mappings().first()
+    if r is None:
+        return None
+    return CachedComparison(r["story_id"], r["signature"], r["computed_at"], r["conflicts"], json.loads(r["record"]))
+
+
+def save(conn: Connection, c: CachedComparison) -> None:
+    """Store (or replace) one story's comparison."""
+    conn.execute(delete(story_comparisons).where(story_comparisons.c.story_id == c.story_id))
+    conn.execute(insert(story_comparisons).values(
+        story_id=c.story_id, signature=c.signature, computed_at=c.computed_at, conflicts=c.conflicts,
+        record=json.dumps(c.record, ensure_ascii=False),
+    ))  # fmt: skip
+
+
+def conflict_counts(conn: Connection, story_ids: list[str]) -> dict[str, tuple[str, int]]:
+    """story id → (signature, conflict count) of the stored comparisons of these stories (records not read)."""
+    q = select(story_comparisons.c.story_id, story_comparisons.c.signature, story_comparisons.c.conflicts)
+    rows = conn.execute(q.where(story_comparisons.c.story_id.in_(story_ids)))
+    return {r.story_id: (r.signature, int(r.conflicts)) for r in rows}

@@ -1,0 +1,258 @@
+"""Statements, entities, timelines, article analyses and story comparisons over HTTP and in the pages: the
+stored comparison cache, the provenance graph, conflicts, word differences, the fact table, text marked by
+span (overlaps and untrusted text included) and the entity pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from crosswire.storage import comparisons as comparison_db
+from crosswire.web.analysis_views import ComparisonOut
+from crosswire.web.app import create_app
+from crosswire.web.comparison_page import fact_table, provenance_graph, word_diff
+from crosswire.web.highlight import Layer, entity_path, pieces
+from crosswire.web.views import DateOut, MemberOut
+from tests.web_support import TOKEN, copy_db, demo_db, web_settings
+
+KOVEL = "person:dana kovel"
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, dict[str, str], dict[str, str]]:
+    """A client over a private copy of the demo store (comparisons get stored in it)."""
+    db, keys, stories = demo_db()
+    with TestClient(create_app(web_settings(copy_db(db, tmp_path_factory.mktemp("analysis"))))) as client:
+        yield client, keys, stories
+
+
+@pytest.fixture(scope="module")
+def compared(demo) -> dict:  # noqa: ANN001
+    """The main story's comparison record, fetched (and so computed and stored) once."""
+    client, _keys, stories = demo
+    assert client.get("/api/stories").json()["items"][0]["conflicts"] is None  # not compared yet: nothing computed
+    r = client.get(f"/api/stories/{stories['A1']}/comparison")
+    assert r.status_code == 200
+    return r.json()
+
+
+def test_comparison_names_the_changed_number_with_spans(demo, compared) -> None:
+    client, keys, stories = demo
+    [number] = [k for k in compared["conflicts"] if k["kind"] == "number"]
+    sides = {s["value"]: s for s in number["sides"]}
+    assert set(sides) == {"14", "41"} and number["conservative"] == "14" and number["severity"] == "strong"
+    [farm] = sides["41"]["passages"]
+    article = client.get(f"/api/articles/{farm['article_id']}").json()
+    assert farm["article_id"] == keys["A4"] and article["text"][farm["span"][0] : farm["span"][1]] == "41"
+    assert compared["story_id"] == stories["A1"] and keys["A1"] in compared["originals"]
+    assert {(e["source"], e["target"], e["relation"]) for e in compared["provenance"]} >= {(keys["A1"], keys["A2"], "copy")}
+
+
+def test_comparison_is_stored_and_reused_until_the_members_change(demo, compared) -> None:
+    client, _keys, stories = demo
+    assert client.get(f"/api/stories/{stories['A1']}/comparison").json() == compared
+    listed = {s["id"]: s["conflicts"] for s in client.get("/api/stories").json()["items"]}
+    assert listed[stories["A1"]] == len(compared["conflicts"]) and listed[stories["B1"]] is None
+    assert re.search(rf'href="/stories/{stories["A1"]}".*?<td class="num conflicts">{len(compared["conflicts"])}</td>',
+                     client.get("/").text, re.S)  # fmt: skip
+    store = client.app.state.store
+    with store.transaction() as tx:  # as if an article had joined: the stored signature no longer matches
+        cached = comparison_db.load(tx.conn, stories["A1"])
+        comparison_db.save(tx.conn, comparison_db.CachedComparison(cached.story_id, "stale", cached.computed_at, 99, cached.record))
+    assert {s["id"]: s["conflicts"] for s in client.get("/api/stories").json()["items"]}[stories["A1"]] is None
+    assert 'id="compare-link"' in client.get(f"/stories/{stories['A1']}").text
+    with store.transaction() as tx:
+        comparison_db.save(tx.conn, cached)
+
+
+def test_signature_depends_on_members_and_analysis_version() -> None:
+    sig = comparison_db.signature(["b", "a"], "v1")
+    assert sig == comparison_db.signature(["a", "b"], "v1")
+    assert sig != comparison_db.signature(["a", "b", "c"], "v1") and sig != comparison_db.signature(["a", "b"], "v2")
+
+
+def test_statements_filter_and_page(demo) -> None:
+    client, keys, stories = demo
+    everything = client.get("/api/statements", params={"speaker": KOVEL, "limit": 500}).json()
+    assert everything["next_offset"] is None and len(everything["items"]) >= 5
+    assert {s["speaker_entity"] for s in everything["items"]} == {KOVEL}
+    page = client.get("/api/statements", params={"speaker": KOVEL, "limit": 2, "offset": 1}).json()
+    assert [s["id"] for s in page["items"]] == [s["id"] for s in everything["items"][1:3]] and page["next_offset"] == 3
+    in_article = client.get("/api/statements", params={"article": keys["A1"]}).json()["items"]
+    assert in_article and {s["article_id"] for s in in_article} == {keys["A1"]}
+    by_name = client.get("/api/statements", params={"speaker": "kovel", "story": stories["B1"]}).json()["items"]
+    assert by_name == []  # Kovel speaks only about the Veltrana fire
+    text = client.get(f"/api/articles/{keys['A1']}").json()["text"]
+    s = in_article[0]
+    assert s["content_text"] == " … ".join(text[a:b] for a, b in s["content_spans"])
+
+
+def test_entities_filter_and_page(demo) -> None:
+    client, *_ = demo
+    people = client.get("/api/entities", params={"kind": "person", "limit": 500}).json()["items"]
+    assert {e["kind"] for e in people} == {"person"} and KOVEL in {e["key"] for e in people}
+    [kovel] = client.get("/api/entities", params={"q": "kovel"}).json()["items"]
+    assert kovel["statements"] >= 5 and "Interior Minister" in kovel["descriptions"] and "Kovel" in kovel["variants"]
+    second = client.get("/api/entities", params={"kind": "person", "limit": 1, "offset": 1}).json()
+    assert second["items"][0]["key"] == people[1]["key"] and second["next_offset"] == 2
+    assert client.get("/api/entities", params={"kind": "planet"}).status_code == 422
+
+
+def test_timeline_is_in_time_order_with_the_entity(demo) -> None:
+    client, *_ = demo
+    body = client.get("/api/timeline", params={"speaker": KOVEL}).json()
+    assert body["entity"]["name"] == "Dana Kovel" and body["items"]
+    dates = [i["published"] for i in body["items"] if i["published"]]
+    assert dates == sorted(dates)
+    about = client.get("/api/timeline", params={"speaker": KOVEL, "about": "ostrel"}).json()["items"]
+    assert about and all(any("ostrel" in k for k in i["about"]) for i in about) and len(about) < len(body["items"])
+    assert client.get("/api/timeline", params={"speaker": "person:nobody at all"}).status_code == 404
+
+
+def test_article_analysis_spans_point_into_the_text(demo) -> None:
+    client, keys, _stories = demo
+    text = client.get(f"/api/articles/{keys['A1']}").json()["text"]
+    body = client.get(f"/api/articles/{keys['A1'][:8]}/analysis").json()
+    assert body["article_id"] == keys["A1"] and body["analysis"]["analysed"]
+    assert all(text[m["span"][0] : m["span"][1]] == m["text"] for m in body["mentions"])
+    assert any(m["entity"] == KOVEL for m in body["mentions"]) and body["statements"] and body["claims"]
+    assert any(q["value"] == 14 for c in body["claims"] for q in c["quantities"])
+    assert client.get("/api/articles/nope/analysis").status_code == 404
+
+
+def test_story_page_draws_the_stored_comparison(demo, compared) -> None:
+    client, keys, stories = demo
+    page = client.get(f"/stories/{stories['A1']}").text
+    members = client.get(f"/api/stories/{stories['A1']}").json()["articles"]
+    assert page.count('<g class="node') == len(members) and page.count('<g class="node original"') == len(compared["originals"])
+    assert page.count('<g class="edge edge-') == len(compared["provenance"]) and ">copy</text>" in page
+    assert f'id="independent-sources">{compared["independent_sources"]} independent source(s)' in page
+    row = re.search(r'<tr class="conflict conflict-number.*?</tr>', page, re.S).group(0)
+    assert ">14<" in row and ">41<" in row and f'/articles/{keys["A4"]}?start=' in row and '<td class="conservative">14</td>' in row
+    assert "<ins>" in page and "<del>" in page and 'class="speaker-link" href="/entities/person%3Adana%20kovel"' in page
+    assert 'id="facts"' in page and '<td class="conflict">' in page
+
+
+def test_compare_link_computes_and_stores(tmp_path: Path) -> None:
+    db, _keys, stories = demo_db()
+    with TestClient(create_app(web_settings(copy_db(db, tmp_path)))) as client:
+        assert 'id="compare-link"' in client.get(f"/stories/{stories['B1']}").text
+        assert 'id="provenance"' in client.get(f"/stories/{stories['B1']}?compare=1").text
+        assert 'id="provenance"' in client.get(f"/stories/{stories['B1']}").text  # stored now
+
+
+def test_article_page_marks_statements_mentions_and_the_linked_passage(demo) -> None:
+    client, keys, _stories = demo
+    text = client.get(f"/api/articles/{keys['A4']}").json()["text"]
+    at = text.index("41")
+    page = client.get(f"/articles/{keys['A4']}?start={at}&end={at + 2}").text
+    assert re.search(r'<span class="anchor" id="passage"></span><span class="[^"]*passage[^"]*">41</span>', page)
+    assert '<a class="mention' in page and 'href="/entities/person%3Adana%20kovel"' in page
+    assert 'class="statement' in page and 'class="statement-row"' in page and "Interior Minister" in page
+
+
+def test_entity_page_lists_variants_and_the_timeline(demo) -> None:
+    client, *_ = demo
+    page = client.get("/entities/person%3Adana%20kovel").text
+    assert 'id="entity-name">Dana Kovel<' in page and "Interior Minister" in page and "Kovel" in page
+    assert page.count('class="said-item') == len(client.get("/api/timeline", params={"speaker": KOVEL}).json()["items"])
+    r = client.get("/entities/person%3Anobody")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+
+
+def test_contradictions_are_flagged_with_both_statements(tmp_path: Path) -> None:
+    db, *_ = demo_db()
+    articles = [
+        {"id": "c1", "outlet": "Wire One", "language": "en", "published": "2025-03-01", "title": "Venn on Kharkiv",
+         "text": 'President Arla Venn of Marovia said on Monday: "Our army has no plans to take Kharkiv." Officials agreed.'},
+        {"id": "c2", "outlet": "Wire Two", "language": "en", "published": "2025-04-02", "title": "Venn reverses on Kharkiv",
+         "text": 'President Arla Venn of Marovia said on Tuesday: "Our army plans to take Kharkiv." Troops were moving.'},
+    ]  # fmt: skip
+    with TestClient(create_app(web_settings(copy_db(db, tmp_path)))) as client:
+        client.post("/api/ingest/articles", json={"articles": articles}, headers={"Authorization": f"Bearer {TOKEN}"})
+        items = client.get("/api/timeline", params={"speaker": "Venn"}).json()["items"]
+        flagged = [i for i in items if i["contradicts"]]
+        assert len(items) == 2 and flagged, items
+        key = items[0]["speaker_entity"]
+        page = client.get(entity_path(key)).text
+    assert 'class="said-item contradiction"' in page and "May contradict" in page
+    assert "has no plans to take Kharkiv" in page and "army plans to take Kharkiv" in page
+
+
+def test_untrusted_text_stays_inert_in_the_marked_view(tmp_path: Path) -> None:
+    db, *_ = demo_db()
+    evil = {"id": "evil-q", "outlet": "Evil Wire", "language": "en", "published": "2024-09-12", "title": "Depot",
+            "text": f'"The depot {SCRIPT} is <b onmouseover=alert(1)>safe</b> now," Dana Kovel said in Veltrana. '
+                    f"Officials said 14 {SCRIPT} firefighters were hurt."}  # fmt: skip
+    with TestClient(create_app(web_settings(copy_db(db, tmp_path)))) as client:
+        r = client.post("/api/ingest/articles", json={"articles": [evil]}, headers={"Authorization": f"Bearer {TOKEN}"})
+        aid = r.json()["items"][0]["article_id"]
+        analysis = client.get(f"/api/articles/{aid}/analysis").json()
+        text = client.get(f"/api/articles/{aid}").json()["text"]
+        at = text.index(SCRIPT)
+        page = client.get(f"/articles/{aid}?start={at + 3}&end={at + 20}").text  # a passage that cuts through the tag
+        timeline = client.get(entity_path(KOVEL)).text
+    assert analysis["statements"], "the quote must be found, so the marked view is exercised"
+    for html in (page, timeline):
+        assert SCRIPT not in html and "<b onmouseover" not in html and "&lt;script&gt;" in html
+    assert 'class="statement' in page and 'id="passage"' in page
+
+
+def _member(aid: str, outlet: str) -> MemberOut:
+    return MemberOut(
+        article_id=aid, title=aid, outlet=outlet, language="en", published=DateOut(value=None, source="unknown", evidence=""),
+        duplicate_of=None, url=None, lead="", score=1, embedding_similarity=1, names_similarity=1, shared_names=[], started_story=False,
+    )  # fmt: skip
+
+
+def _comparison() -> ComparisonOut:
+    edge = {"confidence": 0.9, "containment": 0.9, "coverage": 0.9, "reason": "", "evidence": [], "added": []}
+    value = {"number": None, "unit": None, "approx": None, "sentence": (0, 10)}
+    return ComparisonOut.model_validate({
+        "story_id": "s", "independent_sources": 1, "originals": ["a"], "statements": [],
+        "provenance": [{"source": "a", "target": "b", "relation": "rewrite", **edge},
+                       {"source": "b", "target": "c", "relation": "copy", **edge}],
+        "conflicts": [{"id": "k", "kind": "number", "severity": "strong", "detail": "", "conservative": "14", "sides": [
+            {"value": "41", "independent_sources": 1, "passages": [{"article_id": "c", "span": (3, 5), "text": "41"}]}]}],
+        "facts": [{"id": "f", "label": "firefighters injured", "values": [
+            {"article_id": "a", "outlet": "A", "value": "14", "span": (3, 5), **value},
+            {"article_id": "b", "outlet": "B", "value": "14", "span": (3, 5), **value},
+            {"article_id": "c", "outlet": "C", "value": "41", "span": (3, 5), **value}]}],
+    })  # fmt: skip
+
+
+def test_provenance_graph_puts_generations_in_columns() -> None:
+    g = provenance_graph(_comparison(), [_member(x, x.upper()) for x in "cba"] + [_member("d", "a very long outlet name indeed")])
+    nodes = {n.article_id: n for n in g.nodes}
+    assert nodes["a"].x < nodes["b"].x < nodes["c"].x and nodes["a"].x == nodes["d"].x and nodes["a"].y != nodes["d"].y
+    assert nodes["a"].original and not nodes["b"].original and nodes["d"].label.endswith("…")
+    assert [(e.source, e.target) for e in g.edges] == [("a", "b"), ("b", "c")] and g.width > nodes["c"].x
+
+
+def test_fact_table_marks_the_odd_value() -> None:
+    t = fact_table(_comparison(), [_member(x, x.upper()) for x in "abc"])
+    assert [outlet for _aid, outlet in t.columns] == ["A", "B", "C"]
+    assert [c.conflict for c in t.rows[0].cells] == [False, False, True]
+
+
+def test_word_diff_ignores_punctuation_and_keeps_every_word() -> None:
+    pieces_ = word_diff('"No risk as of today."', '"No risk today," she said')
+    assert ("as of ", "del") in pieces_ and any(op == "ins" and "she" in t for t, op in pieces_)
+    assert "".join(t for t, op in pieces_ if op != "del") == '"No risk today," she said'
+    assert word_diff("same words", "same words") == [("same words", "same")]
+
+
+def test_overlapping_spans_become_flat_pieces() -> None:
+    text = "Dana Kovel said <b>no</b>."
+    out = pieces(text, [Layer((0, 10), "mention", KOVEL), Layer((5, 20), "statement"), Layer((0, 4), "speaker")],
+                 {5: ("st-1",)})  # fmt: skip
+    assert "".join(p.text for p in out) == text
+    assert [(p.text, p.classes, p.entity) for p in out[:3]] == [
+        ("Dana", "mention speaker", KOVEL), (" ", "mention", KOVEL), ("Kovel", "mention statement", KOVEL)]
+    assert out[2].first_of == ("st-1",) and out[-1].classes == ""
+    assert pieces("abc", [Layer((2, 9), "claim"), Layer((1, 1), "cue")]) == pieces("abc", [])  # bad spans are ignored
+    assert entity_path("person:dana kovel") == "/entities/person%3Adana%20kovel"
