@@ -345,9 +345,12 @@ def demo(db: DbOption = None, json_out: JsonOption = False) -> None:
         refs = expand_inputs([str(workflows.demo_corpus_path())])
         with _progress(len(refs), quiet=json_out) as advance:
             report = workflows.add_inputs(refs, settings, store, progress=advance)
+        views = workflows.list_stories(store)
+        for v in views:  # compared now so the web story pages show it at once (seconds each, stored)
+            if len(v.members) > 1:
+                workflows.story_comparison(store, v.id)
         summary = workflows.summarise(store)
         rows = store.articles()
-        views = workflows.list_stories(store)
     if json_out:
         out.print_json(data={"report": render.report_json(report), "summary": summary})
         return
