@@ -11,7 +11,7 @@ from typing import IO, BinaryIO, Protocol
 
 import numpy as np
 
-from crosswire import compare, export
+from crosswire import brief, compare, export
 from crosswire.errors import NotFound
 from crosswire.extract.article import EXTRACTOR_VERSION, drop_template_lines, paragraph_keys
 from crosswire.ingest.fetch import fetch_url
@@ -270,6 +270,14 @@ def story_comparison(store: Store, story_id: str) -> dict[str, object]:
     with store.transaction() as tx:
         comparison_db.save(tx.conn, comparison_db.CachedComparison(view.id, sig, now_iso(), len(record["conflicts"]), record))
     return record
+
+
+def story_brief(store: Store, story_id: str) -> brief.Brief:
+    """An extractive, cited brief of one story (uses the stored comparison, computing it if needed)."""
+    view = get_story(store, story_id)
+    record = story_comparison(store, view.id)
+    texts = {m.article_id: store.article(m.article_id).text for m in view.members}
+    return brief.make_brief(view, record, texts)
 
 
 def stored_comparison(store: Store, story_id: str, article_ids: Sequence[str] | None = None) -> dict[str, object] | None:

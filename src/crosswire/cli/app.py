@@ -178,6 +178,31 @@ def compare_cmd(
         render.print_comparison(out, view, comparison)
 
 
+@app.command("brief")
+def brief_cmd(
+    story_id: Annotated[str, typer.Argument(metavar="STORY", help="Story id or a unique prefix of it.")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md or html.")] = "md",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """An extractive brief: every sentence cites its article and span; disputed facts shown with both sides."""
+    if fmt not in ("md", "html"):
+        err.print(f"[red]error:[/] unknown format {fmt!r}; use md or html")
+        raise typer.Exit(2)
+    from crosswire.brief import to_html, to_markdown
+
+    with _store(db) as (store, _):
+        b = workflows.story_brief(store, story_id)
+    text = to_markdown(b) if fmt == "md" else to_html(b)
+    if output:
+        tmp = output.with_name(output.name + ".partial")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+        err.print(f"wrote the brief of {b.story_id} to {output}")
+    else:
+        sys.stdout.write(text)
+
+
 @app.command("timeline")
 def timeline_cmd(
     speaker: Annotated[str, typer.Argument(metavar="SPEAKER", help="Entity key (person:vladimir putin) or part of the name.")],

@@ -7,7 +7,7 @@ like the API's writes, and a page on another site cannot forge them (it does not
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -139,6 +139,17 @@ def move_form(
 
 def _to_story(request: Request, story_id: str) -> Response:
     return RedirectResponse(request.url_for("story_page", story_id=story_id).path, status_code=303)
+
+
+@router.get("/stories/{story_id}/brief", name="story_brief")
+def story_brief(request: Request, story_id: str, format: Literal["html", "md"] = "html") -> Response:  # noqa: A002
+    """The story's extractive brief (every sentence cited; disputes with both sides), as HTML or Markdown."""
+    from crosswire.brief import to_html, to_markdown
+
+    b = workflows.story_brief(store_of(request), story_id)
+    if format == "md":
+        return Response(to_markdown(b), media_type="text/markdown; charset=utf-8")
+    return HTMLResponse(to_html(b))
 
 
 @router.get("/feed.atom", name="feed")

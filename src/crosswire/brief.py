@@ -1,0 +1,146 @@
+"""Extractive briefs of a story: every sentence is copied from an article and cites it; disputed facts are
+shown as disputed with each side; copies and rewrites are never counted as confirmation.
+
+Nothing is generated: the brief is sentences from the original reports (the articles no other derives
+from), the statements several outlets carry, and the comparison's conflicts, each with its citations
+(article, outlet, character span). Rendered as Markdown or as escaped HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+LEAD_SENTENCES = 2  # from each original report: news puts who/what/where/when first
+MAX_STATEMENTS = 8
+MIN_LEAD_WORDS = 8  # "Good evening." or a bare dateline is not a lead
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    article_id: str
+    outlet: str | None
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One sentence of the brief and where it comes from."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    note: str = ""  # e.g. "reported by 3 independent sources"
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    kind: str
+    severity: str
+    sides: tuple[tuple[str, int, tuple[Citation, ...]], ...]  # value, independent sources, citations
+    conservative: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    story_id: str
+    title: str | None
+    span: str
+    independent_sources: int
+    articles: int
+    facts: tuple[Line, ...]
+    statements: tuple[Line, ...]
+    disputes: tuple[Dispute, ...]
+    derived: tuple[str, ...]  # "The Meridian Post copies Nordwire" …
+
+
+def make_brief(view: Any, comparison: dict[str, Any], texts: dict[str, str]) -> Brief:
+    """A brief from a story view, its comparison record and the members' clean texts."""
+    from crosswire.compare.text import sentences
+
+    outlet = {m.article_id: m.outlet for m in view.members}
+    originals = [m.article_id for m in view.members if m.article_id in set(comparison["originals"])]
+    facts = []
+    for aid in originals:
+        informative = [s for s in sentences(texts[aid]) if len(s.tokens) >= MIN_LEAD_WORDS]
+        for s in informative[:LEAD_SENTENCES]:
+            facts.append(Line(texts[aid][s.start : s.end], (Citation(aid, outlet.get(aid), (s.start, s.end)),)))
+    statements = []
+    for a in comparison["statements"][:MAX_STATEMENTS]:
+        ref = a["variants"][0]
+        cites = tuple(Citation(v["article_id"], v["outlet"], tuple(v["content_spans"][0])) for v in a["variants"])  # type: ignore[arg-type]
+        statements.append(Line(f"{a['speaker'] or 'Someone'}: {ref['text']}", cites,
+                               f"carried by {len({c.article_id for c in cites})} articles"))
+    disputes = tuple(
+        Dispute(c["kind"], c["severity"], tuple(
+            (s["value"], s["independent_sources"],
+             tuple(Citation(p["article_id"], outlet.get(p["article_id"]), tuple(p["span"])) for p in s["passages"]))  # type: ignore[misc]
+            for s in c["sides"]), c["conservative"])
+        for c in comparison["conflicts"]
+    )
+    derived = tuple(f"{outlet.get(e['target']) or e['target'][:8]} {_verb(e['relation'])} {outlet.get(e['source']) or e['source'][:8]}"
+                    for e in comparison["provenance"])
+    span = "undated" if not view.first else view.first if view.first == view.last else f"{view.first} – {view.last}"
+    return Brief(view.id, view.title, span, comparison["independent_sources"], len(view.members), tuple(facts),
+                 tuple(statements), disputes, derived)
+
+
+def _verb(relation: str) -> str:
+    return {"copy": "copies", "rewrite": "rewrites", "translation": "translates",
+            "shared-source": "runs the same agency copy as"}.get(relation, relation)
+
+
+def _cite(c: Citation) -> str:
+    return f"{c.outlet or 'unknown outlet'}, {c.article_id[:10]}:{c.span[0]}-{c.span[1]}"
+
+
+def to_markdown(b: Brief) -> str:
+    """The brief as Markdown; every line ends with its citations in brackets."""
+    out = [f"# {b.title or b.story_id}", "",
+           f"{b.articles} articles · {b.span} · {b.independent_sources} independent source(s) "
+           "(copies, rewrites and translations are not counted as confirmation)", "", "## What the original reports say", ""]
+    out += [f"- {line.text} [{_cite(line.citations[0])}]" for line in b.facts]
+    if b.statements:
+        out += ["", "## Statements carried by several outlets", ""]
+        out += [f"- {line.text} [{'; '.join(_cite(c) for c in line.citations)}]" for line in b.statements]
+    if b.disputes:
+        out += ["", "## Disputed", ""]
+        for d in b.disputes:
+            sides = " vs ".join(f"\"{v}\" ({n} independent; {'; '.join(_cite(c) for c in cites)})" for v, n, cites in d.sides)
+            cons = f" Most conservative: \"{d.conservative}\"." if d.conservative else ""
+            out.append(f"- {d.kind} ({d.severity}): {sides}.{cons}")
+    if b.derived:
+        out += ["", "## Who copied whom", ""] + [f"- {line}" for line in b.derived]
+    return "\n".join(out) + "\n"
+
+
+def to_html(b: Brief) -> str:
+    """The brief as a standalone HTML page; all article text escaped."""
+    e = escape
+
+    def cites(cs: tuple[Citation, ...]) -> str:
+        return " ".join(f'<a class="cite" href="/articles/{e(c.article_id)}?start={c.span[0]}&amp;end={c.span[1]}#passage">'
+                        f"[{e(_cite(c))}]</a>" for c in cs)
+
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{e(b.title or b.story_id)}</title></head><body>",
+             f"<h1>{e(b.title or b.story_id)}</h1>",
+             f"<p>{b.articles} articles · {e(b.span)} · {b.independent_sources} independent source(s) "
+             "(copies, rewrites and translations are not counted as confirmation)</p>",
+             "<h2>What the original reports say</h2><ul>"]
+    parts += [f"<li>{e(line.text)} {cites(line.citations)}</li>" for line in b.facts]
+    parts.append("</ul>")
+    if b.statements:
+        parts.append("<h2>Statements carried by several outlets</h2><ul>")
+        parts += [f"<li>{e(line.text)} {cites(line.citations)}</li>" for line in b.statements]
+        parts.append("</ul>")
+    if b.disputes:
+        parts.append("<h2>Disputed</h2><ul>")
+        for d in b.disputes:
+            sides = " vs ".join(f"“{e(v)}” ({n} independent) {cites(cs)}" for v, n, cs in d.sides)
+            cons = f" Most conservative: “{e(d.conservative)}”." if d.conservative else ""
+            parts.append(f"<li><strong>{e(d.kind)}</strong> ({e(d.severity)}): {sides}.{cons}</li>")
+        parts.append("</ul>")
+    if b.derived:
+        parts.append("<h2>Who copied whom</h2><ul>" + "".join(f"<li>{e(x)}</li>" for x in b.derived) + "</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
