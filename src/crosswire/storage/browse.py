@@ -35,6 +35,7 @@ class StoryQuery:
     order: str = "size"  # size: biggest first · recent: latest added article first
     limit: int = 50
     offset: int = 0
+    entity: str | None = None  # an entity key (person:vladimir putin) or words of its name: a member mentions it
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,14 @@ def _matching_stories(conn: Connection, q: StoryQuery) -> TextualSelect | None:
     if q.until:
         conds.append("fa.published <= :until")
         params["until"] = q.until + "\uffff"
+    if q.entity:
+        if ":" in q.entity:
+            conds.append("fa.id IN (SELECT mn.article_id FROM mentions mn WHERE mn.entity = :entity)")
+            params["entity"] = q.entity.lower()
+        else:
+            conds.append("fa.id IN (SELECT mn.article_id FROM mentions mn JOIN entities en ON en.key = mn.entity "
+                         "WHERE lower(en.variants) LIKE :entity_like ESCAPE '\\')")
+            params["entity_like"] = f"%{_escape_like(q.entity.lower())}%"
     if q.q and sqlite:
         conds.append(f"+fa.id IN ({FTS_IDS})")  # probed per row of the index walk, not looked up row by row
         params["fts"] = fts_query(q.q)

@@ -73,9 +73,10 @@ def list_stories(
     request: Request, since: Since = None, until: Until = None, outlet: Outlet = None, language: Language = None,
     q: Annotated[str | None, Query(max_length=200, description="Words every match contains (title or text of a member).")] = None,
     order: Literal["size", "recent"] = "size", limit: Limit = 50, offset: Offset = 0,
+    entity: Annotated[str | None, Query(max_length=200, description="Entity key (person:vladimir putin) or part of a name a member mentions.")] = None,
 ) -> views.StoryListOut:  # fmt: skip
     """Stories with a member matching every filter; biggest first, or most recently updated first."""
-    query = StoryQuery(since, until, outlet, language, q, order, limit, offset)
+    query = StoryQuery(since, until, outlet, language, q, order, limit, offset, entity)
     return views.story_list_out(browse.find_stories(store_of(request), query))
 
 

@@ -34,10 +34,11 @@ TextParam = Annotated[str | None, Query(max_length=200)]
 @router.get("/", response_class=HTMLResponse, name="story_list")
 def story_list(
     request: Request, q: TextParam = None, since: DateParam = None, until: DateParam = None, outlet: TextParam = None,
-    language: TextParam = None, offset: Annotated[int, Query(ge=0)] = 0,
+    language: TextParam = None, entity: TextParam = None, offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:  # fmt: skip
     """The story list with search and filters."""
-    query = StoryQuery(since or None, until or None, outlet or None, language or None, q or None, "size", PAGE_SIZE, offset)
+    query = StoryQuery(since or None, until or None, outlet or None, language or None, q or None, "size", PAGE_SIZE, offset,
+                       entity or None)
     store = store_of(request)
     page = views.story_list_out(browse.find_stories(store, query))
     outlets, languages = browse.filter_options(store)

@@ -1,4 +1,4 @@
-"""Briefs: extractive, every line cited, disputes with both sides, copies not counted, HTML escaped."""
+"""Briefs (extractive, every line cited, disputes with both sides, copies not counted, HTML escaped) and the story list's entity filter."""
 
 from __future__ import annotations
 
@@ -85,3 +85,20 @@ def test_brief_page_from_the_web(tmp_path: Path) -> None:
     md = client.get(f"/stories/{stories['A1']}/brief", params={"format": "md"})
     assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown") and '"41"' in md.text
     assert client.get("/stories/nope/brief").status_code == 404
+
+
+def test_story_list_filters_by_entity(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from crosswire.web.app import create_app
+    from tests.web_support import copy_db, demo_db, web_settings
+
+    db, _keys, stories = demo_db()
+    client = TestClient(create_app(web_settings(copy_db(db, tmp_path))))
+    by_name = client.get("/api/stories", params={"entity": "kovel"}).json()["items"]
+    assert [s["id"] for s in by_name] == [stories["A1"]]  # only the depot fire story quotes Dana Kovel
+    by_key = client.get("/api/stories", params={"entity": "person:dana kovel"}).json()["items"]
+    assert [s["id"] for s in by_key] == [stories["A1"]]
+    assert client.get("/api/stories", params={"entity": "person:nobody at all"}).json()["items"] == []
+    page = client.get("/", params={"entity": "kovel"})
+    assert page.status_code == 200 and stories["A1"] in page.text and stories["B1"] not in page.text
