@@ -99,10 +99,11 @@ def article_record(article: Article, origins: Iterable[Origin], story_id: str | 
     }
 
 
-def story_record(view: Any, comparison: Comparison | None = None) -> dict[str, Any]:
-    """One story as exported: its members and why each joined, and how its articles differ."""
+def story_record(view: Any, comparison: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One story as exported: its members and why each joined, and how its articles differ
+    (``comparison``: a ``comparison_record``, or None when the story was not compared)."""
     return {
-        "comparison": comparison_record(comparison) if comparison is not None else None,
+        "comparison": comparison,
         "id": view.id,
         "title": view.title,
         "first_published": view.first,

@@ -330,8 +330,10 @@ def list_articles(store: Store, flt: ArticleFilter) -> list[Article]:
     return store.articles(flt)
 
 
-def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None = None) -> int:
-    """Write every article in ``fmt`` (json, jsonl, csv); returns how many were written."""
+def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None = None, compare_missing: bool = True) -> int:
+    """Write every article in ``fmt`` (json, jsonl, csv); returns how many were written. The JSON document's
+    stories carry their comparison: stored ones are reused; missing ones are computed (and stored) unless
+    ``compare_missing`` is False (the HTTP API, which must answer in time), where they are null."""
     arts = store.articles(flt or ArticleFilter(), with_removed=True)
     stories = story_of(store)
     with store.engine.connect() as conn:
@@ -339,7 +341,12 @@ def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None =
                    for a in arts]
     if fmt == "json":
         views = list_stories(store)
-        export.write_json(records, out, now_iso(), [export.story_record(v, compare_story(store, v.id)) for v in views])
+        stories_out = []
+        for v in views:
+            ids = [m.article_id for m in v.members]
+            record = story_comparison(store, v.id) if compare_missing else stored_comparison(store, v.id, ids)
+            stories_out.append(export.story_record(v, record))
+        export.write_json(records, out, now_iso(), stories_out)
     elif fmt == "jsonl":
         export.write_jsonl(records, out)
     elif fmt == "csv":

@@ -186,7 +186,7 @@ def export(
 ) -> Response:  # fmt: skip
     """Articles (and, in JSON, stories) in the versioned export schema (docs/export-schema.md)."""
     out = io.StringIO()
-    workflows.export_all(store_of(request), format, out, ArticleFilter(outlet, language, since, until))
+    workflows.export_all(store_of(request), format, out, ArticleFilter(outlet, language, since, until), compare_missing=False)
     return Response(out.getvalue(), media_type=EXPORT_TYPES[format])
 
 
