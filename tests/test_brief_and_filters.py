@@ -102,3 +102,24 @@ def test_story_list_filters_by_entity(tmp_path: Path) -> None:
     assert client.get("/api/stories", params={"entity": "person:nobody at all"}).json()["items"] == []
     page = client.get("/", params={"entity": "kovel"})
     assert page.status_code == 200 and stories["A1"] in page.text and stories["B1"] not in page.text
+
+
+def test_search_finds_articles_by_the_canonical_name_of_a_quoted_speaker(tmp_path: Path) -> None:
+    from crosswire.browse import find_stories, search_articles
+    from crosswire.storage.browse import StoryQuery
+
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 's.db'}", workers=1)
+    store = Store(settings.db_url)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text("Minister talks\n\nInterior Minister Dana Kovel visited the harbour on Friday. "
+                                  "Kovel said the water was safe to drink.\n", "utf-8")
+    (inputs / "b.txt").write_text("Harbour update\n\nThe harbour reopened on Saturday, Kovel told reporters, "
+                                  "after divers checked the quay walls.\n", "utf-8")
+    workflows.add_inputs(expand_inputs([str(inputs)]), settings, store)
+    page = search_articles(store, "Dana Kovel", 10, 0)
+    titles = [h.title for h in page.hits]
+    assert page.total == 2 and titles[0] == "Minister talks" and "Harbour update" in titles  # b only says "Kovel"
+    assert any("quotes" in h.snippet for h in page.hits if h.title == "Harbour update")
+    stories = find_stories(store, StoryQuery(q="Dana Kovel"))
+    assert {s.row.id for s in stories.stories} == set(workflows.story_of(store).values())

@@ -101,7 +101,8 @@ def article_detail(store: Store, article_id: str) -> ArticleDetail:
 
 
 def search_articles(store: Store, words: str, limit: int, offset: int) -> SearchPage:
-    """Articles whose title or text contains all ``words``, best first."""
+    """Articles whose title or text contains all ``words``, best first; then articles quoting a speaker whose
+    canonical name holds them ("Dana Kovel" finds an article that only writes "Kovel said")."""
     with store.engine.connect() as conn:
         total, hits = browse_db.search(conn, words, limit, offset)
     return SearchPage(total, tuple(hits))

@@ -21,6 +21,10 @@ LEAD_CHARS = 320  # characters of the body shown on a story card: about the firs
 
 
 FTS_IDS = "SELECT i.article_id FROM article_search s JOIN article_search_ids i ON i.rowid = s.rowid WHERE article_search MATCH :fts"
+# articles quoting a speaker whose canonical name contains the words ("Dana Kovel" finds an article that
+# only writes "Kovel said"): statements are searched by who said them, their text is in the article text
+SPEAKER_IDS = ("SELECT st.article_id FROM statements st JOIN entities en ON en.key = st.speaker_entity "
+               "WHERE lower(en.name) LIKE :speaker_like ESCAPE '\\'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +137,14 @@ def _matching_stories(conn: Connection, q: StoryQuery) -> TextualSelect | None:
             conds.append("fa.id IN (SELECT mn.article_id FROM mentions mn JOIN entities en ON en.key = mn.entity "
                          "WHERE lower(en.variants) LIKE :entity_like ESCAPE '\\')")
             params["entity_like"] = f"%{_escape_like(q.entity.lower())}%"
-    if q.q and sqlite:
-        conds.append(f"+fa.id IN ({FTS_IDS})")  # probed per row of the index walk, not looked up row by row
+    if q.q and sqlite:  # probed per row of the index walk, not looked up row by row
+        conds.append(f"(+fa.id IN ({FTS_IDS}) OR +fa.id IN ({SPEAKER_IDS}))")
         params["fts"] = fts_query(q.q)
+        params["speaker_like"] = _speaker_like(q.q)
     elif q.q:
-        conds.append("(fa.title ILIKE :pattern ESCAPE '\\' OR fa.text ILIKE :pattern ESCAPE '\\')")
+        conds.append(f"(fa.title ILIKE :pattern ESCAPE '\\' OR fa.text ILIKE :pattern ESCAPE '\\' OR fa.id IN ({SPEAKER_IDS}))")
         params["pattern"] = f"%{_escape_like(q.q)}%"
+        params["speaker_like"] = _speaker_like(q.q)
     if not conds:
         return None
     join = "CROSS JOIN" if sqlite else "JOIN"
@@ -208,8 +214,43 @@ def distinct_values(conn: Connection) -> tuple[list[str], list[str]]:
     return list(outlets.scalars()), list(languages.scalars())
 
 
+def _speaker_like(words: str) -> str:
+    return f"%{_escape_like(' '.join(words.lower().split()))}%"
+
+
 def search(conn: Connection, words: str, limit: int, offset: int) -> tuple[int, list[SearchHit]]:
-    """(how many articles match all ``words``, one page of them, best first)."""
+    """(how many articles match, one page of them): all ``words`` in the title or text, best first, then
+    articles that quote a speaker whose canonical name holds the words without writing them in full."""
+    total, hits = _search_text(conn, words, limit, offset)
+    quoted = _speaker_only(conn, words)
+    if not quoted:
+        return total, hits
+    start = max(0, offset - total)
+    extra = quoted[start : start + max(0, limit - len(hits))]
+    return total + len(quoted), hits + extra
+
+
+def _speaker_only(conn: Connection, words: str) -> list[SearchHit]:
+    """Articles quoting a speaker whose canonical name holds ``words`` that the text search does not find."""
+    matched = select(articles.c.id).where(_text_match(conn, articles.c.id, articles.c.title, articles.c.text, words))
+    exclude = set(conn.execute(matched).scalars())
+    rows = conn.execute(
+        text("SELECT DISTINCT a.id, m.story_id, a.title, a.outlet, a.published, en.name AS speaker FROM articles a "
+             "JOIN statements st ON st.article_id = a.id JOIN entities en ON en.key = st.speaker_entity "
+             "LEFT JOIN story_members m ON m.article_id = a.id "
+             "WHERE lower(en.name) LIKE :speaker_like ESCAPE '\\' ORDER BY a.id"),
+        {"speaker_like": _speaker_like(words)},
+    )
+    out, seen = [], exclude
+    for r in rows:
+        if r.id in seen:
+            continue
+        seen.add(r.id)
+        out.append(SearchHit(r.id, r.story_id, r.title, r.outlet, r.published, f"quotes {HIT_START}{r.speaker}{HIT_END}"))
+    return out
+
+
+def _search_text(conn: Connection, words: str, limit: int, offset: int) -> tuple[int, list[SearchHit]]:
     if conn.dialect.name != "sqlite":
         return _search_like(conn, words, limit, offset)
     params = {"fts": fts_query(words), "limit": limit, "offset": offset}
