@@ -306,9 +306,12 @@ def timeline(store: Store, speaker: str, about: str | None = None) -> list[Timel
     rows = statements(store, speaker=speaker)
     stories = story_of(store)
     entries = []
+    analyses: dict[str, Analysis | None] = {}
     with store.engine.connect() as conn:
         for r in rows:
-            analysis = analysis_db.load_analysis(conn, r.article_id)
+            if r.article_id not in analyses:  # a speaker is often quoted several times in one article
+                analyses[r.article_id] = analysis_db.load_analysis(conn, r.article_id)
+            analysis = analyses[r.article_id]
             keys = _entities_in(analysis, r.statement.content) if analysis else ()
             if about and not any(about.lower() in k for k in keys):
                 continue
@@ -507,7 +510,6 @@ def regroup(store: Store, params: StoryParams | None = None) -> RegroupReport:
         rows = story_db.replay_rows(tx.conn)
         before = {signals.article_id: story_id for signals, story_id in rows}
         index = StoryIndex(params or StoryParams())
-        moved = 0
         for signals, _ in rows:
             assignment = index.add(signals)
             story_db.rewrite_member(tx.conn, assignment)

@@ -27,8 +27,7 @@ def compare_story(story_id: str, docs: Sequence[Doc]) -> Comparison:
     docs = list(docs)
     edges = trace(docs)
     groups = source_groups(docs, [e for e in _first_edges(edges)])
-    related = {(e.source, e.target) for e in edges} | {(e.target, e.source) for e in edges}
-    found = [d for i, a in enumerate(docs) for b in docs[i + 1 :] for d in disagreements(a, b, (a.id, b.id) in related)]
+    found = _all_disagreements(docs, edges)
     roots = originals(docs, edges)
     return Comparison(
         story_id=story_id,
@@ -40,6 +39,12 @@ def compare_story(story_id: str, docs: Sequence[Doc]) -> Comparison:
         originals=tuple(roots),
         independent_sources=len({groups[r] for r in roots}),
     )
+
+
+def _all_disagreements(docs: list[Doc], edges: Sequence) -> list[Disagreement]:
+    """Every pair of articles compared; pairs where one derives from the other also compare reworded counts."""
+    related = {(e.source, e.target) for e in edges} | {(e.target, e.source) for e in edges}
+    return [d for i, a in enumerate(docs) for b in docs[i + 1 :] for d in disagreements(a, b, (a.id, b.id) in related)]
 
 
 def _first_edges(edges: Sequence) -> list:
@@ -107,7 +112,7 @@ def flag_contradictions(entries: list) -> list:
     similar words, and one of the two negated (``no plans to take Kharkiv`` vs ``plans to take Kharkiv``)."""
     from dataclasses import replace
 
-    from crosswire.compare.statements import _dice, _stems
+    from crosswire.compare.statements import content_stems, dice
     from crosswire.compare.text import load_lexicon, tokens
 
     neg = load_lexicon().negation
@@ -122,7 +127,7 @@ def flag_contradictions(entries: list) -> list:
             if not set(e.about) & set(prev.about) or e.statement.article_id == prev.statement.article_id:
                 continue
             if negated(e.statement.text) != negated(prev.statement.text) and \
-                    _dice(_stems(e.statement.text), _stems(prev.statement.text)) >= CONTRADICTION_OVERLAP:
+                    dice(content_stems(e.statement.text), content_stems(prev.statement.text)) >= CONTRADICTION_OVERLAP:
                 hits.append(prev.statement.statement.id)
         out.append(replace(e, contradicts=tuple(hits)) if hits else e)
     return out
@@ -140,8 +145,7 @@ def bench_predict(documents: list[dict]) -> dict:
         docs.append(Doc(d["id"], d["text"], d.get("title"), d.get("outlet"), d.get("published"),
                         (credit,) if credit else (), "en", analysis))
     edges = trace(docs)
-    related = {(e.source, e.target) for e in edges} | {(e.target, e.source) for e in edges}
-    found = [x for i, a in enumerate(docs) for b in docs[i + 1 :] for x in disagreements(a, b, (a.id, b.id) in related)]
+    found = _all_disagreements(docs, edges)
     return {
         "conflicts": [{"kind": x.kind, "doc_a": x.doc_a, "span_a": list(x.span_a), "doc_b": x.doc_b, "span_b": list(x.span_b)}
                       for x in found],

@@ -27,7 +27,7 @@ def _content_text(doc: Doc, s: Statement) -> str:
     return " ".join(doc.text[a:b] for a, b in s.content)
 
 
-def _stems(text: str) -> frozenset[str]:
+def content_stems(text: str) -> frozenset[str]:
     return frozenset(_stem(t.text) for t in tokens(text) if t.text not in STOP and len(t.text) > 2)
 
 
@@ -39,13 +39,13 @@ def _stem(word: str) -> str:
     return w
 
 
-def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
 def align_statements(docs: Sequence[Doc], originals: frozenset[str] = frozenset()) -> list[AlignedStatement]:
     """Statements reported by at least two articles, grouped, with per-variant differences."""
-    items = [(d, s, _stems(_content_text(d, s))) for d in docs if d.analysis for s in d.analysis.statements]
+    items = [(d, s, content_stems(_content_text(d, s))) for d in docs if d.analysis for s in d.analysis.statements]
     vectors = _embeddings([_content_text(d, s) for d, s, _ in items])
     parent = list(range(len(items)))
 
@@ -62,7 +62,7 @@ def align_statements(docs: Sequence[Doc], originals: frozenset[str] = frozenset(
             dj, sj, wj = items[j]
             if di.id == dj.id:
                 continue
-            sim = _dice(wi, wj)
+            sim = dice(wi, wj)
             meaning = float(vectors[i] @ vectors[j]) if vectors is not None else 0.0
             if sim >= ANY_SPEAKER_OVERLAP or (_same_speaker(si, sj) and (sim >= SAME_SPEAKER_OVERLAP or meaning >= SAME_SPEAKER_MEANING)):
                 candidates.append((max(sim, meaning), i, j))

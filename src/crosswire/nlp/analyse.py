@@ -9,11 +9,10 @@ from spacy.tokens import Doc
 
 from crosswire.model import Analysis, Statement, StatementKind
 from crosswire.nlp import ANALYSIS_VERSION as VERSION  # noqa: F401  (re-exported)
-from crosswire.nlp.attributions import Attribution, find_attributions
+from crosswire.nlp.attributions import Attribution, find_attributions, paragraph_quotes
 from crosswire.nlp.claims import find_claims
 from crosswire.nlp.entities import ArticleEntities, find_entities
 from crosswire.nlp.parse import LANGUAGES, parse
-from crosswire.nlp.quotes import Quote
 from crosswire.nlp.sentences import Sentences
 from crosswire.nlp.speakers import Speaker, resolve
 
@@ -46,11 +45,10 @@ def _statements(doc: Doc, ents: ArticleEntities, atts: list[Attribution], articl
                 sents: Sentences) -> list[Statement]:
     speakers: dict[int, Speaker | None] = {}
     out: list[Statement] = []
-    quotes = _all_quotes(atts)
     for att in atts:
         speaker = _speaker(doc, ents, att, speakers, sents)
         speakers[id(att)] = speaker
-        out.append(_statement(sents.text, att, speaker, quotes, article_id))
+        out.append(_statement(sents.text, att, speaker, article_id))
     return out
 
 
@@ -65,7 +63,7 @@ def _speaker(doc: Doc, ents: ArticleEntities, att: Attribution, speakers: dict[i
     return resolve(doc, ents, att.source, att.source_head, previous, sents)
 
 
-def _statement(text: str, att: Attribution, speaker: Speaker | None, quotes: list[Quote], article_id: str) -> Statement:
+def _statement(text: str, att: Attribution, speaker: Speaker | None, article_id: str) -> Statement:
     cue = text[att.cue[0] : att.cue[1]] if att.cue else None
     return Statement(
         id=_statement_id(article_id, att.content),
@@ -87,8 +85,6 @@ def _statement(text: str, att: Attribution, speaker: Speaker | None, quotes: lis
 def _kind(text: str, content: list[tuple[int, int]]) -> StatementKind:
     """direct when the content is quotation, mixed when it quotes fragments, else indirect."""
     total = sum(e - s for s, e in content)
-    from crosswire.nlp.attributions import paragraph_quotes
-
     quoted = 0
     for s, e in content:
         for q in paragraph_quotes(text[s:e]):
@@ -96,10 +92,6 @@ def _kind(text: str, content: list[tuple[int, int]]) -> StatementKind:
     if total and quoted >= 0.9 * total:
         return StatementKind.DIRECT
     return StatementKind.MIXED if quoted else StatementKind.INDIRECT
-
-
-def _all_quotes(atts: list[Attribution]) -> list[Quote]:
-    return [q for a in atts for q in a.quotes]
 
 
 def _statement_id(article_id: str, content: list[tuple[int, int]]) -> str:

@@ -15,7 +15,7 @@ Speakers are resolved to names later (``speakers.py``); this module only finds s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
@@ -53,7 +53,6 @@ class Attribution:
     venue: str | None = None
     addressee: str | None = None
     inherited_from: Attribution | None = None  # the attribution whose speaker this one takes
-    quotes: list[Quote] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
