@@ -55,7 +55,7 @@ def build_store(db: Path, total: int, seed: int = 7) -> Store:
                 for k in range(size):
                     article, raw = _variant(templates[(i + k) % len(templates)], i + k, day, rng)
                     tx.insert_article(article, raw, EXTRACTOR_VERSION)
-                    story_db.insert_signals(tx.conn, StorySignals(article.id, _unit(rng, dim), frozenset(), (), None, None, None))
+                    story_db.insert_signals(tx.conn, StorySignals(article.id, _unit(rng, dim), (), (), None, None, None))
                     story_db.insert_member(tx.conn, Assignment(article.id, story_id, 0.8, 0.8, 0.5, (), k == 0), seq)
                     seq += 1
                 i += size

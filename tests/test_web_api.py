@@ -133,7 +133,7 @@ def test_search_marks_the_matches(demo) -> None:
     assert body["total"] == len(body["items"]) >= 3
     for hit in body["items"]:
         assert hit["highlights"] and all(hit["snippet"][s:e].lower() == "kovel" for s, e in hit["highlights"])
-        assert hit["story_id"] == stories["A1"]
+        assert hit["story_id"] in (stories["A1"], stories["A8"])  # the depot fire, or the briefing quoting Kovel
     assert client.get("/api/search", params={"q": "nothingmatchesthis"}).json() == {
         "q": "nothingmatchesthis", "total": 0, "limit": 20, "offset": 0, "items": [],
     }  # fmt: skip

@@ -25,7 +25,7 @@ from crosswire.storage import browse as browse_db
 from crosswire.storage import comparisons as comparison_db
 from crosswire.storage import stories as story_db
 from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
-from crosswire.stories.clusters import StoryIndex, StoryParams
+from crosswire.stories.clusters import Assignment, StoryIndex, StoryParams
 from crosswire.stories.signals import story_signals
 
 
@@ -134,6 +134,8 @@ def assign_stories(store: Store, tx: Writer, added: list[Article]) -> None:
         story_db.insert_signals(tx.conn, signals)
         assignment = index.add(signals)
         story_db.insert_member(tx.conn, assignment, seq)
+        for absorbed in assignment.merged:  # the article linked two stories of one event
+            story_db.rename_story(tx.conn, absorbed, assignment.story_id)
         seq += 1
         touched.add(assignment.story_id)
     store.story_cache = (seq, index)
@@ -149,7 +151,13 @@ def _story_index(store: Store, tx: Writer) -> StoryIndex:
     index = StoryIndex()
     for signals, story_id in story_db.replay_rows(tx.conn):
         index.restore(signals, story_id)
+    index.locked = _corrected_stories(tx)
     return index
+
+
+def _corrected_stories(tx: Writer) -> set[str]:
+    """Stories a person merged, split or moved articles into or out of: grouping never merges them on its own."""
+    return {sid for c in story_db.corrections(tx.conn) for sid in (c.story_id, c.other_story_id) if sid}
 
 
 def _infer_dates(tx: Writer, story_id: str) -> None:
@@ -510,8 +518,15 @@ def regroup(store: Store, params: StoryParams | None = None) -> RegroupReport:
         rows = story_db.replay_rows(tx.conn)
         before = {signals.article_id: story_id for signals, story_id in rows}
         index = StoryIndex(params or StoryParams())
+        assignments: dict[str, Assignment] = {}
         for signals, _ in rows:
             assignment = index.add(signals)
+            for absorbed in assignment.merged:  # earlier articles of a merged story follow it
+                for aid, a in assignments.items():
+                    if a.story_id == absorbed:
+                        assignments[aid] = replace(a, story_id=assignment.story_id)
+            assignments[signals.article_id] = assignment
+        for assignment in assignments.values():
             story_db.rewrite_member(tx.conn, assignment)
         fixes = story_db.corrections(tx.conn)
         for c in fixes:

@@ -120,8 +120,10 @@ story_signals = Table(
     metadata,
     Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("embedding", LargeBinary, nullable=False),  # float32 bytes
-    Column("names", Text, nullable=False),  # JSON list
+    Column("names", Text, nullable=False),  # JSON list of [name, count] (before 0008: a list of names)
     Column("terms", Text, nullable=False),  # JSON list of [word, count]
+    Column("title_embedding", LargeBinary, nullable=True),  # float32 bytes (0008; NULL before)
+    Column("numbers", Text, nullable=True),  # JSON list (0008; NULL before)
 )
 
 story_members = Table(

@@ -40,7 +40,9 @@ def insert_signals(conn: Connection, s: StorySignals) -> None:
     conn.execute(
         insert(story_signals).values(
             article_id=s.article_id, embedding=np.asarray(s.embedding, dtype=np.float32).tobytes(),
-            names=json.dumps(sorted(s.names)), terms=json.dumps([list(t) for t in s.terms]),
+            names=json.dumps([list(n) for n in s.names]), terms=json.dumps([list(t) for t in s.terms]),
+            title_embedding=None if s.title_embedding is None else np.asarray(s.title_embedding, dtype=np.float32).tobytes(),
+            numbers=json.dumps(sorted(s.numbers)),
         )  # fmt: skip
     )
 
@@ -110,14 +112,17 @@ def set_inferred_date(conn: Connection, article_id: str, value: str, evidence: s
 
 
 def _signals(r: object) -> StorySignals:
+    title = r.title_embedding  # type: ignore[attr-defined]
     return StorySignals(
         r.article_id,  # type: ignore[attr-defined]
         np.frombuffer(r.embedding, dtype=np.float32),  # type: ignore[attr-defined]
-        frozenset(json.loads(r.names)),  # type: ignore[attr-defined]
+        tuple((n, 1) if isinstance(n, str) else (n[0], n[1]) for n in json.loads(r.names)),  # type: ignore[attr-defined]
         tuple((t, n) for t, n in json.loads(r.terms)),  # type: ignore[attr-defined]
         r.published if r.published_source in OWN_DATES else None,  # type: ignore[attr-defined]
         r.outlet,  # type: ignore[attr-defined]
         r.language,  # type: ignore[attr-defined]
+        None if title is None else np.frombuffer(title, dtype=np.float32),
+        frozenset(json.loads(r.numbers or "[]")),  # type: ignore[attr-defined]
     )
 
 
@@ -134,8 +139,13 @@ class Correction:
 
 
 def move_members(conn: Connection, article_ids: list[str], story_id: str) -> None:
-    """Put articles into a story (the correction path; automatic grouping never moves an article)."""
+    """Put articles into a story (the correction path; automatic grouping only merges whole stories)."""
     conn.execute(update(story_members).where(story_members.c.article_id.in_(article_ids)).values(story_id=story_id))
+
+
+def rename_story(conn: Connection, old: str, new: str) -> None:
+    """Every member of ``old`` now belongs to ``new`` (grouping merged the two stories)."""
+    conn.execute(update(story_members).where(story_members.c.story_id == old).values(story_id=new))
 
 
 def record_correction(conn: Connection, c: Correction) -> None:
