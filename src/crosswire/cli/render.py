@@ -151,7 +151,7 @@ def print_story(out: Console, v: Any) -> None:
             why = "started the story"
         else:
             names = ", ".join(m.shared_names[:5])
-            why = f"similarity {m.score:.2f} (embedding {m.embedding_sim:.2f}, names {m.names_sim:.2f}){'; shared: ' + names if names else ''}"
+            why = f"probability {m.score:.2f} (embedding {m.embedding_sim:.2f}, names {m.names_sim:.2f}){'; shared: ' + names if names else ''}"
         table.add_row(m.published or "—", m.published_source, escape(m.outlet or "—"), f"{m.article_id[:8]} {escape((m.title or '')[:60])}", escape(why))
     out.print(table)
 
