@@ -60,8 +60,9 @@ def cluster(articles: list[Article], params: StoryParams, signals: list | None =
     signals = signals if signals is not None else story_signals(articles)
     start = time.perf_counter()
     index = StoryIndex(params)
-    pred = {s.article_id: index.add(s).story_id for s in signals}
-    return pred, time.perf_counter() - start
+    for s in signals:
+        index.add(s)
+    return index.assignments(), time.perf_counter() - start
 
 
 def from_jsonl(path: Path, gold_key: str) -> tuple[list[Article], dict[str, str]]:
@@ -185,7 +186,9 @@ def scale(sizes: tuple[int, ...]) -> None:
         gold = {s.article_id: e.language for s, e in zip(signals, synthetic(n), strict=True)}
         start = time.perf_counter()
         index = StoryIndex()
-        pred = {s.article_id: index.add(s).story_id for s in signals}
+        for s in signals:
+            index.add(s)
+        pred = index.assignments()
         seconds = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         f1 = bcubed(pred, gold)[2]

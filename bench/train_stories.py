@@ -126,8 +126,9 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = L2) ->
 def stream_f1(signals: list[StorySignals], gold: dict[str, str], model: StoryModel, threshold: float) -> float:
     """BCubed F1 of the real incremental grouping in the given order."""
     index = StoryIndex(StoryParams(threshold=threshold, model=model))
-    pred = {s.article_id: index.add(s).story_id for s in signals}
-    return bcubed(pred, {s.article_id: gold[s.article_id] for s in signals})[2]
+    for s in signals:
+        index.add(s)
+    return bcubed(index.assignments(), {s.article_id: gold[s.article_id] for s in signals})[2]
 
 
 def orders(signals: list[StorySignals], n: int) -> list[list[StorySignals]]:

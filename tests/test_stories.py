@@ -76,11 +76,14 @@ def test_replaying_stored_assignments_continues_identically() -> None:
     arts = [article("a1", FLOOD_1), article("b1", OTHER_FLOOD), article("a2", FLOOD_2), article("c1", BANK)]
     signals = story_signals(arts)
     live = StoryIndex()
-    first = [live.add(s).story_id for s in signals[:3]]
+    for s in signals[:3]:
+        live.add(s)
+    first = live.assignments()
     rebuilt = StoryIndex()
-    for s, sid in zip(signals[:3], first, strict=True):
-        rebuilt.restore(s, sid)
+    for s in signals[:3]:
+        rebuilt.restore(s, first[s.article_id])
     assert live.add(signals[3]) == rebuilt.add(signals[3])
+    assert live.assignments() == rebuilt.assignments()
 
 
 def test_signals_are_deterministic() -> None:
@@ -213,7 +216,7 @@ def test_a_story_score_is_the_mean_of_its_members_pair_signals() -> None:
     both, only_a, only_b = _Story("ab"), _Story("a"), _Story("b")
     for story, members in ((both, (a, b)), (only_a, (a,)), (only_b, (b,))):
         for m in members:
-            index._absorb(story, m)
+            story.absorb(index._member(m))
     mean = index.features(x, both)
     fa, fb = index.features(x, only_a), index.features(x, only_b)
     for key, value in mean.items():
@@ -241,3 +244,60 @@ def test_an_article_linking_two_stories_merges_them_unless_a_person_corrected_on
         assert len(index.stories) == expected
         if not locked:
             assert c.story_id == a.story_id and c.merged == (b.story_id,)  # the older story keeps its id
+
+
+def test_an_article_that_ties_an_earlier_one_closer_to_itself_moves_it() -> None:
+    from crosswire.stories.clusters import FEATURES, StoryModel, StoryParams
+
+    # names only (a pair joins at a rarity-weighted share of shared names of 0.25): p2 shares "orva" with p1, then
+    # p3 shares "harth" with p2 a little more strongly, and p1 is too far from p3 to hold the three together
+    model = StoryModel({**dict.fromkeys(FEATURES, 0.0), "bias": -2.0, "names_share": 8.0}, 0.5)
+
+    def signals(aid: str, names: str) -> StorySignals:
+        return StorySignals(aid * 16, np.ones(4, np.float32) / 2, tuple((n, 1) for n in names.split()), (), None, None, "en")
+
+    index = StoryIndex(StoryParams(model=model))
+    p1, p2 = index.add(signals("a", "orva brask")), index.add(signals("b", "orva harth ekberg"))
+    assert p2.story_id == p1.story_id and not p2.new_story
+    p3 = index.add(signals("c", "harth tolle"))
+    assert [m.article_id for m in p3.moved] == ["b" * 16] and p3.moved[0].story_id == p3.story_id != p1.story_id
+    assert p3.moved[0].shared_names == ("harth",) and p3.shared_names == ("harth",) and not p3.new_story
+    assert index.assignments() == {"a" * 16: p1.story_id, "b" * 16: p3.story_id, "c" * 16: p3.story_id}
+    assert p3.story_id == "s" + "b" * 12  # p1's story keeps its id; the new one takes its first article's
+
+
+def test_the_reasons_name_only_what_the_story_already_had() -> None:
+    index = StoryIndex()
+    a, b = story_signals([article("a1", FLOOD_1), article("a2", FLOOD_2)])
+    first, second = index.add(a), index.add(b)
+    assert second.story_id == first.story_id and second.shared_names
+    assert set(second.shared_names) <= a.name_set & b.name_set
+
+
+def test_a_move_by_regrouping_is_stored_and_the_same_one_by_one_or_in_one_batch(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from crosswire.stories import clusters
+    from crosswire.workflows import get_story
+
+    # the names-only model of the unit test above, through the whole add workflow and the store
+    names_only = clusters.StoryModel({**dict.fromkeys(clusters.FEATURES, 0.0), "bias": -2.0, "names_share": 8.0}, 0.5)
+    monkeypatch.setattr(clusters, "load_model", lambda: names_only)
+    texts = {"1.txt": "Rain fell on Orva and on Brask all week.", "2.txt": "The road from Orva to Harth and Ekberg was shut.",
+             "3.txt": "Crews from Harth and from Tolle cleared it."}  # fmt: skip
+    paths = [str(write(tmp_path / "in", name, f"Report {name[0]}\n{text}\n")) for name, text in texts.items()]
+
+    def run(db: str, batches: list[list[str]]) -> dict[str, str]:
+        settings = replace(Settings(), db_url=str(tmp_path / db))
+        store = Store(settings.sqlalchemy_url)
+        for batch in batches:
+            add_inputs(expand_inputs(batch), settings, store)
+        of = story_of(store)
+        by_path = {Path(a.origin.locator).name: of[a.id] for a in store.articles()}
+        moved = next(a.id for a in store.articles() if a.origin.locator == paths[1])
+        member = next(m for m in get_story(store, by_path["2.txt"]).members if m.article_id == moved)
+        assert member.shared_names == ("harth",) and not member.new_story  # its reasons follow it
+        store.close()
+        return by_path
+
+    batch = run("batch.db", [paths])
+    assert batch == run("single.db", [[p] for p in paths])
+    assert batch["1.txt"] != batch["2.txt"] == batch["3.txt"]

@@ -134,8 +134,11 @@ def assign_stories(store: Store, tx: Writer, added: list[Article]) -> None:
         story_db.insert_signals(tx.conn, signals)
         assignment = index.add(signals)
         story_db.insert_member(tx.conn, assignment, seq)
-        for absorbed in assignment.merged:  # the article linked two stories of one event
-            story_db.rename_story(tx.conn, absorbed, assignment.story_id)
+        if assignment.moved:  # regrouping around the article moved earlier ones
+            touched |= set(story_db.story_of(tx.conn, [m.article_id for m in assignment.moved]).values())
+        for moved in assignment.moved:
+            story_db.rewrite_member(tx.conn, moved)
+            touched.add(moved.story_id)
         seq += 1
         touched.add(assignment.story_id)
     store.story_cache = (seq, index)
@@ -521,11 +524,9 @@ def regroup(store: Store, params: StoryParams | None = None) -> RegroupReport:
         assignments: dict[str, Assignment] = {}
         for signals, _ in rows:
             assignment = index.add(signals)
-            for absorbed in assignment.merged:  # earlier articles of a merged story follow it
-                for aid, a in assignments.items():
-                    if a.story_id == absorbed:
-                        assignments[aid] = replace(a, story_id=assignment.story_id)
             assignments[signals.article_id] = assignment
+            for moved in assignment.moved:  # earlier articles regrouped around this one
+                assignments[moved.article_id] = moved
         for assignment in assignments.values():
             story_db.rewrite_member(tx.conn, assignment)
         fixes = story_db.corrections(tx.conn)

@@ -139,13 +139,14 @@ class Correction:
 
 
 def move_members(conn: Connection, article_ids: list[str], story_id: str) -> None:
-    """Put articles into a story (the correction path; automatic grouping only merges whole stories)."""
+    """Put articles into a story (the correction path)."""
     conn.execute(update(story_members).where(story_members.c.article_id.in_(article_ids)).values(story_id=story_id))
 
 
-def rename_story(conn: Connection, old: str, new: str) -> None:
-    """Every member of ``old`` now belongs to ``new`` (grouping merged the two stories)."""
-    conn.execute(update(story_members).where(story_members.c.story_id == old).values(story_id=new))
+def story_of(conn: Connection, article_ids: list[str]) -> dict[str, str]:
+    """The story each of these articles is in now."""
+    query = select(story_members.c.article_id, story_members.c.story_id).where(story_members.c.article_id.in_(article_ids))
+    return {r.article_id: r.story_id for r in conn.execute(query)}
 
 
 def record_correction(conn: Connection, c: Correction) -> None:

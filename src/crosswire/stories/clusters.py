@@ -1,4 +1,4 @@
-"""Incremental story grouping: each article joins the story it most probably belongs to, or starts its own.
+"""Incremental story grouping: each article joins a story, starts one, or regroups the stories it could belong to.
 
 A small pair model (logistic regression over the signals of two articles: embedding and headline similarity,
 TF-IDF similarity of words and of proper names, the share of each article's most used names the other never
@@ -6,16 +6,20 @@ mentions, shared figures, the language) gives the probability that two articles 
 weights are trained by ``bench/train_stories.py`` and shipped in ``resources/story_model.json``. An article's
 score against a story is the model applied to its *mean* pair signals over all the story's members — average
 linkage, computed exactly from running sums kept per story, so the cost per candidate does not grow with the
-story. After an article joins, its story is merged with another story whose average link to it (the same model
-over the mean signals of every cross pair, again from the running sums) reaches the threshold: an article that
-bridges two stories of one event brings them together, as agglomerative average-linkage clustering would.
-Stories a person corrected are never merged automatically. Candidates come from an inverted index of names; two
-dated articles more than a window apart never meet. The result depends only on the articles and their order: one
-by one or in one batch is the same.
+story. When one story is in reach (scored at least ``LINK_FLOOR`` x the threshold) and the article reaches the
+threshold against it, it joins. Otherwise the stories in reach and the article are grouped again from scratch by
+agglomerative average linkage down to the threshold, and replace those stories: an article that bridges two
+stories of one event merges them, and one that pairs better with a member than the member's story does takes it
+along — so a story formed early, on little evidence, is mended as evidence arrives. Each old story's id goes to
+the group holding most of its members; every article that changed story is reported with its new reasons.
+Stories a person corrected are never regrouped. Candidates come from an inverted index of names; two dated
+articles more than a window apart never meet. The result depends only on the articles and their order: one by
+one, in one batch, or continued after rebuilding the index from the store is the same.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from collections import Counter, defaultdict
@@ -64,6 +68,7 @@ class StoryParams:
     threshold: float | None = None  # join a story at or above this probability (None: the model's own)
     window_days: int = 14  # dated articles further apart than this are different stories
     max_candidates: int = 40  # stories scored per article (most shared-name weight first)
+    max_pool: int = 80  # articles regrouped around an arrival at most (the most probable stories first)
     model: StoryModel | None = None
 
 
@@ -78,7 +83,27 @@ class Assignment:
     names: float  # mean TF-IDF similarity of proper names to the story's members
     shared_names: tuple[str, ...]
     new_story: bool
-    merged: tuple[str, ...] = ()  # stories merged into this one because the article linked them
+    merged: tuple[str, ...] = ()  # stories that no longer exist: regrouping around this article merged them
+    moved: tuple[Assignment, ...] = ()  # earlier articles whose story changed, with their new reasons
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    """One article's share of its story's sums, fixed when it arrived (word and name rarities as of then, so
+    replaying the store rebuilds exactly the same sums)."""
+
+    article_id: str
+    seq: int  # arrival order
+    language: str | None
+    embedding: np.ndarray
+    headline: np.ndarray
+    words: dict[str, float]  # unit TF-IDF vector of content words
+    names: dict[str, float]  # unit TF-IDF vector of proper names
+    top: tuple[str, ...]  # its most used names (TOP_NAMES)
+    numbers: frozenset[str]
+    name_share: dict[str, float]  # each name's share of the article's name rarity
+    number_share: dict[str, float]  # the same for figures (with NUMBER_PRIOR)
+    day: date | None
 
 
 @dataclass
@@ -87,7 +112,7 @@ class _Story:
 
     id: str
     order: int = 0  # when it was founded (the older of two merged stories keeps its id)
-    size: int = 0
+    members: list[_Member] = field(default_factory=list)
     languages: Counter[str | None] = field(default_factory=Counter)
     embeddings: dict[str | None, np.ndarray] = field(default_factory=dict)  # per language, sum of lead embeddings
     headlines: np.ndarray | None = None  # sum of headline embeddings
@@ -100,6 +125,28 @@ class _Story:
     number_share: dict[str, float] = field(default_factory=dict)  # the same for figures
     first: date | None = None
     last: date | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    def absorb(self, m: _Member) -> None:
+        """Add a member's signals to the sums."""
+        self.members.append(m)
+        self.languages[m.language] += 1
+        self.embeddings[m.language] = self.embeddings.get(m.language, 0) + m.embedding
+        self.headlines = m.headline.copy() if self.headlines is None else self.headlines + m.headline
+        _accumulate(self.words.setdefault(m.language, {}), m.words)
+        _accumulate(self.names, m.names)
+        self.has_name.update(m.names.keys())  # members using each name (not its weight)
+        for name in m.top:
+            self.top_names[name] += 1 / len(m.top)
+        self.has_number.update(m.numbers)
+        _accumulate(self.name_share, m.name_share)
+        _accumulate(self.number_share, m.number_share)
+        if m.day is not None:
+            self.first = m.day if self.first is None else min(self.first, m.day)
+            self.last = m.day if self.last is None else max(self.last, m.day)
 
 
 class StoryIndex:
@@ -115,53 +162,168 @@ class StoryIndex:
         self.term_df: Counter[str] = Counter()
         self.number_df: Counter[str] = Counter()
         self.seen = 0
-        self.locked: set[str] = set()  # stories a person corrected: never merged automatically
-        self._also: list[str] = []  # the stories the last article scored at least LINK_FLOOR x the threshold
+        self.locked: set[str] = set()  # stories a person corrected: never regrouped automatically
+        self._weights = np.array([self.model.weights[k] for k in FEATURES])
+        self._cut = math.log(self.threshold / (1 - self.threshold)) if 0 < self.threshold < 1 else (-math.inf if self.threshold <= 0 else math.inf)
+        self._pairs: dict[tuple[int, int], np.ndarray] = {}  # pair signals of two members (fixed once both arrived)
 
     def add(self, s: StorySignals) -> Assignment:
-        """Place one article: into the most probable story at or above the threshold, else a new one."""
+        """Place one article, regrouping the stories it is plausibly about (see the module docstring)."""
         self._count(s)
-        best = self._best(s)
-        if best is None or best[0] < self.threshold:
-            story = _Story(f"s{s.article_id[:12]}", order=self.seen)
+        m = self._member(s)
+        scored = self._scored(m)
+        if scored and scored[0][2].id in self.locked and scored[0][0] >= self.threshold:
+            return self._joined(m, *scored[0])  # a story a person corrected: joined as it is
+        pool, room = [], self.params.max_pool - 1
+        for prob, _features, story in scored:
+            if prob >= LINK_FLOOR * self.threshold and story.id not in self.locked and story.size <= room:
+                pool.append(story)
+                room -= story.size
+        if len(pool) == 1 and scored[0][2] is pool[0] and scored[0][0] >= self.threshold:
+            return self._joined(m, *scored[0])  # the one story in reach takes it: nothing to regroup
+        if not pool:
+            story = _Story(self._fresh_id([m]), order=m.seq)
             self.stories[story.id] = story
-            assignment = Assignment(s.article_id, story.id, 1.0, 1.0, 1.0, (), True)
-        else:
-            prob, features, story = best
-            shared = self._shared_names(s, story)
-            assignment = Assignment(s.article_id, story.id, round(prob, 4), round(features["embedding"] + features["embedding_across"], 4),
-                                    round(features["names"], 4), shared, False)  # fmt: skip
-        self._join(self.stories[assignment.story_id], s)
-        merged = self._merge_linked(assignment.story_id, s)
-        if merged is None:
-            return assignment
-        target, absorbed, link = merged
-        if assignment.new_story and assignment.story_id in absorbed:  # its own new story went into an older one
-            return replace(assignment, story_id=target, score=round(link, 4), new_story=False, merged=absorbed)
-        return replace(assignment, story_id=target, merged=absorbed)
+            self._join(story, m)
+            return Assignment(s.article_id, story.id, 1.0, 1.0, 1.0, (), True)
+        return self._regroup(m, pool)
 
-    def _merge_linked(self, story_id: str, s: StorySignals) -> tuple[str, tuple[str, ...], float] | None:
-        """Merge the article's story with the stories whose average link to it reaches the threshold, best first;
-        the story founded first keeps its id. Returns (final story, absorbed stories, first link) or None."""
-        absorbed: list[str] = []
-        first_link = 0.0
-        while story_id not in self.locked:
-            story = self.stories[story_id]
-            best = None
-            # only a story the article is plausibly about can be linked to its own by it
-            for other in (self.stories[sid] for sid in self._also if sid in self.stories):
-                if other.id != story_id and other.id not in self.locked and self._windows_meet(story, other):
-                    prob = _sigmoid(self.model.logit(self.link(story, other)))
-                    if prob >= self.threshold and (best is None or prob > best[0]):
-                        best = (prob, other)
-            if best is None:
+    def _joined(self, m: _Member, prob: float, features: dict[str, float], story: _Story) -> Assignment:
+        """Add the article to a story as it is."""
+        shared = self._shared_names(m, story)
+        self._join(story, m)
+        return Assignment(m.article_id, story.id, round(prob, 4), round(features["embedding"] + features["embedding_across"], 4),
+                          round(features["names"], 4), shared, False)  # fmt: skip
+
+    def _regroup(self, m: _Member, pool: list[_Story]) -> Assignment:
+        """Group the pool's members and the new article again from scratch (average linkage over the pair model,
+        down to the threshold), replace the pool's stories by the result, and report every article that moved."""
+        members = sorted([x for story in pool for x in story.members] + [m], key=lambda x: x.seq)
+        new = len(members) - 1  # the article arrived last
+        features = self._pair_matrix(members)
+        clusters = self._agglomerate(members, features @ self._weights)
+        before = {x.article_id: story.id for story in pool for x in story.members}
+        ids = self._name_clusters(members, clusters, pool)
+        old = {story.id: story for story in pool}
+        kept = {sid for cluster, sid in zip(clusters, ids, strict=True)
+                if sid in old and {x.article_id for x in old[sid].members} == {members[i].article_id for i in cluster} - {m.article_id}}  # fmt: skip
+        for story in pool:
+            if story.id not in kept:
+                self._drop(story)
+        result: dict[str, Assignment] = {}
+        for cluster, sid in zip(clusters, ids, strict=True):
+            if sid in kept:  # unchanged but for the new article, which arrived last: its sums only grow
+                if new in cluster:
+                    self._join(old[sid], m)
+                    result[m.article_id] = self._why(new, cluster, features, members, old[sid])
+                continue
+            story = _Story(sid, order=members[cluster[0]].seq)  # as replaying the store would found it
+            self.stories[sid] = story
+            for i in cluster:
+                self._join(story, members[i])
+            for i in cluster:
+                x = members[i]
+                if x is m or before.get(x.article_id) != sid:
+                    result[x.article_id] = self._why(i, cluster, features, members, story)
+        gone = tuple(sorted(sid for sid in before.values() if sid not in self.stories))
+        moved = tuple(a for aid, a in result.items() if aid != m.article_id)
+        return replace(result[m.article_id], merged=gone, moved=moved)
+
+    def _why(self, i: int, cluster: list[int], features: np.ndarray, members: list[_Member], story: _Story) -> Assignment:
+        """Member ``i``'s assignment: its mean pair signals with the rest of its new story."""
+        x = members[i]
+        others = [j for j in cluster if j != i]
+        if not others:
+            return Assignment(x.article_id, story.id, 1.0, 1.0, 1.0, (), True)
+        mean = features[i, others].mean(axis=0)
+        f = dict(zip(FEATURES, mean, strict=True))
+        names = {n for j in others for n in members[j].names}
+        shared = tuple(sorted((n for n in x.names if n in names), key=lambda n: (-self._idf(n, self.name_df), n))[:8])
+        return Assignment(x.article_id, story.id, round(_sigmoid(float(mean @ self._weights)), 4),
+                          round(float(f["embedding"] + f["embedding_across"]), 4), round(float(f["names"]), 4), shared, False)  # fmt: skip
+
+    def _agglomerate(self, members: list[_Member], logits: np.ndarray) -> list[list[int]]:
+        """Average-linkage clustering down to the threshold. The model is linear in the pair signals and a merged
+        group's mean signals are the size-weighted mean of its parts' (Lance-Williams), so its log-odds against
+        any group are the size-weighted mean of its parts' too: each merge costs one row. Groups whose dates lie
+        more than the window apart never merge. Ties go to the earliest members."""
+        n = len(members)
+        live = logits.copy()  # the log-odds of the groups still open, -inf elsewhere
+        np.fill_diagonal(live, -np.inf)
+        size = np.ones(n)
+        alive = np.ones(n, dtype=bool)
+        groups = {i: [i] for i in range(n)}
+        first = [x.day for x in members]
+        last = [x.day for x in members]
+        while len(groups) > 1:
+            i, j = divmod(int(np.argmax(live)), n)
+            if live[i, j] < self._cut:
                 break
-            keep, gone = sorted((story, best[1]), key=lambda st: st.order)
-            self._merge(keep, gone)
-            first_link = first_link or best[0]
-            absorbed.append(gone.id)
-            story_id = keep.id
-        return (story_id, tuple(absorbed), first_link) if absorbed else None
+            i, j = min(i, j), max(i, j)
+            if not self._days_meet(first[i], last[i], first[j], last[j]):
+                live[i, j] = live[j, i] = -np.inf
+                continue
+            logits[i] = logits[:, i] = (size[i] * logits[i] + size[j] * logits[j]) / (size[i] + size[j])
+            size[i] += size[j]
+            alive[j] = False
+            row = np.where(alive, logits[i], -np.inf)
+            row[i] = -np.inf
+            live[i] = live[:, i] = row
+            live[j] = live[:, j] = -np.inf
+            groups[i] += groups.pop(j)
+            first[i] = min((d for d in (first[i], first[j]) if d), default=None)
+            last[i] = max((d for d in (last[i], last[j]) if d), default=None)
+        return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+
+    def _name_clusters(self, members: list[_Member], clusters: list[list[int]], pool: list[_Story]) -> list[str]:
+        """Story ids for the regrouped clusters: each old story's id goes to the cluster holding most of its
+        members (the older story first), the other clusters get a fresh id from their first article."""
+        where = {x.article_id: story for story in pool for x in story.members}
+        overlap = []
+        for c, cluster in enumerate(clusters):
+            counts = Counter(where[members[i].article_id].id for i in cluster if members[i].article_id in where)
+            overlap += [(-n, self.stories[sid].order, c, sid) for sid, n in counts.items()]
+        ids: list[str | None] = [None] * len(clusters)
+        used: set[str] = set()
+        for _n, _order, c, sid in sorted(overlap):
+            if ids[c] is None and sid not in used:
+                ids[c] = sid
+                used.add(sid)
+        pool_ids = {story.id for story in pool}
+        for c, cluster in enumerate(clusters):
+            if ids[c] is None:
+                ids[c] = self._fresh_id([members[i] for i in cluster], used | (set(self.stories) - pool_ids))
+                used.add(ids[c])
+        return [sid for sid in ids if sid is not None]
+
+    def _fresh_id(self, members: list[_Member], taken: set[str] | None = None) -> str:
+        taken = set(self.stories) if taken is None else taken
+        for x in members:
+            if f"s{x.article_id[:12]}" not in taken:
+                return f"s{x.article_id[:12]}"
+        return f"s{members[0].article_id[:12]}-{members[0].seq}"
+
+    def _drop(self, story: _Story) -> None:
+        """Forget a story (its members are being regrouped)."""
+        for name in story.has_name:
+            self.by_name[name].discard(story.id)
+        del self.stories[story.id]
+
+    def _pair_of(self, a: _Member, b: _Member) -> np.ndarray:
+        key = (a.seq, b.seq) if a.seq < b.seq else (b.seq, a.seq)
+        vec = self._pairs.get(key)
+        if vec is None:
+            vec = self._pairs[key] = _pair(a, b)
+        return vec
+
+    def _pair_matrix(self, members: list[_Member]) -> np.ndarray:
+        """The pair signals of every two members (cached: a pair's signals never change once both arrived)."""
+        n = len(members)
+        out = np.zeros((n, n, len(FEATURES)))
+        for i in range(n):
+            for j in range(i + 1, n):
+                out[i, j] = out[j, i] = self._pair_of(members[i], members[j])
+        return out
 
     def link(self, a: _Story, b: _Story) -> dict[str, float]:
         """The pair signals averaged over every pair of one member of ``a`` and one of ``b`` (average linkage)."""
@@ -182,83 +344,41 @@ class StoryIndex:
             "numbers": (_dot(a.number_share, b.has_number) + _dot(b.number_share, a.has_number)) / (2 * pairs),
         }  # fmt: skip
 
-    def _merge(self, keep: _Story, gone: _Story) -> None:
-        """Move every member of ``gone`` into ``keep`` (sums add up) and forget ``gone``."""
-        keep.size += gone.size
-        keep.languages.update(gone.languages)
-        for lang, v in gone.embeddings.items():
-            keep.embeddings[lang] = keep.embeddings.get(lang, 0) + v
-        if gone.headlines is not None:
-            keep.headlines = gone.headlines.copy() if keep.headlines is None else keep.headlines + gone.headlines
-        for lang, vec in gone.words.items():
-            _accumulate(keep.words.setdefault(lang, {}), vec)
-        for mine, theirs in ((keep.names, gone.names), (keep.name_share, gone.name_share), (keep.number_share, gone.number_share)):
-            _accumulate(mine, theirs)
-        keep.has_name.update(gone.has_name)
-        keep.top_names.update(gone.top_names)
-        keep.has_number.update(gone.has_number)
-        keep.first = min((d for d in (keep.first, gone.first) if d), default=None)
-        keep.last = max((d for d in (keep.last, gone.last) if d), default=None)
-        for name in gone.has_name:
-            self.by_name[name].discard(gone.id)
-            self.by_name[name].add(keep.id)
-        del self.stories[gone.id]
-
     def restore(self, s: StorySignals, story_id: str) -> None:
         """Replay a stored assignment without scoring it (rebuilding the index from the store)."""
         self._count(s)
         if story_id not in self.stories:
             self.stories[story_id] = _Story(story_id, order=self.seen)
-        self._join(self.stories[story_id], s)
+        self._join(self.stories[story_id], self._member(s))
+
+    def features(self, s: StorySignals | _Member, story: _Story) -> dict[str, float]:
+        """An article's pair signals averaged over a story's members (see FEATURES)."""
+        m = s if isinstance(s, _Member) else self._member(s)
+        single = _Story("article")
+        single.absorb(m)
+        return self.link(single, story)
 
     def probability(self, s: StorySignals, story_id: str) -> float:
         """The model's probability that an article belongs to a story."""
         return _sigmoid(self.model.logit(self.features(s, self.stories[story_id])))
 
-    def features(self, s: StorySignals, story: _Story) -> dict[str, float]:
-        """The article's pair signals averaged over the story's members (see FEATURES)."""
-        n = story.size
-        same = [lang for lang in story.languages if _same_language(s.language, lang)]
-        same_share = sum(story.languages[lang] for lang in same) / n
-        emb_same = sum(float(s.embedding @ story.embeddings[lang]) for lang in same) / n
-        emb_all = sum(float(s.embedding @ v) for v in story.embeddings.values()) / n
-        title = s.title_embedding if s.title_embedding is not None else s.embedding
-        headline = float(title @ story.headlines) / n if story.headlines is not None else 0.0
-        words_vec = self._unit(dict(s.terms), self.term_df)
-        words = sum(_dot(words_vec, story.words[lang]) for lang in same) / n
-        names_vec = self._unit(dict(s.names), self.name_df)
-        return {
-            "bias": 1.0, "same_language": same_share, "embedding": emb_same, "embedding_across": emb_all - emb_same,
-            "headline": headline, "words": words, "names": _dot(names_vec, story.names) / n,
-            "names_share": self._names_share(s, story), "names_missing": self._names_missing(s, story), "numbers": self._numbers(s, story),
-        }  # fmt: skip
+    def assignments(self) -> dict[str, str]:
+        """Every article's story."""
+        return {x.article_id: story.id for story in self.stories.values() for x in story.members}
 
-    def _names_share(self, s: StorySignals, story: _Story) -> float:
-        """Mean over members of the share of the article's names (weighted by rarity) the member also uses."""
-        total = sum(self._idf(n, self.name_df) for n, _c in s.names)
-        found = sum(self._idf(n, self.name_df) * story.has_name[n] for n, _c in s.names if n in story.has_name)
-        return found / (total * story.size) if total else 0.0
+    def _scored(self, m: _Member) -> list[tuple[float, dict[str, float], _Story]]:
+        """The candidate stories in the article's time window with its probability for each, most probable first."""
+        single = _Story("article")
+        single.absorb(m)
+        scored = []
+        for story in self._candidates(m):
+            if self._days_meet(m.day, m.day, story.first, story.last):
+                features = self.link(single, story)
+                scored.append((_sigmoid(self.model.logit(features)), features, story))
+        return sorted(scored, key=lambda t: (-t[0], t[2].order))
 
-    def _names_missing(self, s: StorySignals, story: _Story) -> float:
-        """Mean over members of: the share of the article's top names the member lacks, and of the member's top
-        names the article lacks (averaged)."""
-        top = self._top_names(s)
-        own = sum(1 - story.has_name[name] / story.size for name in top) / len(top) if top else 0.0
-        names = s.name_set
-        theirs = sum(w for name, w in story.top_names.items() if name not in names) / story.size
-        return (own + theirs) / 2
-
-    def _numbers(self, s: StorySignals, story: _Story) -> float:
-        """Mean over members of the share of the article's figures (weighted by rarity) the member also gives."""
-        total = sum(self._idf(x, self.number_df) for x in s.numbers) + NUMBER_PRIOR
-        found = sum(self._idf(x, self.number_df) * story.has_number[x] for x in s.numbers if x in story.has_number)
-        return found / (total * story.size)
-
-    def _top_names(self, s: StorySignals) -> list[str]:
-        return sorted((n for n, _c in s.names), key=lambda n: (-dict(s.names)[n] * self._idf(n, self.name_df), n))[:TOP_NAMES]
-
-    def _shared_names(self, s: StorySignals, story: _Story) -> tuple[str, ...]:
-        shared = [n for n, _c in s.names if n in story.has_name]
+    def _shared_names(self, m: _Member, story: _Story) -> tuple[str, ...]:
+        shared = [n for n in m.names if n in story.has_name]
         return tuple(sorted(shared, key=lambda n: (-self._idf(n, self.name_df), n))[:8])
 
     def _count(self, s: StorySignals) -> None:
@@ -267,69 +387,37 @@ class StoryIndex:
         self.term_df.update(t for t, _n in s.terms)
         self.number_df.update(s.numbers)
 
-    def _best(self, s: StorySignals) -> tuple[float, dict[str, float], _Story] | None:
-        """The most probable candidate story; the others the article also belongs to are kept as ``_also``."""
-        best = None
-        self._also: list[str] = []
-        for story in self._candidates(s):
-            if self._in_window(s, story):
-                features = self.features(s, story)
-                prob = _sigmoid(self.model.logit(features))
-                if prob >= LINK_FLOOR * self.threshold:
-                    self._also.append(story.id)
-                if best is None or prob > best[0]:
-                    best = (prob, features, story)
-        return best
+    def _member(self, s: StorySignals) -> _Member:
+        """The article's contribution, with the rarities counted so far (``_count`` it first)."""
+        counts = dict(s.names)
+        top = tuple(sorted(counts, key=lambda n: (-counts[n] * self._idf(n, self.name_df), n))[:TOP_NAMES])
+        title = s.title_embedding if s.title_embedding is not None else s.embedding
+        return _Member(
+            s.article_id, self.seen, s.language, s.embedding, title, self._unit(dict(s.terms), self.term_df),
+            self._unit(counts, self.name_df), top, s.numbers, self._share(counts, self.name_df),
+            self._share(dict.fromkeys(s.numbers, 1), self.number_df, NUMBER_PRIOR), _day(s.published),
+        )  # fmt: skip
 
-    def _candidates(self, s: StorySignals) -> list[_Story]:
+    def _candidates(self, m: _Member) -> list[_Story]:
         weight: Counter[str] = Counter()
-        for name, _c in s.names:
+        for name in m.names:
             for story_id in self.by_name.get(name, ()):
                 weight[story_id] += self._idf(name, self.name_df)
         if not weight:  # no shared names: a translation into another script, or a text without names
-            return list(self.stories.values())[-self.params.max_candidates :]
+            return heapq.nlargest(self.params.max_candidates, self.stories.values(), key=lambda st: st.order)
         ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[: self.params.max_candidates]
         return [self.stories[sid] for sid, _w in ranked]
 
-    def _windows_meet(self, a: _Story, b: _Story) -> bool:
-        if a.first is None or a.last is None or b.first is None or b.last is None:
+    def _days_meet(self, a_first: date | None, a_last: date | None, b_first: date | None, b_last: date | None) -> bool:
+        """Whether two date ranges lie within the window of each other (an unknown date never blocks a match)."""
+        if a_first is None or a_last is None or b_first is None or b_last is None:
             return True
-        gap = max((a.first - b.last).days, (b.first - a.last).days, 0)
-        return gap <= self.params.window_days
+        return max((a_first - b_last).days, (b_first - a_last).days, 0) <= self.params.window_days
 
-    def _in_window(self, s: StorySignals, story: _Story) -> bool:
-        day = _day(s.published)
-        if day is None or story.first is None or story.last is None:
-            return True  # an unknown date never blocks a match
-        gap = max((story.first - day).days, (day - story.last).days, 0)
-        return gap <= self.params.window_days
-
-    def _join(self, story: _Story, s: StorySignals) -> None:
-        self._absorb(story, s)
-        for name, _c in s.names:
+    def _join(self, story: _Story, m: _Member) -> None:
+        story.absorb(m)
+        for name in m.names:
             self.by_name[name].add(story.id)
-
-    def _absorb(self, story: _Story, s: StorySignals) -> None:
-        """Add a member's signals to a story's running sums."""
-        story.size += 1
-        story.languages[s.language] += 1
-        story.embeddings[s.language] = story.embeddings.get(s.language, 0) + s.embedding
-        title = s.title_embedding if s.title_embedding is not None else s.embedding
-        story.headlines = title.copy() if story.headlines is None else story.headlines + title
-        words = story.words.setdefault(s.language, {})
-        _accumulate(words, self._unit(dict(s.terms), self.term_df))
-        _accumulate(story.names, self._unit(dict(s.names), self.name_df))
-        story.has_name.update(n for n, _c in s.names)
-        top = self._top_names(s)
-        for name in top:
-            story.top_names[name] += 1 / len(top)
-        story.has_number.update(s.numbers)
-        _accumulate(story.name_share, self._share(dict(s.names), self.name_df))
-        _accumulate(story.number_share, self._share(dict.fromkeys(s.numbers, 1), self.number_df, NUMBER_PRIOR))
-        day = _day(s.published)
-        if day is not None:
-            story.first = day if story.first is None else min(story.first, day)
-            story.last = day if story.last is None else max(story.last, day)
 
     def _share(self, counts: dict[str, int], df: Counter[str], prior: float = 0.0) -> dict[str, float]:
         """Each key's share of the total rarity weight (what ``names_share`` and ``numbers`` sum over)."""
@@ -344,6 +432,21 @@ class StoryIndex:
 
     def _idf(self, key: str, df: Counter[str]) -> float:
         return math.log((self.seen + 1) / (df[key] + 1)) + 1.0
+
+
+def _pair(a: _Member, b: _Member) -> np.ndarray:
+    """The pair signals of two members, in FEATURES order (``StoryIndex.link`` of two one-article stories)."""
+    same = _same_language(a.language, b.language)
+    emb = float(a.embedding @ b.embedding)
+    top_a = sum(1 for n in a.top if n not in b.names) / len(a.top) if a.top else 0.0
+    top_b = sum(1 for n in b.top if n not in a.names) / len(b.top) if b.top else 0.0
+    return np.array([
+        1.0, float(same), emb if same else 0.0, 0.0 if same else emb, float(a.headline @ b.headline),
+        _dot(a.words, b.words) if same else 0.0, _dot(a.names, b.names),
+        (sum(v for k, v in a.name_share.items() if k in b.names) + sum(v for k, v in b.name_share.items() if k in a.names)) / 2,
+        (top_a + top_b) / 2,
+        (sum(v for k, v in a.number_share.items() if k in b.numbers) + sum(v for k, v in b.number_share.items() if k in a.numbers)) / 2,
+    ])  # fmt: skip
 
 
 def _accumulate(total: dict[str, float], vec: dict[str, float]) -> None:
@@ -373,18 +476,16 @@ def _day(value: str | None) -> date | None:
 
 
 def pair_features(a: StorySignals, b: StorySignals, index: StoryIndex | None = None) -> dict[str, float]:
-    """The pair signals of ``b`` against a story made of ``a`` alone (rarities from ``index`` when given, which
+    """The pair signals of two articles, as grouping computes them (rarities from ``index`` when given, which
     must have counted both)."""
     index = index or StoryIndex(StoryParams(model=StoryModel(dict.fromkeys(FEATURES, 0.0), 0.5)))
     if index.seen == 0:
         index._count(a)
         index._count(b)
-    story = _Story("pair")
-    index._absorb(story, a)
-    return index.features(b, story)
+    return dict(zip(FEATURES, (float(v) for v in _pair(index._member(a), index._member(b))), strict=True))
 
 
 def pair_similarity(a: StorySignals, b: StorySignals, params: StoryParams | None = None) -> float:
-    """The probability grouping would give ``b`` against a story made of ``a`` alone."""
+    """The probability the pair model gives two articles of reporting the same event."""
     index = StoryIndex(params)
     return _sigmoid(index.model.logit(pair_features(a, b, index)))
