@@ -301,3 +301,19 @@ def test_a_move_by_regrouping_is_stored_and_the_same_one_by_one_or_in_one_batch(
     batch = run("batch.db", [paths])
     assert batch == run("single.db", [[p] for p in paths])
     assert batch["1.txt"] != batch["2.txt"] == batch["3.txt"]
+
+
+def test_dropping_the_pair_cache_changes_nothing(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from crosswire.stories import clusters
+
+    signals = story_signals([article("a1", FLOOD_1), article("b1", OTHER_FLOOD), article("a2", FLOOD_2), article("q1", QUAKE),
+                             article("d1", FLOOD_DE, language="de"), article("c1", BANK)])  # fmt: skip
+    full = StoryIndex()
+    for s in signals:
+        full.add(s)
+    monkeypatch.setattr(clusters, "PAIR_CACHE", 1)
+    small = StoryIndex()
+    for s in signals:
+        small.add(s)
+    assert full.assignments() == small.assignments() and len(small._pairs) <= 1
+    assert len(set(full.assignments().values())) == 4  # the flood in two languages, the other flood, the quake, the bank

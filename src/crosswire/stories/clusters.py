@@ -7,7 +7,7 @@ weights are trained by ``bench/train_stories.py`` and shipped in ``resources/sto
 score against a story is the model applied to its *mean* pair signals over all the story's members — average
 linkage, computed exactly from running sums kept per story, so the cost per candidate does not grow with the
 story. When one story is in reach (scored at least ``LINK_FLOOR`` x the threshold) and the article reaches the
-threshold against it, it joins. Otherwise the stories in reach and the article are grouped again from scratch by
+threshold against it and against each of its members, it joins. Otherwise the stories in reach and the article are grouped again from scratch by
 agglomerative average linkage down to the threshold, and replace those stories: an article that bridges two
 stories of one event merges them, and one that pairs better with a member than the member's story does takes it
 along — so a story formed early, on little evidence, is mended as evidence arrives. Each old story's id goes to
@@ -22,6 +22,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -35,9 +36,10 @@ from crosswire.stories.signals import StorySignals
 FEATURES = ("bias", "same_language", "embedding", "embedding_across", "headline", "words", "names", "names_share", "names_missing",
             "numbers")
 TOP_NAMES = 3  # an article's most used names: when the other article never mentions them, it is likely another event
-LINK_FLOOR = 0.5  # merge candidates: stories the article scored at least this share of the threshold (the demo's
-# German original, ingested after its English translation, scores under the threshold against their story, but its
-# own new story's symmetric average link to it reaches it; guarded by tests/test_demo.py)
+LINK_FLOOR = 0.5  # stories in reach: the article scored at least this share of the threshold against them (the
+# demo's German original, ingested after its English translation, scores under the threshold against their story but
+# pairs with the translation above it when regrouped; guarded by tests/test_demo.py)
+PAIR_CACHE = 200_000  # pair signals kept between regroups (about 70 MB)
 NUMBER_PRIOR = 2.0  # rarity weight added to an article's figures, so one shared figure alone is weak evidence
 
 
@@ -163,9 +165,10 @@ class StoryIndex:
         self.number_df: Counter[str] = Counter()
         self.seen = 0
         self.locked: set[str] = set()  # stories a person corrected: never regrouped automatically
-        self._weights = np.array([self.model.weights[k] for k in FEATURES])
+        self._weight_list = [self.model.weights[k] for k in FEATURES]
+        self._weights = np.array(self._weight_list)
         self._cut = math.log(self.threshold / (1 - self.threshold)) if 0 < self.threshold < 1 else (-math.inf if self.threshold <= 0 else math.inf)
-        self._pairs: dict[tuple[int, int], np.ndarray] = {}  # pair signals of two members (fixed once both arrived)
+        self._pairs: dict[tuple[int, int], tuple[float, ...]] = {}  # pair signals of two members (fixed once both arrived)
 
     def add(self, s: StorySignals) -> Assignment:
         """Place one article, regrouping the stories it is plausibly about (see the module docstring)."""
@@ -179,14 +182,22 @@ class StoryIndex:
             if prob >= LINK_FLOOR * self.threshold and story.id not in self.locked and story.size <= room:
                 pool.append(story)
                 room -= story.size
-        if len(pool) == 1 and scored[0][2] is pool[0] and scored[0][0] >= self.threshold:
-            return self._joined(m, *scored[0])  # the one story in reach takes it: nothing to regroup
+        if len(pool) == 1 and scored[0][2] is pool[0] and scored[0][0] >= self.threshold and self._pairs_all_reach(m, pool[0]):
+            return self._joined(m, *scored[0])  # the one story in reach takes it, and so does each member: nothing to regroup
         if not pool:
             story = _Story(self._fresh_id([m]), order=m.seq)
             self.stories[story.id] = story
             self._join(story, m)
             return Assignment(s.article_id, story.id, 1.0, 1.0, 1.0, (), True)
         return self._regroup(m, pool)
+
+    def _pairs_all_reach(self, m: _Member, story: _Story) -> bool:
+        """Whether the article pairs with every member of the story at or above the threshold (if one member does not,
+        regrouping may show that member belongs elsewhere)."""
+        if story.size == 1:  # its one member's pair is the story's score
+            return True
+        weights, cached = self._weight_list, self._pairs
+        return all(sum(map(operator.mul, weights, cached.get((x.seq, m.seq)) or _pair(m, x))) >= self._cut for x in story.members)
 
     def _joined(self, m: _Member, prob: float, features: dict[str, float], story: _Story) -> Assignment:
         """Add the article to a story as it is."""
@@ -309,10 +320,12 @@ class StoryIndex:
             self.by_name[name].discard(story.id)
         del self.stories[story.id]
 
-    def _pair_of(self, a: _Member, b: _Member) -> np.ndarray:
+    def _pair_of(self, a: _Member, b: _Member) -> tuple[float, ...]:
         key = (a.seq, b.seq) if a.seq < b.seq else (b.seq, a.seq)
         vec = self._pairs.get(key)
         if vec is None:
+            if len(self._pairs) >= PAIR_CACHE:  # a bound on memory; dropped pairs are recomputed identically
+                self._pairs.clear()
             vec = self._pairs[key] = _pair(a, b)
         return vec
 
@@ -357,10 +370,6 @@ class StoryIndex:
         single = _Story("article")
         single.absorb(m)
         return self.link(single, story)
-
-    def probability(self, s: StorySignals, story_id: str) -> float:
-        """The model's probability that an article belongs to a story."""
-        return _sigmoid(self.model.logit(self.features(s, self.stories[story_id])))
 
     def assignments(self) -> dict[str, str]:
         """Every article's story."""
@@ -434,19 +443,20 @@ class StoryIndex:
         return math.log((self.seen + 1) / (df[key] + 1)) + 1.0
 
 
-def _pair(a: _Member, b: _Member) -> np.ndarray:
+def _pair(a: _Member, b: _Member) -> tuple[float, ...]:
     """The pair signals of two members, in FEATURES order (``StoryIndex.link`` of two one-article stories)."""
     same = _same_language(a.language, b.language)
     emb = float(a.embedding @ b.embedding)
+    names = a.names.keys() & b.names.keys()
+    figures = a.numbers & b.numbers
     top_a = sum(1 for n in a.top if n not in b.names) / len(a.top) if a.top else 0.0
     top_b = sum(1 for n in b.top if n not in a.names) / len(b.top) if b.top else 0.0
-    return np.array([
+    return (
         1.0, float(same), emb if same else 0.0, 0.0 if same else emb, float(a.headline @ b.headline),
-        _dot(a.words, b.words) if same else 0.0, _dot(a.names, b.names),
-        (sum(v for k, v in a.name_share.items() if k in b.names) + sum(v for k, v in b.name_share.items() if k in a.names)) / 2,
-        (top_a + top_b) / 2,
-        (sum(v for k, v in a.number_share.items() if k in b.numbers) + sum(v for k, v in b.number_share.items() if k in a.numbers)) / 2,
-    ])  # fmt: skip
+        _dot(a.words, b.words) if same else 0.0, sum(a.names[k] * b.names[k] for k in names),
+        sum(a.name_share[k] + b.name_share[k] for k in names) / 2, (top_a + top_b) / 2,
+        sum(a.number_share[k] + b.number_share[k] for k in figures) / 2,
+    )  # fmt: skip
 
 
 def _accumulate(total: dict[str, float], vec: dict[str, float]) -> None:
