@@ -24,6 +24,7 @@ import json
 import math
 import operator
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -185,7 +186,7 @@ class StoryIndex:
         if len(pool) == 1 and scored[0][2] is pool[0] and scored[0][0] >= self.threshold and self._pairs_all_reach(m, pool[0]):
             return self._joined(m, *scored[0])  # the one story in reach takes it, and so does each member: nothing to regroup
         if not pool:
-            story = _Story(self._fresh_id([m]), order=m.seq)
+            story = _Story(self._fresh_id([m], self.stories.__contains__), order=m.seq)
             self.stories[story.id] = story
             self._join(story, m)
             return Assignment(s.article_id, story.id, 1.0, 1.0, 1.0, (), True)
@@ -303,14 +304,14 @@ class StoryIndex:
         pool_ids = {story.id for story in pool}
         for c, cluster in enumerate(clusters):
             if ids[c] is None:
-                ids[c] = self._fresh_id([members[i] for i in cluster], used | (set(self.stories) - pool_ids))
+                ids[c] = self._fresh_id([members[i] for i in cluster],
+                                        lambda sid: sid in used or (sid in self.stories and sid not in pool_ids))
                 used.add(ids[c])
         return [sid for sid in ids if sid is not None]
 
-    def _fresh_id(self, members: list[_Member], taken: set[str] | None = None) -> str:
-        taken = set(self.stories) if taken is None else taken
+    def _fresh_id(self, members: list[_Member], taken: Callable[[str], bool]) -> str:
         for x in members:
-            if f"s{x.article_id[:12]}" not in taken:
+            if not taken(f"s{x.article_id[:12]}"):
                 return f"s{x.article_id[:12]}"
         return f"s{members[0].article_id[:12]}-{members[0].seq}"
 
@@ -398,13 +399,14 @@ class StoryIndex:
 
     def _member(self, s: StorySignals) -> _Member:
         """The article's contribution, with the rarities counted so far (``_count`` it first)."""
-        counts = dict(s.names)
-        top = tuple(sorted(counts, key=lambda n: (-counts[n] * self._idf(n, self.name_df), n))[:TOP_NAMES])
+        counts, terms = dict(s.names), dict(s.terms)
+        name_idf = {n: self._idf(n, self.name_df) for n in counts}
+        top = tuple(sorted(counts, key=lambda n: (-counts[n] * name_idf[n], n))[:TOP_NAMES])
         title = s.title_embedding if s.title_embedding is not None else s.embedding
         return _Member(
-            s.article_id, self.seen, s.language, s.embedding, title, self._unit(dict(s.terms), self.term_df),
-            self._unit(counts, self.name_df), top, s.numbers, self._share(counts, self.name_df),
-            self._share(dict.fromkeys(s.numbers, 1), self.number_df, NUMBER_PRIOR), _day(s.published),
+            s.article_id, self.seen, s.language, s.embedding, title, _unit(terms, {t: self._idf(t, self.term_df) for t in terms}),
+            _unit(counts, name_idf), top, s.numbers, _share(name_idf),
+            _share({x: self._idf(x, self.number_df) for x in s.numbers}, NUMBER_PRIOR), _day(s.published),
         )  # fmt: skip
 
     def _candidates(self, m: _Member) -> list[_Story]:
@@ -428,17 +430,6 @@ class StoryIndex:
         for name in m.names:
             self.by_name[name].add(story.id)
 
-    def _share(self, counts: dict[str, int], df: Counter[str], prior: float = 0.0) -> dict[str, float]:
-        """Each key's share of the total rarity weight (what ``names_share`` and ``numbers`` sum over)."""
-        total = sum(self._idf(k, df) for k in counts) + prior
-        return {k: self._idf(k, df) / total for k in counts} if total else {}
-
-    def _unit(self, counts: dict[str, int], df: Counter[str]) -> dict[str, float]:
-        """Log-scaled counts times rarity, L2-normalised."""
-        vec = {k: (1 + math.log(c)) * self._idf(k, df) for k, c in counts.items() if c > 0}
-        norm = math.sqrt(sum(v * v for v in vec.values()))
-        return {k: v / norm for k, v in vec.items()} if norm else {}
-
     def _idf(self, key: str, df: Counter[str]) -> float:
         return math.log((self.seen + 1) / (df[key] + 1)) + 1.0
 
@@ -457,6 +448,19 @@ def _pair(a: _Member, b: _Member) -> tuple[float, ...]:
         sum(a.name_share[k] + b.name_share[k] for k in names) / 2, (top_a + top_b) / 2,
         sum(a.number_share[k] + b.number_share[k] for k in figures) / 2,
     )  # fmt: skip
+
+
+def _share(idf: dict[str, float], prior: float = 0.0) -> dict[str, float]:
+    """Each key's share of the total rarity weight (what ``names_share`` and ``numbers`` sum over)."""
+    total = sum(idf.values()) + prior
+    return {k: v / total for k, v in idf.items()} if total else {}
+
+
+def _unit(counts: dict[str, int], idf: dict[str, float]) -> dict[str, float]:
+    """Log-scaled counts times rarity, L2-normalised."""
+    vec = {k: (1 + math.log(c)) * idf[k] for k, c in counts.items() if c > 0}
+    norm = math.sqrt(sum(v * v for v in vec.values()))
+    return {k: v / norm for k, v in vec.items()} if norm else {}
 
 
 def _accumulate(total: dict[str, float], vec: dict[str, float]) -> None:
