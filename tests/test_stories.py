@@ -41,6 +41,15 @@ def article(aid: str, text: str, language: str = "en", published: str | None = N
     return Article(aid, Origin("file", aid), InputFormat.TEXT, text, meta)
 
 
+def added_in_batches(db: Path, batches: list[list[str]]) -> Store:
+    """A new store with the inputs added batch by batch (the caller closes it)."""
+    settings = replace(Settings(), db_url=str(db))
+    store = Store(settings.sqlalchemy_url)
+    for batch in batches:
+        add_inputs(expand_inputs(batch), settings, store)
+    return store
+
+
 def group(articles: list[Article], index: StoryIndex | None = None) -> list[str]:
     index = index or StoryIndex()
     return [index.add(s).story_id for s in story_signals(articles)]
@@ -97,10 +106,7 @@ def test_one_by_one_equals_one_batch(tmp_path: Path) -> None:
     paths = [str(write(tmp_path / "in", name, f"{headline(text)}\n{text}\n")) for name, text in texts.items()]
 
     def run(db: str, batches: list[list[str]]) -> dict[str, str]:
-        settings = replace(Settings(), db_url=str(tmp_path / db))
-        store = Store(settings.sqlalchemy_url)
-        for batch in batches:
-            add_inputs(expand_inputs(batch), settings, store)
+        store = added_in_batches(tmp_path / db, batches)
         of = story_of(store)
         by_path = {a.origin.locator: of[a.id] for a in store.articles()}
         assert len(list_stories(store)) == len(set(by_path.values()))
@@ -286,10 +292,7 @@ def test_a_move_by_regrouping_is_stored_and_the_same_one_by_one_or_in_one_batch(
     paths = [str(write(tmp_path / "in", name, f"Report {name[0]}\n{text}\n")) for name, text in texts.items()]
 
     def run(db: str, batches: list[list[str]]) -> dict[str, str]:
-        settings = replace(Settings(), db_url=str(tmp_path / db))
-        store = Store(settings.sqlalchemy_url)
-        for batch in batches:
-            add_inputs(expand_inputs(batch), settings, store)
+        store = added_in_batches(tmp_path / db, batches)
         of = story_of(store)
         by_path = {Path(a.origin.locator).name: of[a.id] for a in store.articles()}
         moved = next(a.id for a in store.articles() if a.origin.locator == paths[1])

@@ -7,9 +7,9 @@ weights are trained by ``bench/train_stories.py`` and shipped in ``resources/sto
 score against a story is the model applied to its *mean* pair signals over all the story's members — average
 linkage, computed exactly from running sums kept per story, so the cost per candidate does not grow with the
 story. When one story is in reach (scored at least ``LINK_FLOOR`` x the threshold) and the article reaches the
-threshold against it and against each of its members, it joins. Otherwise the stories in reach and the article are grouped again from scratch by
-agglomerative average linkage down to the threshold, and replace those stories: an article that bridges two
-stories of one event merges them, and one that pairs better with a member than the member's story does takes it
+threshold against it and against each of its members, it joins. Otherwise the stories in reach and the article
+are grouped again from scratch by agglomerative average linkage down to the threshold, and replace those stories:
+an article that bridges two stories of one event merges them, and one that pairs better with a member than the member's story does takes it
 along — so a story formed early, on little evidence, is mended as evidence arrives. Each old story's id goes to
 the group holding most of its members; every article that changed story is reported with its new reasons.
 Stories a person corrected are never regrouped. Candidates come from an inverted index of names; two dated
@@ -114,7 +114,7 @@ class _Story:
     """Running sums over a story's members: the mean of any pair signal is a dot product with one of them."""
 
     id: str
-    order: int = 0  # when it was founded (the older of two merged stories keeps its id)
+    order: int = 0  # its first member's arrival (ties between stories go to the older)
     members: list[_Member] = field(default_factory=list)
     languages: Counter[str | None] = field(default_factory=Counter)
     embeddings: dict[str | None, np.ndarray] = field(default_factory=dict)  # per language, sum of lead embeddings
@@ -132,6 +132,13 @@ class _Story:
     @property
     def size(self) -> int:
         return len(self.members)
+
+    @classmethod
+    def alone(cls, m: _Member) -> _Story:
+        """A one-article story (to score an article against stories with ``StoryIndex.link``)."""
+        story = cls("article")
+        story.absorb(m)
+        return story
 
     def absorb(self, m: _Member) -> None:
         """Add a member's signals to the sums."""
@@ -365,12 +372,9 @@ class StoryIndex:
             self.stories[story_id] = _Story(story_id, order=self.seen)
         self._join(self.stories[story_id], self._member(s))
 
-    def features(self, s: StorySignals | _Member, story: _Story) -> dict[str, float]:
+    def features(self, s: StorySignals, story: _Story) -> dict[str, float]:
         """An article's pair signals averaged over a story's members (see FEATURES)."""
-        m = s if isinstance(s, _Member) else self._member(s)
-        single = _Story("article")
-        single.absorb(m)
-        return self.link(single, story)
+        return self.link(_Story.alone(self._member(s)), story)
 
     def assignments(self) -> dict[str, str]:
         """Every article's story."""
@@ -378,8 +382,7 @@ class StoryIndex:
 
     def _scored(self, m: _Member) -> list[tuple[float, dict[str, float], _Story]]:
         """The candidate stories in the article's time window with its probability for each, most probable first."""
-        single = _Story("article")
-        single.absorb(m)
+        single = _Story.alone(m)
         scored = []
         for story in self._candidates(m):
             if self._days_meet(m.day, m.day, story.first, story.last):
