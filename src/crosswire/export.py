@@ -11,7 +11,7 @@ from crosswire import __version__
 from crosswire.model import Analysis, Article, Claim, Comparison, Origin, Statement
 
 SCHEMA_NAME = "crosswire-export"
-SCHEMA_VERSION = "1.1"  # 1.1: analysis, entities, mentions, statements, claims filled
+SCHEMA_VERSION = "1.2"  # 1.1: analysis, entities, mentions, statements, claims filled; 1.2: statement class, negated, modality
 CSV_COLUMNS = (
     "id", "external_id", "title", "outlet", "authors", "credited", "dateline", "published",
     "published_source", "url", "canonical_url", "language", "format", "origin", "duplicate_of",
@@ -27,7 +27,7 @@ def origin_record(origin: Origin) -> dict[str, Any]:
 def statement_record(s: Statement, text: str) -> dict[str, Any]:
     """A statement with its spans; ``content_text`` is the content joined from its spans."""
     return {
-        "id": s.id, "kind": str(s.kind),
+        "id": s.id, "kind": str(s.kind), "class": str(s.class_), "negated": s.negated, "modality": s.modality,
         "speaker": s.speaker, "speaker_entity": s.speaker_entity, "speaker_role": s.speaker_role,
         "speaker_span": list(s.speaker_span) if s.speaker_span else None,
         "resolved_from": list(s.resolved_from) if s.resolved_from else None,

@@ -138,6 +138,14 @@ class Article:
     flags: tuple[Flag, ...] = ()
 
 
+class StatementClass(StrEnum):
+    """What kind of act a statement reports: only ``speech`` is someone's words."""
+
+    SPEECH = "speech"  # an utterance: said, told, wrote, announced, according to, asked, denied…
+    STANCE = "stance"  # an attributed belief, wish, finding or attitude: believes, wants, a survey showed
+    NO_COMMENT = "no-comment"  # declined to comment, has yet to comment, did not mention: never a quote
+
+
 class StatementKind(StrEnum):
     """How much of a statement is the speaker's own words."""
 
@@ -185,6 +193,9 @@ class Statement:
     venue: str | None = None  # "at a press conference in Harbin", "in a statement"
     addressee: str | None = None  # "reporters"
     how: str = ""  # which rule found it, for audit: ``verb:ccomp``, ``according-to``, ``quote:inherited``
+    class_: StatementClass = StatementClass.SPEECH  # speech | stance | no-comment
+    negated: bool = False  # the content (or the cue: "did not say") is governed by a negation
+    modality: str | None = None  # what qualifies its truth: "may", "could", "would", "conditional", "future"…
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from crosswire.errors import NotFound
 from crosswire.extract.article import EXTRACTOR_VERSION, drop_template_lines, paragraph_keys
 from crosswire.ingest.fetch import fetch_url
 from crosswire.ingest.sources import Fetcher, InputRef, read_input
-from crosswire.model import Analysis, Article, Comparison, Origin, RawDocument, Rejected
+from crosswire.model import Analysis, Article, Comparison, Origin, RawDocument, Rejected, StatementClass
 from crosswire.nlp import ANALYSIS_VERSION
 from crosswire.pipeline.runner import Processed, analyse_articles, annotate_article, process_documents
 from crosswire.settings import Settings
@@ -229,9 +229,14 @@ def article_analysis(store: Store, article_id: str) -> Analysis | None:
         return analysis_db.load_analysis(conn, store.resolve_id(article_id))
 
 
+SPEECH_ONLY = (StatementClass.SPEECH,)
+
+
 def statements(store: Store, speaker: str | None = None, article: str | None = None, story: str | None = None,
-               limit: int | None = None) -> list[analysis_db.StoredStatement]:
-    """Statements across the store, by speaker (entity key or part of the name), article or story; in time order."""
+               limit: int | None = None, classes: Sequence[StatementClass] | None = SPEECH_ONLY,
+               ) -> list[analysis_db.StoredStatement]:
+    """Statements across the store, by speaker (entity key or part of the name), article, story and class
+    (speech unless asked; None: every class); in time order."""
     ids: list[str] | None = None
     if article:
         ids = [store.resolve_id(article)]
@@ -239,7 +244,7 @@ def statements(store: Store, speaker: str | None = None, article: str | None = N
         members = [m.article_id for m in get_story(store, story).members]
         ids = members if ids is None else [i for i in ids if i in members]
     with store.engine.connect() as conn:
-        return analysis_db.find_statements(conn, speaker, ids, limit)
+        return analysis_db.find_statements(conn, speaker, ids, limit, classes)
 
 
 def entities(store: Store, kind: str | None = None, search: str | None = None, limit: int | None = None) -> list[analysis_db.EntityRow]:
@@ -312,9 +317,10 @@ class TimelineEntry:
     contradicts: tuple[str, ...] = ()  # ids of earlier statements it may contradict
 
 
-def timeline(store: Store, speaker: str, about: str | None = None) -> list[TimelineEntry]:
-    """All statements of one speaker across stories in time order, with possible contradictions flagged."""
-    rows = statements(store, speaker=speaker)
+def timeline(store: Store, speaker: str, about: str | None = None,
+             classes: Sequence[StatementClass] | None = SPEECH_ONLY) -> list[TimelineEntry]:
+    """All statements of one speaker across stories in time order (speech unless asked), possible contradictions flagged."""
+    rows = statements(store, speaker=speaker, classes=classes)
     stories = story_of(store)
     entries = []
     analyses: dict[str, Analysis | None] = {}

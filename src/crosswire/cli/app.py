@@ -27,7 +27,7 @@ from crosswire.errors import ConfigError, NotFound
 from crosswire.export import article_record, comparison_record, statement_record, story_record, timeline_record
 from crosswire.extract.article import extract_article
 from crosswire.ingest.sources import expand_inputs, read_input
-from crosswire.model import Rejected
+from crosswire.model import Rejected, StatementClass
 from crosswire.settings import Settings
 from crosswire.storage.store import ArticleFilter, Store
 
@@ -143,6 +143,24 @@ def show(
             render.print_analysis(out, article, analysis)
 
 
+ClassOption = Annotated[list[str] | None, typer.Option(
+    "--class", help="speech, stance, no-comment or all; repeat for several (default: speech).")]
+
+
+def _classes(values: list[str] | None) -> tuple[StatementClass, ...] | None:
+    """--class values → the classes to list (None: all); a bad value is a usage error naming it."""
+    if not values:
+        return workflows.SPEECH_ONLY
+    if "all" in values:
+        return None
+    try:
+        return tuple(StatementClass(v) for v in values)
+    except ValueError:
+        bad = next(v for v in values if v not in {c.value for c in StatementClass})
+        err.print(f"[red]error:[/] unknown statement class {bad!r}; use speech, stance, no-comment or all")
+        raise typer.Exit(2) from None
+
+
 @app.command("statements")
 def statements_cmd(
     db: DbOption = None,
@@ -150,11 +168,12 @@ def statements_cmd(
     article: Annotated[str | None, typer.Option(help="Only this article (id or unique prefix).")] = None,
     story: Annotated[str | None, typer.Option(help="Only the articles of this story (id or unique prefix).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 200,
+    classes: ClassOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Who said what: statements with speaker, cue, kind and the character spans they came from."""
+    """Who said what: statements with speaker, cue, kind and the character spans they came from (speech unless --class)."""
     with _store(db) as (store, _):
-        rows = workflows.statements(store, speaker, article, story, limit or None)
+        rows = workflows.statements(store, speaker, article, story, limit or None, _classes(classes))
     if json_out:
         out.print_json(data=[{"article_id": r.article_id, "outlet": r.outlet, "published": r.published,
                               **statement_record(r.statement, "") , "content_text": r.text} for r in rows])
@@ -208,11 +227,12 @@ def timeline_cmd(
     speaker: Annotated[str, typer.Argument(metavar="SPEAKER", help="Entity key (person:vladimir putin) or part of the name.")],
     about: Annotated[str | None, typer.Option(help="Only statements naming this entity (key or part of it).")] = None,
     db: DbOption = None,
+    classes: ClassOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Everything one speaker said across stories, in time order, with possible contradictions flagged."""
+    """Everything one speaker said across stories, in time order, with possible contradictions flagged (speech unless --class)."""
     with _store(db) as (store, _):
-        entries = workflows.timeline(store, speaker, about)
+        entries = workflows.timeline(store, speaker, about, _classes(classes))
     if json_out:
         out.print_json(data=[timeline_record(e) for e in entries])
     else:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from crosswire.model import Analysis, Claim, DateMention, Entity, Mention, Quantity, Statement, StatementKind
+from crosswire.model import Analysis, Claim, DateMention, Entity, Mention, Quantity, Statement, StatementClass, StatementKind
 from crosswire.storage.schema import analyses, articles, claims, entities, mentions, statements
 
 # which kind wins when articles disagree on one name: the small model's place labels are the most reliable
@@ -135,6 +135,7 @@ def _statement_row(article_id: str, seq: int, s: Statement, remap: dict[str, str
         "speaker_role": s.speaker_role, "resolved_start": rf[0] if rf else None, "resolved_end": rf[1] if rf else None,
         "cue": s.cue, "cue_start": cue[0] if cue else None, "cue_end": cue[1] if cue else None,
         "venue": s.venue, "addressee": s.addressee, "how": s.how,
+        "class": str(s.class_), "negated": s.negated, "modality": s.modality,
     }
 
 
@@ -167,8 +168,9 @@ def load_analysis(conn: Connection, article_id: str) -> Analysis | None:
 
 
 def find_statements(conn: Connection, speaker: str | None = None, article_ids: Sequence[str] | None = None,
-                    limit: int | None = None) -> list[StoredStatement]:
-    """Statements across articles, filtered by speaker (entity key, or words of the name) and articles."""
+                    limit: int | None = None, classes: Sequence[StatementClass] | None = None) -> list[StoredStatement]:
+    """Statements across articles, filtered by speaker (entity key, or words of the name), articles and class
+    (``classes`` None: every class)."""
     q = (select(statements, articles.c.title, articles.c.outlet, articles.c.published, articles.c.published_source,
                 articles.c.text.label("article_text"))
          .join(articles, articles.c.id == statements.c.article_id))
@@ -179,6 +181,8 @@ def find_statements(conn: Connection, speaker: str | None = None, article_ids: S
             q = q.where(func.lower(statements.c.speaker).contains(speaker.lower()))
     if article_ids is not None:
         q = q.where(statements.c.article_id.in_(list(article_ids)))
+    if classes is not None:
+        q = q.where(statements.c["class"].in_([str(c) for c in classes]))
     q = q.order_by(articles.c.published.is_(None), articles.c.published, statements.c.article_id, statements.c.seq)
     if limit:
         q = q.limit(limit)
@@ -228,6 +232,7 @@ def _statement(r: object) -> Statement:
         speaker=g("speaker"), speaker_span=_pair(g("speaker_start"), g("speaker_end")), speaker_entity=g("speaker_entity"),
         speaker_role=g("speaker_role"), resolved_from=_pair(g("resolved_start"), g("resolved_end")), cue=g("cue"),
         cue_span=_pair(g("cue_start"), g("cue_end")), venue=g("venue"), addressee=g("addressee"), how=g("how"),
+        class_=StatementClass(g("class")), negated=bool(g("negated")), modality=g("modality"),
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -205,6 +206,9 @@ statements = Table(
     Column("venue", Text),
     Column("addressee", Text),
     Column("how", String(32), nullable=False),
+    Column("class", String(16), nullable=False, server_default="speech"),
+    Column("negated", Boolean, nullable=False, server_default=false()),
+    Column("modality", String(32)),
 )
 
 claims = Table(

@@ -19,6 +19,9 @@ Span = tuple[int, int]
 class StatementOut(BaseModel):
     id: str
     kind: str = Field(description="direct, mixed or indirect")
+    class_: str = Field(alias="class", description="speech, stance or no-comment")
+    negated: bool = Field(description="The content is governed by a negation (or the cue is negated).")
+    modality: str | None = Field(description="may, could, would, conditional, hedged…; null when asserted plainly.")
     speaker: str | None
     speaker_entity: str | None = Field(description="Entity key of the resolved speaker.")
     speaker_role: str | None

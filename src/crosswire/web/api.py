@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from crosswire import browse, workflows
 from crosswire.ingest.sources import InputRef
+from crosswire.model import StatementClass
 from crosswire.storage.browse import StoryQuery
 from crosswire.storage.store import ArticleFilter
 from crosswire.web import analysis_views as av
@@ -101,16 +102,22 @@ def get_analysis(request: Request, article_id: str) -> av.AnalysisOut:
     return av.analysis_out(article.id, workflows.article_analysis(store, article.id), article.text)
 
 
+ClassQuery = Annotated[list[Literal["speech", "stance", "no-comment", "all"]] | None, Query(
+    alias="class", description="speech (default), stance, no-comment or all; repeat for several.")]
+
+
 @router.get("/statements", response_model=av.StatementListOut, responses=ERRORS)
 def list_statements(
     request: Request,
     speaker: Annotated[str | None, Query(max_length=200, description="Entity key (kind:name) or part of the speaker's name.")] = None,
     article: Annotated[str | None, Query(max_length=64, description="Article id or unique prefix.")] = None,
     story: Annotated[str | None, Query(max_length=64, description="Story id or unique prefix.")] = None,
+    class_: ClassQuery = None,
     limit: Limit = 50, offset: Offset = 0,
 ) -> av.StatementListOut:  # fmt: skip
-    """Who said what, in time order: each statement with speaker, cue, kind, content and spans."""
-    rows = workflows.statements(store_of(request), speaker or None, article or None, story or None, offset + limit + 1)
+    """Who said what, in time order: each statement with speaker, cue, kind, class, content and spans (speech unless ``class``)."""
+    rows = workflows.statements(store_of(request), speaker or None, article or None, story or None, offset + limit + 1,
+                                _classes(class_))
     items = [av.statement_out(r) for r in rows[offset : offset + limit]]
     return av.StatementListOut(limit=limit, offset=offset, next_offset=_next(rows, offset, limit), items=items)
 
@@ -132,11 +139,18 @@ def get_timeline(
     request: Request,
     speaker: Annotated[str, Query(min_length=1, max_length=200, description="Entity key (kind:name) or part of the name.")],
     about: Annotated[str | None, Query(max_length=200, description="Only statements naming this entity (part of its key).")] = None,
+    class_: ClassQuery = None,
 ) -> av.TimelineOut:  # fmt: skip
-    """Everything one speaker said across stories in time order, possible contradictions flagged."""
+    """Everything one speaker said across stories in time order (speech unless ``class``), possible contradictions flagged."""
     store = store_of(request)
     ent = workflows.entity(store, speaker) if ":" in speaker else None
-    return av.timeline_out(speaker, about, ent, workflows.timeline(store, speaker, about or None))
+    return av.timeline_out(speaker, about, ent, workflows.timeline(store, speaker, about or None, _classes(class_)))
+
+
+def _classes(values: list[str] | None) -> tuple[StatementClass, ...] | None:
+    if not values:
+        return workflows.SPEECH_ONLY
+    return None if "all" in values else tuple(StatementClass(v) for v in values)
 
 
 def _next(rows: list[object], offset: int, limit: int) -> int | None:
