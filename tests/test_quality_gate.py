@@ -57,10 +57,13 @@ def test_publication_date_accuracy_floor() -> None:
     assert right / total >= DATES_ACCURACY_FLOOR
 
 
-STATEMENT_FLOORS = {  # first 30 PolNeAR dev articles, bench/statements.py --limit 30 (2026-11-23)
-    ("content", "token_F"): 0.77,  # measured 0.794
-    ("source", "overlap_F"): 0.68,  # measured 0.703
-    ("cue", "overlap_F"): 0.66,  # measured 0.688
+STATEMENT_FLOORS = {  # first 30 PolNeAR dev articles, bench/statements.py --limit 30 (2026-12-06)
+    # Lowered on purpose with issue #13 (precision before recall): quote-only paragraphs no longer inherit a
+    # speaker across another named person, and sources that cannot speak ("the situation") are dropped —
+    # PolNeAR counted many of those (transcript lines, fragments), so token recall fell (0.794 → 0.724).
+    ("content", "token_F"): 0.70,  # measured 0.724
+    ("source", "overlap_F"): 0.69,  # measured 0.719
+    ("cue", "overlap_F"): 0.67,  # measured 0.700
 }
 
 

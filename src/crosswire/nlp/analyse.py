@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 
 from crosswire.model import Analysis, Statement, StatementKind
 from crosswire.nlp import ANALYSIS_VERSION as VERSION  # noqa: F401  (re-exported)
+from crosswire.nlp.acts import can_speak, modality, negated, statement_class, with_conditions
 from crosswire.nlp.attributions import Attribution, find_attributions, paragraph_quotes
 from crosswire.nlp.claims import find_claims
 from crosswire.nlp.entities import ArticleEntities, find_entities
@@ -41,35 +42,49 @@ def is_supported(language: str | None) -> bool:
     return language in LANGUAGES
 
 
+FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our", "you", "your"})  # the narrator or an interviewer
+
+
 def _statements(doc: Doc, ents: ArticleEntities, atts: list[Attribution], article_id: str,
                 sents: Sentences) -> list[Statement]:
     speakers: dict[int, Speaker | None] = {}
     out: list[Statement] = []
     for att in atts:
+        if not _can_be_a_speaker(doc, att):
+            continue  # "deadly artillery", "the situation", a first-person narrator: not a statement
         speaker = _speaker(doc, ents, att, speakers, sents)
         speakers[id(att)] = speaker
-        out.append(_statement(sents.text, att, speaker, article_id))
+        out.append(_statement(doc, sents.text, att, speaker, article_id))
     return out
+
+
+def _can_be_a_speaker(doc: Doc, att: Attribution) -> bool:
+    if att.source_head is None:
+        return True
+    head = doc[att.source_head]
+    return head.lower_ not in FIRST_PERSON and can_speak(head)
 
 
 def _speaker(doc: Doc, ents: ArticleEntities, att: Attribution, speakers: dict[int, Speaker | None],
              sents: Sentences) -> Speaker | None:
     previous = next((s for s in reversed(speakers.values()) if s is not None and s.entity), None)
     if att.inherited_from is not None:
-        prior = speakers.get(id(att.inherited_from)) or previous
+        prior = speakers.get(id(att.inherited_from))  # only the statement it continues, never a guess
         return Speaker(prior.name, prior.entity, prior.role, prior.resolved_from, "inherited") if prior else None
     if att.source is None:
         return None
     return resolve(doc, ents, att.source, att.source_head, previous, sents)
 
 
-def _statement(text: str, att: Attribution, speaker: Speaker | None, article_id: str) -> Statement:
+def _statement(doc: Doc, text: str, att: Attribution, speaker: Speaker | None, article_id: str) -> Statement:
     cue = text[att.cue[0] : att.cue[1]] if att.cue else None
+    content = with_conditions(doc, att.content)
+    unresolved = speaker is not None and speaker.via == "unresolved"
     return Statement(
         id=_statement_id(article_id, att.content),
-        kind=_kind(text, att.content),
-        content=tuple(att.content),
-        speaker=speaker.name if speaker else None,
+        kind=_kind(text, content),
+        content=tuple(content),
+        speaker=speaker.name if speaker and not unresolved else None,
         speaker_span=att.source,
         speaker_entity=speaker.entity if speaker else None,
         speaker_role=speaker.role if speaker else None,
@@ -79,6 +94,9 @@ def _statement(text: str, att: Attribution, speaker: Speaker | None, article_id:
         venue=att.venue,
         addressee=att.addressee,
         how=att.how,
+        class_=statement_class(doc, att.how, att.cue_head, att.source_head, content),
+        negated=negated(doc, att.cue_head, content),
+        modality=modality(doc, content),
     )
 
 

@@ -40,6 +40,7 @@ CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
 PUNCT_TRIM = frozenset(",.;:-–—()[] \n\t")
 CLOSING_MARKS = frozenset("”»«\"’」』“")
 TOPIC_PREPS = frozenset({"about", "on", "for", "to", "against", "of", "at", "with", "over"})
+MAX_INHERIT_NEWLINES = 4  # a quote-only paragraph inherits across at most one narrative paragraph
 MIN_INHERITED_QUOTE_WORDS = 4  # shorter quotations are mostly scare quotes ("a 'long road ahead'")
 
 
@@ -53,6 +54,7 @@ class Attribution:
     venue: str | None = None
     addressee: str | None = None
     inherited_from: Attribution | None = None  # the attribution whose speaker this one takes
+    cue_head: int | None = None  # token index of the cue word (verb, noun, or the "to" of "according to")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +116,7 @@ def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[
     for tok in sent:
         if not _is_cue_verb(ctx, tok):
             continue
-        source = _subject(tok)
+        source = _subject(tok) or _name_in_cue(tok)
         content, how, cue_end = _content(ctx, sent, tok)
         if not content or any(_overlaps(c, claimed) for c in content):
             continue
@@ -122,7 +124,7 @@ def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[
             continue  # "to say that …" with nobody saying it: not an attribution we can cite
         att = Attribution(content, _range(source) if source is not None else None,
                           source.root.i if source is not None else None, _cue_range(tok, cue_end), how,
-                          _venue(ctx, tok), _addressee(tok))
+                          _venue(ctx, tok), _addressee(tok), cue_head=tok.i)
         if source is not None and _overlaps(att.source, content):
             continue
         claimed.extend(content)
@@ -151,10 +153,29 @@ def _subject(verb: Token) -> Span | None:
     return None
 
 
+def _name_in_cue(verb: Token) -> Span | None:
+    """A name the parser hung on the cue verb as a modifier (``“…,” DeBoer said`` parsed with DeBoer as
+    ``advmod``/``npadvmod``): it is the speaker, not part of the cue."""
+    for c in verb.lefts:
+        if c.dep_ in ("advmod", "npadvmod", "dep", "compound", "intj") and c.pos_ in ("PROPN", "PRON") and c.i >= verb.i - 4:
+            return _subtree(c)
+    return None
+
+
 def _mostly_quoted(rng: Range, quotes: list[Range]) -> bool:
     """A complement that is (nearly) all quotation: the split quote around the cue is the content."""
     inside = sum(max(0, min(rng[1], b) - max(rng[0], a)) for a, b in quotes)
     return inside >= 0.8 * (rng[1] - rng[0])
+
+
+def _content_start(verb: Token, head: Token) -> int:
+    """First token of a complement. A clause without a subject (``said wresting control of the region …
+    will remain a fierce battle``: the parser hangs the subject on the cue) starts where its subject does."""
+    start = head.left_edge.i
+    if head.dep_ != "ccomp" or any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in head.children):
+        return start
+    lost = [c for c in verb.children if verb.i < c.i < head.i and c.dep_ in ("xcomp", "csubj", "nsubj", "advcl")]
+    return min([start, *(c.left_edge.i for c in lost)])
 
 
 def _content_end(ctx: _Context, head: Token) -> int:
@@ -198,7 +219,7 @@ def _content(ctx: _Context, sent: Span, verb: Token) -> tuple[list[Range], str, 
                 continue
             if dep in ("dobj", "attr", "oprd") and (quoted or not _is_content_object(child)):
                 continue
-            trimmed = _trim(sent.doc, child.left_edge.i, _content_end(ctx, child) + 1)
+            trimmed = _trim(sent.doc, _content_start(verb, child), _content_end(ctx, child) + 1)
             if trimmed and trimmed[1] - trimmed[0] > 1:
                 rng = _expand_to_quotes(ctx, trimmed)
                 if quoted and _mostly_quoted(rng, quoted):
@@ -305,9 +326,10 @@ def _ccomp_tokens(verb: Token) -> set[int]:
 def _cue_range(verb: Token, end_char: int | None = None) -> Range:
     """The cue verb with its auxiliaries, negation and adverbs just before it ("has also said")."""
     start = verb.i
-    lefts = [c for c in verb.lefts if c.dep_ in CUE_MODIFIERS]
+    lefts = [c for c in verb.lefts if c.dep_ in CUE_MODIFIERS and c.pos_ not in ("PROPN", "PRON", "NOUN")]
     for c in sorted(lefts, key=lambda t: -t.i):
-        if c.i == start - 1 or (c.i < start and all(t.dep_ in CUE_MODIFIERS for t in verb.doc[c.i:start])):
+        if c.i == start - 1 or (c.i < start and all(t.dep_ in CUE_MODIFIERS and t.pos_ not in ("PROPN", "PRON", "NOUN")
+                                                    for t in verb.doc[c.i:start])):
             start = c.i
     end = verb.i + 1
     for c in verb.rights:
@@ -371,7 +393,8 @@ def _according_to(ctx: _Context, sent: Span) -> Iterable[Attribution]:
             continue
         rng = _trim(sent.doc, side[0], side[-1] + 1)
         if rng:
-            yield Attribution([_expand_to_quotes(ctx, rng)], _range(src), src.root.i, (cue_start, cue_end), "according-to")
+            yield Attribution([_expand_to_quotes(ctx, rng)], _range(src), src.root.i, (cue_start, cue_end), "according-to",
+                              cue_head=prep.i)
 
 
 # -- noun cues -------------------------------------------------------------------------------
@@ -402,7 +425,7 @@ def _noun_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[
             continue
         claimed.append(content)
         src = _subtree(owner)
-        yield Attribution([content], _range(src), owner.i, (tok.idx, cue_end), "noun")
+        yield Attribution([content], _range(src), owner.i, (tok.idx, cue_end), "noun", cue_head=tok.i)
 
 
 # -- colon lead-ins ----------------------------------------------------------------------------
@@ -440,8 +463,9 @@ def _label_speaker(before: Span) -> Span | None:
 
 
 def _inherited_quotes(ctx: _Context, found: list[Attribution]) -> Iterable[Attribution]:
-    """Quotations nobody claimed: a quote-only paragraph right after an attribution continues it;
-    one further away is a new statement by the same speaker."""
+    """Quotations nobody claimed: a quote-only paragraph right after an attribution continues it; one in
+    the same or the next paragraph is a new statement by the same speaker — only when no other person or
+    organisation is named in between (else nobody can tell whose words they are: left unattributed)."""
     claimed = _claimed(found)
     ordered = sorted(found, key=lambda a: a.content[0][0] if a.content else 0)
     text = ctx.text
@@ -449,6 +473,8 @@ def _inherited_quotes(ctx: _Context, found: list[Attribution]) -> Iterable[Attri
     for q in ctx.quotes:
         if _overlaps((q.start, q.end), claimed) or len(text[q.start : q.end].split()) < MIN_INHERITED_QUOTE_WORDS:
             continue
+        if not _quote_only(ctx, q):
+            continue  # a fragment inside the narrator's sentence ("has “followed a similar pattern” to …")
         prev = [a for a in ordered + new if a.content and a.content[-1][1] <= q.start]
         if not prev:
             continue
@@ -457,10 +483,39 @@ def _inherited_quotes(ctx: _Context, found: list[Attribution]) -> Iterable[Attri
         claimed.append((q.start, q.end))
         if not gap.strip(" \n\t.,"):
             last.content.append((q.start, q.end))  # the quotation goes on in the next paragraph
-        elif gap.count("\n") <= 4:
+        elif gap.count("\n") <= MAX_INHERIT_NEWLINES and not _other_candidate(ctx, last, last.content[-1][1], q.start):
             origin = last.inherited_from or last
             new.append(Attribution([(q.start, q.end)], None, None, None, "quote:inherited", inherited_from=origin))
     return new
+
+
+def _quote_only(ctx: _Context, q: Quote) -> bool:
+    """The quotation's sentences hold nothing but quotation (and punctuation): not a fragment quoted inside
+    the narrator's sentence."""
+    first, last = ctx.sents.at(q.start), ctx.sents.at(q.end - 1)
+    if first is None or last is None:
+        return True
+    start, end = min(first.start_char, q.start), max(last.end_char, q.end)
+    chars = list(ctx.text[start:end])
+    for p in ctx.quotes:
+        if p.start < end and p.end > start:
+            a, b = max(p.start, start) - start, min(p.end, end) - start
+            chars[a:b] = " " * (b - a)
+    return not any(ch.isalpha() for ch in chars)
+
+
+def _other_candidate(ctx: _Context, last: Attribution, start: int, end: int) -> bool:
+    """Someone else is named between the previous statement and the quotation (a person or organisation
+    other than its speaker)."""
+    origin = last.inherited_from or last
+    own = ctx.text[origin.source[0] : origin.source[1]].lower() if origin.source else ""
+    for ent in ctx.doc.ents:
+        if ent.start_char < start or ent.end_char > end or ent.label_ not in ("PERSON", "ORG"):
+            continue
+        words = ent.text.lower().split()
+        if not own or not any(w in own for w in words):
+            return True
+    return False
 
 
 # -- spans -------------------------------------------------------------------------------------

@@ -8,12 +8,15 @@ it through Mr./Mrs./Ms.); ``who`` → the noun the relative clause hangs on; ``t
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from spacy.tokens import Doc
 
 from crosswire.model import Mention
-from crosswire.nlp.entities import ArticleEntities, entity_index
+from crosswire.nlp.entities import ArticleEntities
 from crosswire.nlp.names import fold, strip_titles
 from crosswire.nlp.sentences import Sentences
 
@@ -25,6 +28,7 @@ FEMALE_TITLES = ("mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "p
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
 MALE_A_NAMES = frozenset({"nikita", "ilya", "luca", "joshua", "kuba", "sasha", "misha", "andrea", "costa", "jona", "noa",
                           "garcia", "elia", "mustafa", "musa", "isa", "oba", "akira", "dara", "hamza", "yahya", "attila"})
+DESCRIPTION_WINDOW_CHARS = 800  # a description refers back about two paragraphs (seed 000: 1 paragraph)
 LOOKBACK_CHARS = 1500  # how far back a pronoun looks for its person (about three paragraphs)
 
 
@@ -58,7 +62,9 @@ def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int 
             return found
     if low in PLURAL and previous is not None and previous.entity and previous.entity.startswith(("org:", "group:")):
         return _replace_via(previous, "pronoun", previous.resolved_from)
-    described = _described(doc, ents, source, head_tok)
+    if low in PRONOUNS or low in PLURAL or low in ("it", "its"):
+        return Speaker(text, None, None, None, "unresolved")  # a pronoun we cannot tie to one name: say so
+    described = _described(doc, ents, source, head_tok, previous)
     if described is not None:
         return described
     span = doc.char_span(*source, alignment_mode="expand")
@@ -115,7 +121,8 @@ def _pronoun(doc: Doc, ents: ArticleEntities, at: int, gender: str, previous: Sp
     if sentence is not None:
         start = sentence.start_char
         here = [m for m in people if m.span[0] >= start]
-        same = [m for m in here if _gender(ents, m.entity) == gender] or [m for m in subjects if m.span[0] >= start]
+        same = ([m for m in here if _gender(ents, m.entity) == gender] or [m for m in subjects if m.span[0] >= start]
+                or [m for m in here if _is_possessor(doc, m)])  # "During Zelensky's trip …, he described …"
         if same:  # "von der Leyen held talks with Zelensky, where she told him …"
             return _replace_via(_named(ents, same[-1], ""), "pronoun", same[-1].span)
     pick = subjects[-1] if subjects else None
@@ -131,6 +138,11 @@ def _pronoun(doc: Doc, ents: ArticleEntities, at: int, gender: str, previous: Sp
 
 def _later_or_same(previous: Speaker, pick: Mention) -> bool:
     return previous.entity == pick.entity or (previous.resolved_from is not None and previous.resolved_from[0] >= pick.span[0])
+
+
+def _is_possessor(doc: Doc, m: Mention) -> bool:
+    span = doc.char_span(*m.span, alignment_mode="expand")
+    return span is not None and span.root.dep_ == "poss"
 
 
 def _is_subject(doc: Doc, m: Mention) -> bool:
@@ -162,15 +174,62 @@ def first_name_gender(name: str) -> str | None:
     return "f" if first.endswith("a") and len(first) > 2 else None
 
 
-def _described(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head_tok: object) -> Speaker | None:
-    """``the Russian president`` → the person described as "Russian President" earlier."""
-    if head_tok is None or getattr(head_tok, "pos_", "") != "NOUN":
+def _described(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head_tok: object,
+               previous: Speaker | None) -> Speaker | None:
+    """``the Russian leader`` / ``the Kremlin chief`` / ``the governor`` → the one person of the article whose
+    roles fit the description (``resources/roles.toml``); two candidates or none: not resolved."""
+    if head_tok is None or getattr(head_tok, "pos_", "") != "NOUN" or getattr(head_tok, "tag_", "") == "NNS":
         return None
-    index = entity_index(ents.entities)
-    keys = index.get(head_tok.lower_, [])  # type: ignore[attr-defined]
-    earlier = [m for m in ents.mentions if m.entity in keys and m.span[1] <= source[0]]
-    later = [m for m in ents.mentions if m.entity in keys and m.span[0] >= source[1]]
+    families, affiliations = _roles()
+    head = head_tok.lower_  # type: ignore[attr-defined]
+    family = families.get(head, frozenset({head}))
+    span = doc.char_span(*source, alignment_mode="expand")
+    mods = [t.lower_ for t in span if t.i < head_tok.i and t.pos_ in ("ADJ", "PROPN", "NOUN")  # type: ignore[attr-defined]
+            and (t.lower_ in affiliations or t.is_title)] if span is not None else []
+    fits = [e for e in ents.entities if e.kind == "person" and _fits(e.descriptions, family, mods, affiliations)]
+    if len(fits) > 1 and previous is not None and previous.entity in {e.key for e in fits}:
+        fits = [e for e in fits if e.key == previous.entity]  # "the president" right after the president spoke
+    if not fits and head in families and _only_previous_nearby(ents, source, previous):
+        weak = [e for e in ents.entities if e.kind == "person" and _fits(e.descriptions, family, [], {})]
+        prev = [e for e in ents.entities if e.key == previous.entity]  # type: ignore[union-attr]
+        if all(e.key == previous.entity for e in weak) and prev and not _other_allegiance(prev[0].descriptions, mods, affiliations):  # type: ignore[union-attr]
+            fits = prev
+    if len(fits) != 1:
+        return None
+    key = fits[0].key
+    earlier = [m for m in ents.mentions if m.entity == key and m.span[1] <= source[0]]
+    later = [m for m in ents.mentions if m.entity == key and m.span[0] >= source[1]]
     if not earlier and not later:
         return None
     m = earlier[-1] if earlier else later[0]  # a lede may name its speaker only afterwards
     return _replace_via(_named(ents, m, ""), "description", m.span)
+
+
+def _only_previous_nearby(ents: ArticleEntities, source: tuple[int, int], previous: Speaker | None) -> bool:
+    """"The Russian leader also said …" where the article titles him "President" without a country: the
+    previous speaker, when he is the only person named in the paragraphs before it, nobody else has a role
+    of that family, and none of his roles names another allegiance."""
+    if previous is None or not previous.entity or not previous.entity.startswith("person:"):
+        return False
+    nearby = {m.entity for m in ents.mentions if m.kind == "person" and source[0] - DESCRIPTION_WINDOW_CHARS <= m.span[0] < source[1]}
+    return nearby == {previous.entity}
+
+
+def _other_allegiance(descriptions: tuple[str, ...], mods: list[str], affiliations: dict[str, frozenset[str]]) -> bool:
+    words = {w.strip(",.()'’").lower() for d in descriptions for w in d.replace("-", " ").split()}
+    known = words & (set(affiliations) | {w for ws in affiliations.values() for w in ws})
+    return bool(known) and not all(affiliations.get(m, frozenset({m})) & words for m in mods)
+
+
+def _fits(descriptions: tuple[str, ...], family: frozenset[str], mods: list[str],
+          affiliations: dict[str, frozenset[str]]) -> bool:
+    words = {w.strip(",.()'’").lower() for d in descriptions for w in d.replace("-", " ").split()}
+    return bool(words & family) and all(affiliations.get(m, frozenset({m})) & words for m in mods)
+
+
+@cache
+def _roles() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Description families and affiliation words (``resources/roles.toml``), read once."""
+    data = tomllib.loads(resources.files("crosswire.resources").joinpath("roles.toml").read_text(encoding="utf-8"))
+    return ({k: frozenset(v) for k, v in data["families"].items()},
+            {k: frozenset(v) for k, v in data["affiliations"].items()})
