@@ -8,7 +8,7 @@ import pytest
 
 from crosswire import workflows
 from crosswire.ingest.sources import expand_inputs
-from crosswire.model import Analysis, Article, StatementKind
+from crosswire.model import Analysis, Article, StatementClass, StatementKind
 from crosswire.settings import Settings
 from crosswire.storage.store import Store
 from tests.conftest import SEEDS
@@ -88,3 +88,56 @@ def test_entities_are_canonical_across_articles(seeded: tuple[Store, dict]) -> N
     assert kyiv == {"place:kiv"}
     putin = workflows.statements(store, speaker="person:vladimir putin")
     assert {s.article_id for s in putin} == {seeded[1][k][0].id for k in ("000", "001", "002", "003", "004")}
+
+
+# -- issue #13: the errors a new user saw on the seeds -------------------------------------------------
+
+
+def _find(an: Analysis, a: Article, words: str) -> list:
+    return [s for s in an.statements if words in _content(a, s)]
+
+
+def test_002_zelenskys_quote_is_not_putins(seeded: tuple[Store, dict]) -> None:
+    a, an = seeded[1]["002"]
+    (s,) = _find(an, a, "generally manageable")
+    assert s.speaker_entity != "person:vladimir putin" and s.speaker is not None and "Zelensky" in s.speaker
+
+
+def test_002_neither_nor_belief_is_a_negated_stance(seeded: tuple[Store, dict]) -> None:
+    a, an = seeded[1]["002"]
+    found = _find(an, a, "Russia has the capacity")
+    assert all(s.negated and s.class_ is not StatementClass.SPEECH for s in found)
+
+
+def test_004_yet_to_comment_and_did_not_mention_are_no_comment(seeded: tuple[Store, dict]) -> None:
+    a, an = seeded[1]["004"]
+    (yet,) = _find(an, a, "the setback his forces suffered")
+    assert yet.class_ is StatementClass.NO_COMMENT
+    xi = [s for s in an.statements if s.cue and "did not mention" in s.cue]
+    assert xi and all(s.class_ is StatementClass.NO_COMMENT for s in xi)
+
+
+def test_004_gaidais_statement_is_whole(seeded: tuple[Store, dict]) -> None:
+    a, an = seeded[1]["004"]
+    (s,) = _find(an, a, "will remain a fierce battle")
+    assert _content(a, s).startswith("wresting control of his region") and s.speaker == "Serhiy Gaidai"
+
+
+def test_000_the_russian_leader_is_putin(seeded: tuple[Store, dict]) -> None:
+    a, an = seeded[1]["000"]
+    (s,) = _find(an, a, "discussed the war in Ukraine")
+    assert s.speaker_entity == "person:vladimir putin"
+
+
+def test_no_speaker_is_a_thing(seeded: tuple[Store, dict]) -> None:
+    for a, an in seeded[1].values():
+        speakers = {(s.speaker or "").lower() for s in an.statements}
+        assert not speakers & {"deadly artillery", "the situation", "their objectives", "kharkiv"}, a.origin.locator
+
+
+def test_putins_speech_in_the_store_is_only_his(seeded: tuple[Store, dict]) -> None:
+    rows = workflows.statements(seeded[0], speaker="person:vladimir putin")
+    assert rows and all(r.statement.class_ is StatementClass.SPEECH for r in rows)
+    assert not [r for r in rows if "generally manageable" in r.text or "has the capacity" in r.text]
+    every = workflows.statements(seeded[0], speaker="person:vladimir putin", classes=None)
+    assert len(every) > len(rows)  # stances ("criticized Ukraine") and no-comments are there when asked for

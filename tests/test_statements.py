@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from crosswire.model import Analysis, Statement, StatementKind
+from crosswire.model import Analysis, Statement, StatementClass, StatementKind
 from crosswire.nlp.analyse import analyse_doc
 from crosswire.nlp.parse import parse
 
@@ -190,3 +190,135 @@ def test_non_english_articles_are_marked_not_analysed() -> None:
                  Metadata(language="de"))
     (result,) = analyse_articles([de])
     assert not result.analysed and "de" in result.note and result.statements == ()
+
+
+# -- issue #13: speech apart from stance, meaning kept, speakers right or absent -------------------------
+
+
+def test_stance_verbs_and_objects_are_stance_not_speech() -> None:
+    text = "Mayor Ilse Varga believes the depot is safe. Councillor Maren Holt dismissed any concerns with the plan."
+    a = analyse(text)
+    assert a.statements and all(s.class_ is StatementClass.STANCE for s in a.statements)
+
+
+def test_survey_findings_are_stance() -> None:
+    text = "A survey by the Levada Center showed that most residents trust the governor."
+    a = analyse(text)
+    assert a.statements and all(s.class_ is StatementClass.STANCE for s in a.statements)
+
+
+def test_said_with_a_clause_is_speech() -> None:
+    s, _ = only("Fire chief Tomas Brenn said the tanks were already burning when crews arrived.")
+    assert s.class_ is StatementClass.SPEECH and not s.negated and s.modality is None
+
+
+def test_yet_to_comment_is_no_comment() -> None:
+    text = "Governor Olek Brandt has yet to publicly comment on the evacuation."
+    a = analyse(text)
+    assert [s.class_ for s in a.statements] == [StatementClass.NO_COMMENT]
+
+
+def test_declined_to_comment_is_no_comment() -> None:
+    text = "A spokesman for the port declined to comment on the report."
+    a = analyse(text)
+    assert [s.class_ for s in a.statements] == [StatementClass.NO_COMMENT]
+
+
+def test_did_not_mention_is_no_comment_and_negated() -> None:
+    text = "Premier Anton Weiss did not mention the strike in his speech."
+    a = analyse(text)
+    assert len(a.statements) == 1
+    s = a.statements[0]
+    assert s.class_ is StatementClass.NO_COMMENT and s.negated
+
+
+def test_neither_nor_subject_negates_the_belief() -> None:
+    text = "Neither the harbour board nor the fire brigade believe the tanks can be saved."
+    a = analyse(text)
+    assert len(a.statements) == 1
+    s = a.statements[0]
+    assert s.negated and s.class_ is StatementClass.STANCE  # never shown as "the brigade believes the tanks can be saved"
+
+
+def test_negation_inside_the_content_is_kept_and_flagged() -> None:
+    text = "Mayor Ilse Varga said the city has no plans to close the harbour."
+    s, _ = only(text)
+    assert "no plans" in content(text, s) and s.negated
+
+
+def test_condition_cut_from_the_content_is_kept() -> None:
+    text = "If the wind turns, the fire will reach the docks, Fire chief Tomas Brenn said."
+    s, _ = only(text)
+    assert content(text, s).startswith("If the wind turns") and "will reach the docks" in content(text, s)
+    assert s.modality is not None and "conditional" in s.modality
+
+
+def test_modal_governing_the_content_is_recorded() -> None:
+    s, _ = only("Officials said the fire may have started in a pump house.")
+    assert s.modality == "may"
+
+
+def test_description_resolves_to_the_one_person_it_fits() -> None:
+    text = ("Nordland's Governor Olek Brandt visited the depot on Friday with Mayor Ilse Varga.\n\n"
+            "The governor said the site would be cleared within a week.")
+    a = analyse(text)
+    s = [s for s in a.statements if "cleared" in content(text, s)]
+    assert s and s[0].speaker == "Olek Brandt" and s[0].speaker_entity == "person:olek brandt"
+
+
+def test_description_fitting_two_people_stays_unresolved() -> None:
+    text = ("President Anton Weiss of Nordland met President Lena Ostrova of Kestria on Friday.\n\n"
+            "The president said the talks had gone well.")
+    a = analyse(text)
+    s = [s for s in a.statements if "talks" in content(text, s)]
+    assert s and s[0].speaker_entity is None  # the mention as written, never one of the two guessed
+
+
+def test_quote_only_paragraph_does_not_inherit_across_another_named_speaker() -> None:
+    text = (
+        "“The harbour stays open,” said Anna Lindqvist, the port director.\n\n"
+        "Fire chief Tomas Brenn arrived an hour later.\n\n"
+        "“We lost two tanks before the foam arrived.”"
+    )
+    a = analyse(text)
+    last = [s for s in a.statements if "two tanks" in content(text, s)]
+    assert not last or last[0].speaker is None  # Brenn intervenes: whose words these are is not known
+
+
+def test_scare_quote_fragment_in_a_narrator_sentence_inherits_no_speaker() -> None:
+    text = ("“The depot burned for six hours,” Fire chief Tomas Brenn said.\n\n"
+            "The damage so far has “followed a familiar pattern” of depot fires in the region.")
+    a = analyse(text)
+    assert not [s for s in a.statements if "familiar pattern" in content(text, s)]
+
+
+def test_name_parsed_into_the_cue_is_the_speaker() -> None:
+    text = "“We are ready to reopen,” DeBoer said."
+    s, _ = only(text)
+    assert s.speaker == "DeBoer" and s.cue == "said"
+
+
+def test_first_person_is_never_a_speaker() -> None:
+    text = "I think the depot will reopen soon. We said last week that the harbour was safe."
+    a = analyse(text)
+    assert not a.statements
+
+
+def test_first_person_inside_a_quotation_is_the_quoted_speaker() -> None:
+    text = "“And I said publicly that, if this continues, we will be forced to act,” Mayor Ilse Varga told reporters."
+    s, _ = only(text)
+    assert s.speaker == "Ilse Varga" and s.kind is StatementKind.DIRECT
+
+
+def test_things_that_cannot_speak_are_not_speakers() -> None:
+    text = ("The depot has been repeatedly targeted by deadly artillery. "
+            "The situation continues to evolve, with tensions escalating between the two towns.")
+    a = analyse(text)
+    assert not [s for s in a.statements if s.speaker in ("deadly artillery", "The situation")]
+
+
+def test_subjectless_complement_keeps_its_subject() -> None:
+    text = ("Governor Olek Brandt said rebuilding the depot, which burned for six hours, will remain "
+            "the city's first task.")
+    s, _ = only(text)
+    assert content(text, s).startswith("rebuilding the depot") and s.speaker == "Olek Brandt"

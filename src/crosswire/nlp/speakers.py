@@ -189,7 +189,7 @@ def _described(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head_to
     fits = [e for e in ents.entities if e.kind == "person" and _fits(e.descriptions, family, mods, affiliations)]
     if len(fits) > 1 and previous is not None and previous.entity in {e.key for e in fits}:
         fits = [e for e in fits if e.key == previous.entity]  # "the president" right after the president spoke
-    if not fits and head in families and _only_previous_nearby(ents, source, previous):
+    if not fits and head in families and _only_previous_nearby(doc, ents, source, previous):
         weak = [e for e in ents.entities if e.kind == "person" and _fits(e.descriptions, family, [], {})]
         prev = [e for e in ents.entities if e.key == previous.entity]  # type: ignore[union-attr]
         if all(e.key == previous.entity for e in weak) and prev and not _other_allegiance(prev[0].descriptions, mods, affiliations):  # type: ignore[union-attr]
@@ -205,13 +205,14 @@ def _described(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head_to
     return _replace_via(_named(ents, m, ""), "description", m.span)
 
 
-def _only_previous_nearby(ents: ArticleEntities, source: tuple[int, int], previous: Speaker | None) -> bool:
+def _only_previous_nearby(doc: Doc, ents: ArticleEntities, source: tuple[int, int], previous: Speaker | None) -> bool:
     """"The Russian leader also said …" where the article titles him "President" without a country: the
     previous speaker, when he is the only person named in the paragraphs before it, nobody else has a role
     of that family, and none of his roles names another allegiance."""
     if previous is None or not previous.entity or not previous.entity.startswith("person:"):
         return False
-    nearby = {m.entity for m in ents.mentions if m.kind == "person" and source[0] - DESCRIPTION_WINDOW_CHARS <= m.span[0] < source[1]}
+    nearby = {m.entity for m in ents.mentions if m.kind == "person" and source[0] - DESCRIPTION_WINDOW_CHARS <= m.span[0] < source[1]
+              and (m.entity == previous.entity or _is_subject(doc, m) or _is_possessor(doc, m))}
     return nearby == {previous.entity}
 
 
