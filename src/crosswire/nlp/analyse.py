@@ -49,10 +49,12 @@ def _statements(doc: Doc, ents: ArticleEntities, atts: list[Attribution], articl
                 sents: Sentences) -> list[Statement]:
     speakers: dict[int, Speaker | None] = {}
     out: list[Statement] = []
+    reported = tuple(c for att in atts for c in att.content)
+    starts = {id(att): min(att.content[0][0], att.source[0] if att.source else att.content[0][0]) for att in atts}
     for att in atts:
         if not _can_be_a_speaker(doc, att):
             continue  # "deadly artillery", "the situation", a first-person narrator: not a statement
-        speaker = _speaker(doc, ents, att, speakers, sents)
+        speaker = _speaker(doc, ents, att, speakers, sents, reported, starts)
         speakers[id(att)] = speaker
         out.append(_statement(doc, sents.text, att, speaker, article_id))
     return out
@@ -66,14 +68,16 @@ def _can_be_a_speaker(doc: Doc, att: Attribution) -> bool:
 
 
 def _speaker(doc: Doc, ents: ArticleEntities, att: Attribution, speakers: dict[int, Speaker | None],
-             sents: Sentences) -> Speaker | None:
-    previous = next((s for s in reversed(speakers.values()) if s is not None and s.entity), None)
+             sents: Sentences, reported: tuple[tuple[int, int], ...], starts: dict[int, int]) -> Speaker | None:
+    found = next(((k, s) for k, s in reversed(speakers.items()) if s is not None and s.entity), None)
+    previous = found[1] if found else None
+    previous_at = starts.get(found[0]) if found else None
     if att.inherited_from is not None:
         prior = speakers.get(id(att.inherited_from))  # only the statement it continues, never a guess
         return Speaker(prior.name, prior.entity, prior.role, prior.resolved_from, "inherited") if prior else None
     if att.source is None:
         return None
-    return resolve(doc, ents, att.source, att.source_head, previous, sents)
+    return resolve(doc, ents, att.source, att.source_head, previous, sents, reported, previous_at)
 
 
 def _statement(doc: Doc, text: str, att: Attribution, speaker: Speaker | None, article_id: str) -> Statement:

@@ -42,8 +42,11 @@ class Speaker:
 
 
 def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int | None,
-            previous: Speaker | None, sents: Sentences) -> Speaker:
-    """Resolve the source mention ``doc.text[source]`` (its head token index ``head``)."""
+            previous: Speaker | None, sents: Sentences, reported: tuple[tuple[int, int], ...] = (),
+            previous_at: int | None = None) -> Speaker:
+    """Resolve the source mention ``doc.text[source]`` (its head token index ``head``); ``reported``: the
+    content spans of the article's statements (people named inside reported speech are not antecedents);
+    ``previous_at``: where the previous statement with a named speaker starts."""
     text = sents.text[source[0] : source[1]]
     head_tok = doc[head] if head is not None else None
     named = _best_named(ents, source, head_tok)
@@ -57,7 +60,7 @@ def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int 
             return _replace_via(_named(ents, m, text), "relative", m.span)
         return Speaker(doc[anchor.left_edge.i : anchor.right_edge.i + 1].text, None, None, None, "relative")
     if low in PRONOUNS:
-        found = _pronoun(doc, ents, source[0], PRONOUNS[low], previous, sents)
+        found = _pronoun(doc, ents, source[0], PRONOUNS[low], previous, sents, reported, previous_at)
         if found is not None:
             return found
     if low in PLURAL and previous is not None and previous.entity and previous.entity.startswith(("org:", "group:")):
@@ -91,12 +94,25 @@ def _best_named(ents: ArticleEntities, source: tuple[int, int], head_tok: object
         at_head = [m for m in inside if m.span[0] <= head_tok.idx < m.span[1] and m.kind != "group"]  # type: ignore[attr-defined]
         if at_head:
             return at_head[0]
+        if getattr(head_tok, "pos_", "") == "NOUN":  # "Trump's campaign manager", "a spokesman for Putin"
+            return _apposed(ents, inside, head_tok)
     for kind in ("person", "org"):
         found = [m for m in inside if m.kind == kind]
         if found:
             return found[0]
     if head_tok is not None and getattr(head_tok, "pos_", "") in ("PROPN",):
         return next((m for m in inside if m.kind == "group"), None)
+    return None
+
+
+def _apposed(ents: ArticleEntities, inside: list[Mention], head_tok: object) -> Mention | None:
+    """A common-noun speaker is named only by an apposition ("the spokesman, John Kirby"); a name that
+    merely modifies it (its owner, its organisation) is someone else."""
+    for child in head_tok.children:  # type: ignore[attr-defined]
+        if child.dep_ == "appos":
+            found = [m for m in inside if m.span[0] <= child.idx < m.span[1] and m.kind in ("person", "org")]
+            if found:
+                return found[0]
     return None
 
 
@@ -113,8 +129,11 @@ def _replace_via(s: Speaker, via: str, span: tuple[int, int] | None) -> Speaker:
 
 
 def _pronoun(doc: Doc, ents: ArticleEntities, at: int, gender: str, previous: Speaker | None,
-             sents: Sentences) -> Speaker | None:
-    people = [m for m in ents.mentions if m.kind == "person" and m.span[1] <= at and at - m.span[0] < LOOKBACK_CHARS]
+             sents: Sentences, reported: tuple[tuple[int, int], ...] = (), previous_at: int | None = None) -> Speaker | None:
+    """he/she → a person of that gender named earlier in its sentence; else the previous speaker when no other
+    fitting person was the subject of a sentence since; else the latest fitting subject."""
+    people = [m for m in ents.mentions if m.kind == "person" and m.span[1] <= at and at - m.span[0] < LOOKBACK_CHARS
+              and not any(s <= m.span[0] and m.span[1] <= e for s, e in reported)]  # "Fowler said he expects Clinton to …"
     people = [m for m in people if _gender(ents, m.entity) in (gender, None)]
     subjects = [m for m in people if _is_subject(doc, m)]
     sentence = sents.at(at)
@@ -127,7 +146,8 @@ def _pronoun(doc: Doc, ents: ArticleEntities, at: int, gender: str, previous: Sp
             return _replace_via(_named(ents, same[-1], ""), "pronoun", same[-1].span)
     pick = subjects[-1] if subjects else None
     if previous is not None and previous.entity and previous.entity.startswith("person:"):
-        if _gender(ents, previous.entity) in (gender, None) and (pick is None or _later_or_same(previous, pick)):
+        since = [m for m in subjects if previous_at is not None and m.span[0] > previous_at and m.entity != previous.entity]
+        if _gender(ents, previous.entity) in (gender, None) and (pick is None or _later_or_same(previous, pick) or not since):
             return _replace_via(previous, "pronoun", previous.resolved_from)
     if pick is None and people:
         pick = people[-1]
@@ -146,8 +166,12 @@ def _is_possessor(doc: Doc, m: Mention) -> bool:
 
 
 def _is_subject(doc: Doc, m: Mention) -> bool:
+    """The mention is the subject of a clause that is not an inverted condition ("should Clinton attempt …")."""
     span = doc.char_span(*m.span, alignment_mode="expand")
-    return span is not None and span.root.dep_ in ("nsubj", "nsubjpass")
+    if span is None or span.root.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = span.root.head
+    return not any(c.dep_ == "aux" and c.i < span.root.i and c.lower_ in ("should", "had", "were") for c in verb.children)
 
 
 def _gender(ents: ArticleEntities, key: str) -> str | None:
@@ -163,15 +187,25 @@ def _gender(ents: ArticleEntities, key: str) -> str | None:
 
 
 def first_name_gender(name: str) -> str | None:
-    """A weak cue, used only to break ties: given names ending in -a are mostly women's in the languages
-    our sources cover (Ursula, Anna, Olga), except a listed few (Nikita, Ilya, Luca…)."""
+    """The gender a given name tells (``resources/given_names.toml``); else a weak cue: given names ending
+    in -a are mostly women's in the languages our sources cover (Ursula, Anna, Olga), except a listed few
+    (Nikita, Ilya, Luca…)."""
     words = name.split()
     if len(words) < 2:
         return None
-    first = words[0].lower()
-    if first in MALE_A_NAMES:
+    first = words[0].lower().strip(".")
+    female, male = _given_names()
+    if first in female:
+        return "f"
+    if first in male or first in MALE_A_NAMES:
         return "m"
     return "f" if first.endswith("a") and len(first) > 2 else None
+
+
+@cache
+def _given_names() -> tuple[frozenset[str], frozenset[str]]:
+    data = tomllib.loads(resources.files("crosswire.resources").joinpath("given_names.toml").read_text(encoding="utf-8"))
+    return frozenset(data["female"]), frozenset(data["male"])
 
 
 def _described(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head_tok: object,
