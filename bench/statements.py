@@ -128,10 +128,16 @@ def evaluate(split: str, limit: int | None, errors: int, processes: int, cache: 
                 continue
             matched["statements"] += 1
             ps = _pred_role(s, "source")
+            named = s.speaker is not None  # crosswire named a speaker (None: it said it could not tell)
+            matched["named"] += named
             if not g.source and not ps:
                 matched["source_ok"] += 1
             elif g.source and ps and _overlap(g.source, ps):
                 matched["source_ok"] += 1
+                matched["named_ok"] += named
+            elif SPEAKER_ERRORS:
+                print(f"  speaker {art.name}: {s.how} ours={_txt(art.text, ps)!r} gold={_txt(art.text, g.source)!r} "
+                      f"content={_txt(art.text, tuple(s.content))[:60]!r}")
     pronouns = _pronoun_resolution(arts, analyses)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -143,12 +149,15 @@ def evaluate(split: str, limit: int | None, errors: int, processes: int, cache: 
         **{role: score.figures() for role, score in roles.items()},
         "pronoun_resolution": pronouns,
         "speaker_on_matched": round(matched["source_ok"] / matched["statements"], 3) if matched["statements"] else 0.0,
+        "speaker_on_named": round(matched["named_ok"] / matched["named"], 3) if matched["named"] else 0.0,
+        "unnamed_on_matched": matched["statements"] - matched["named"],
         "articles_per_s": round(len(arts) / elapsed, 2),
         "processes": processes,
         "peak_rss_mb": round(max(rss_mb, children_mb)),
     }
 
 
+SPEAKER_ERRORS = "--speaker-errors" in sys.argv  # print each matched statement whose speaker mention is wrong
 PRONOUN_ERRORS = "--pronoun-errors" in sys.argv  # print each wrongly resolved pronoun
 PRONOUN_LABELS = Path(__file__).resolve().parent / "data" / "polnear_dev_pronouns.tsv"
 
@@ -208,6 +217,7 @@ def main() -> None:
     ap.add_argument("--errors", type=int, default=0, help="print this many false positives")
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--pronoun-errors", action="store_true", help="print each wrongly resolved pronoun speaker")
+    ap.add_argument("--speaker-errors", action="store_true", help="print matched statements whose speaker mention is wrong")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--cache", help="development: score pre-parsed docs (a spaCy DocBin of the split) instead of parsing")
     args = ap.parse_args()
@@ -222,7 +232,8 @@ def main() -> None:
         f = res[role]
         cols = ["/".join(f"{f[f'{m}_{k}']:.3f}" for k in "PRF") for m in ("exact", "overlap", "token")]
         print(f"{role:8} {cols[0]:>20} {cols[1]:>20} {cols[2]:>20}")
-    print(f"speaker right on matched statements: {res['speaker_on_matched']:.3f}")
+    print(f"speaker right on matched statements: {res['speaker_on_matched']:.3f}; on those crosswire names a speaker for: "
+          f"{res['speaker_on_named']:.3f} ({res['unnamed_on_matched']} left without a speaker)")
     if res["pronoun_resolution"]:
         p = res["pronoun_resolution"]
         print(f"pronoun speakers resolved to the right person: {p['accuracy_on_resolved']:.3f} of the "

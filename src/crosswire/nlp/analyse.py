@@ -43,6 +43,7 @@ def is_supported(language: str | None) -> bool:
 
 
 FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our", "you", "your"})  # the narrator or an interviewer
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})  # "that said …": never a speaker
 
 
 def _statements(doc: Doc, ents: ArticleEntities, atts: list[Attribution], article_id: str,
@@ -64,6 +65,8 @@ def _can_be_a_speaker(doc: Doc, att: Attribution) -> bool:
     if att.source_head is None:
         return True
     head = doc[att.source_head]
+    if head.lower_ in DEMONSTRATIVES and head.tag_ != "WDT":
+        return False  # a relative "that" (officials that said …) is resolved later; a demonstrative is nobody
     return head.lower_ not in FIRST_PERSON and can_speak(head)
 
 
