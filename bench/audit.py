@@ -3,6 +3,7 @@
     python bench/audit.py sample          # run crosswire, draw the 300 statements -> bench/data/audit/sample.jsonl
     python bench/audit.py [score]         # re-run crosswire, match the labelled items, print the figures
     python bench/audit.py score --json out.json
+    python bench/audit.py show 1-20       # items with their context (content [[…]], speaker {{…}}) to label
 
 Documents: the 84 PolNeAR dev texts (``../shared/data/polnear/dev/text/*.txt``, sorted) and the first 150
 documents of ``../shared/data/ecbplus-docs/docs.jsonl`` (field ``text``, id ``id``). Every statement of
@@ -18,6 +19,7 @@ the labelled item's content characters covered by one current statement's conten
 - speaker right: of matched speech statements with a predicted speaker, the share whose speaker names the
   labelled speaker (same last token, or one name contained in the other; an ``UNNAMED: …`` label only when
   crosswire's speaker is that description's words);
+  (also the annotators' own ``speaker_ok`` on those whose predicted speaker is unchanged since labelling);
 - class accuracy over matched statements; contents that drop a negator or condition (count and item ids);
   labelled items lost (no current statement matches) and current statements (all audited documents) that
   no labelled item matches.
@@ -189,23 +191,25 @@ STOP = frozenset({"the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr", "jr", 
 
 
 def same_speaker(predicted: str | None, true: str) -> bool:
-    """Lenient: the same last token, or one name contained in the other. ``UNNAMED: <description>``
-    is right only when crosswire's speaker is made of that description's words."""
-    if not predicted:
+    """Lenient name comparison. A name: right when the last tokens agree (unless both names give other words
+    and none of them agree: Chelsea Clinton is not Hillary Clinton), or one name is contained in the other
+    ("Laurence Mark" in "Laurence Mark and Bill Condon"). ``UNNAMED: <description>``: right only when
+    crosswire's speaker is made of the description's words (or holds all of them); parenthesised words in a
+    label are the annotator's comment and are ignored. ``NARRATOR`` is never a right speaker."""
+    if not predicted or true == "NARRATOR":
         return False
     p = [w for w in _fold(predicted) if w not in STOP]
+    true = re.sub(r"\([^)]*\)", " ", true)
     if not p:
         return False
     if true.startswith("UNNAMED:"):
-        desc = set(_fold(true.split(":", 1)[1]))
-        return all(w in desc for w in p)
-    if true == "NARRATOR":
-        return False
+        desc = {w for w in _fold(true.split(":", 1)[1]) if w not in STOP}
+        return bool(desc) and (set(p) <= desc or desc <= set(p))
     t = [w for w in _fold(true) if w not in STOP]
     if not t:
         return False
     if p[-1] == t[-1]:
-        return True
+        return len(p) == 1 or len(t) == 1 or bool(set(p[:-1]) & set(t[:-1]))
     ps, ts = " ".join(p), " ".join(t)
     return f" {ps} " in f" {ts} " or f" {ts} " in f" {ps} "
 
@@ -241,6 +245,9 @@ def score(sample: dict[int, dict], labels: dict[int, dict], current: list[dict])
                     c["speech_spk_ok"] += 1
                 else:
                     wrong_speaker.append(n)
+                if st["speaker"] == item["speaker"] and lab["speaker_ok"] is not None:
+                    c["speech_spk_judged"] += 1
+                    c["speech_spk_judged_ok"] += bool(lab["speaker_ok"])
     unlabelled = len(current) - len(used)
 
     def share(a: str, b: str) -> float | None:
@@ -259,6 +266,8 @@ def score(sample: dict[int, dict], labels: dict[int, dict], current: list[dict])
         "speech_with_speaker": c["speech_spk"],
         "speaker_right": share("speech_spk_ok", "speech_spk"),
         "wrong_speaker_ids": wrong_speaker,
+        "speaker_right_annotator": share("speech_spk_judged_ok", "speech_spk_judged"),
+        "speaker_judged": c["speech_spk_judged"],
         "class_accuracy": share("class_right", "matched"),
         "confusion": {f"{t}->{p}": k for (t, p), k in sorted(confusion.items())},
         "drops_negation_or_condition": len(drops),
@@ -282,6 +291,8 @@ def cmd_score(args: argparse.Namespace) -> None:
     rows = [
         ("speech precision", res["speech_precision"], f"of {res['speech_matched']} matched speech statements", "0.95"),
         ("speaker right", res["speaker_right"], f"of {res['speech_with_speaker']} speech with a speaker", "0.93"),
+        ("  (annotators' speaker_ok)", res["speaker_right_annotator"],
+         f"of {res['speaker_judged']} whose speaker is unchanged since labelling", ""),
         ("class accuracy", res["class_accuracy"], f"of {res['matched']} matched", ""),
         ("drops negator/condition", res["drops_negation_or_condition"], f"ids {res['drops_ids']}", "0"),
         ("lost labelled items", res["lost"], f"ids {res['lost_ids']}", ""),
@@ -297,14 +308,63 @@ def cmd_score(args: argparse.Namespace) -> None:
         Path(args.json).write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
 
 
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """From the sentence before ``start`` to the end of the sentence holding ``end``."""
+    a = start
+    for _ in range(2):
+        if a <= 1:
+            a = 0
+            break
+        m = max(text.rfind(". ", 0, a - 1), text.rfind("\n", 0, a - 1))
+        a = m + 1 if m >= 0 else 0
+    b = end
+    m = re.search(r"[.!?][\"'”’]?(\s|$)", text[b:])
+    b = b + m.end() if m else len(text)
+    return max(0, min(a, start - 600)) if start - a > 600 else a, min(b, end + 300)
+
+
+def cmd_show(args: argparse.Namespace) -> None:
+    """Print sample items with their context: content in [[…]], speaker mention in {{…}}."""
+    sample = load_sample()
+    texts = document_texts()
+    lo, _, hi = args.items.partition("-")
+    for n in range(int(lo), int(hi or lo) + 1):
+        it = sample[n]
+        text = texts[(it["corpus"], it["doc"])]
+        spans = [tuple(x) for x in it["content"]]
+        marks = [(s, "[[") for s, _ in spans] + [(e, "]]") for _, e in spans]
+        starts = [s for s, _ in spans]
+        ends = [e for _, e in spans]
+        if it["speaker_span"]:
+            s, e = it["speaker_span"]
+            marks += [(s, "{{"), (e, "}}")]
+            starts.append(s)
+            ends.append(e)
+        a, b = _sentence_bounds(text, min(starts), max(ends))
+        out, pos = [], a
+        for at, mark in sorted(marks, key=lambda m: (m[0], m[1] in ("]]", "}}") and 0 or 1)):
+            if a <= at <= b:
+                out.append(text[pos:at])
+                out.append(mark)
+                pos = at
+        out.append(text[pos:b])
+        print(f"== {n} {it['corpus']} {it['doc']} | class={it['class']} rule={it['rule']} cue={it['cue']!r} "
+              f"speaker={it['speaker']!r} negated={it['negated']} modality={it['modality']}")
+        print("   " + "".join(out).replace("\n", " / "))
+        print()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", nargs="?", default="score", choices=("sample", "score"))
+    ap.add_argument("command", nargs="?", default="score", choices=("sample", "score", "show"))
+    ap.add_argument("items", nargs="?", default="1-300", help="show: item numbers, e.g. 1-20")
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--json", help="score: write the figures to this file")
     args = ap.parse_args()
     if args.command == "sample":
         cmd_sample(args)
+    elif args.command == "show":
+        cmd_show(args)
     else:
         cmd_score(args)
 
