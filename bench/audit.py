@@ -187,15 +187,25 @@ def _fold(name: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", name)
 
 
-STOP = frozenset({"the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr", "jr", "sr"})
+STOP = frozenset({"the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr", "jr", "sr", "his", "her", "its", "their", "our"})
+POSTMOD = frozenset({"in", "of", "from", "for", "who", "at", "with", "on", "to", "that", "which", "by"})
+
+
+def _head(words: list[str]) -> str:
+    """The last word before a postmodifier: "one GOP source in the room" -> "source"."""
+    for i, w in enumerate(words):
+        if w in POSTMOD and i:
+            return words[i - 1]
+    return words[-1] if words else ""
 
 
 def same_speaker(predicted: str | None, true: str) -> bool:
     """Lenient name comparison. A name: right when the last tokens agree (unless both names give other words
     and none of them agree: Chelsea Clinton is not Hillary Clinton), or one name is contained in the other
     ("Laurence Mark" in "Laurence Mark and Bill Condon"). ``UNNAMED: <description>``: right only when
-    crosswire's speaker is made of the description's words (or holds all of them); parenthesised words in a
-    label are the annotator's comment and are ignored. ``NARRATOR`` is never a right speaker."""
+    crosswire's speaker holds all the description's words, or is made of the description's words and ends in
+    its head noun ("GOP" is not "one GOP source in the room", "Scott" is not "Scott's family"); parenthesised
+    words in a label are the annotator's comment and are ignored. ``NARRATOR`` is never a right speaker."""
     if not predicted or true == "NARRATOR":
         return False
     p = [w for w in _fold(predicted) if w not in STOP]
@@ -203,8 +213,11 @@ def same_speaker(predicted: str | None, true: str) -> bool:
     if not p:
         return False
     if true.startswith("UNNAMED:"):
-        desc = {w for w in _fold(true.split(":", 1)[1]) if w not in STOP}
-        return bool(desc) and (set(p) <= desc or desc <= set(p))
+        raw = _fold(true.split(":", 1)[1])
+        words = [w for w in raw if w not in STOP]
+        if not words:
+            return False
+        return set(words) <= set(p) or (set(p) <= set(words) and p[-1] == _head(raw))
     t = [w for w in _fold(true) if w not in STOP]
     if not t:
         return False

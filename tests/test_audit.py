@@ -60,6 +60,9 @@ def test_names_compare_leniently() -> None:
     assert same("police officials", "UNNAMED: police officials") and same("sources", "UNNAMED: sources (in the studio)")
     assert not same("Vox", "UNNAMED: other WikiLeaks emails (combed through by Vox)")
     assert not same("Ronald Reagan", "UNNAMED: someone who asked Reagan")
+    assert same("their attorneys", "UNNAMED: attorneys for the family") and same("a group of doctors in 2015", "UNNAMED: a group of doctors")
+    assert not same("GOP", "UNNAMED: one GOP source in the room") and not same("Scott", "UNNAMED: Scott's family")
+    assert not same("Congress", "UNNAMED: a number of other members of Congress")
 
 
 def test_score_on_a_tiny_example() -> None:
