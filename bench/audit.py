@@ -230,7 +230,7 @@ def same_speaker(predicted: str | None, true: str) -> bool:
 def score(sample: dict[int, dict], labels: dict[int, dict], current: list[dict]) -> dict:
     c = Counter()
     used: set[int] = set()
-    wrong_speaker, unfaithful, drops, lost = [], [], [], []
+    wrong_speaker, unfaithful, drops, lost, changed, fixed_drops = [], [], [], [], [], []
     confusion = Counter()
     for n in sorted(labels):
         lab, item = labels[n], sample[n]
@@ -244,9 +244,16 @@ def score(sample: dict[int, dict], labels: dict[int, dict], current: list[dict])
         c["matched"] += 1
         confusion[(lab["true_class"], st["class"])] += 1
         c["class_right"] += lab["true_class"] == st["class"]
+        same_span = [list(x) for x in st["content"]] == [list(x) for x in item["content"]]
         if lab["drops_negation_or_condition"]:
-            drops.append(n)
+            # a drop stays a drop while nothing that could carry the lost word changed: the span, the class,
+            # the negated flag and the modality are what they were when the item was labelled
+            carried = not same_span or any(st[k] != item[k] for k in ("class", "negated", "modality"))
+            (fixed_drops if carried else drops).append(n)
         if st["class"] == "speech":
+            if not same_span:
+                changed.append(n)  # the label judged another span: not scored until re-labelled
+                continue
             c["speech"] += 1
             ok = lab["true_class"] == "speech" and lab["content_faithful"]
             c["speech_ok"] += ok
@@ -285,6 +292,8 @@ def score(sample: dict[int, dict], labels: dict[int, dict], current: list[dict])
         "confusion": {f"{t}->{p}": k for (t, p), k in sorted(confusion.items())},
         "drops_negation_or_condition": len(drops),
         "drops_ids": drops,
+        "drops_now_carried_ids": fixed_drops,  # the span or a flag changed since labelling: re-check by hand
+        "speech_span_changed_ids": changed,
     }
 
 
@@ -308,6 +317,10 @@ def cmd_score(args: argparse.Namespace) -> None:
          f"of {res['speaker_judged']} whose speaker is unchanged since labelling", ""),
         ("class accuracy", res["class_accuracy"], f"of {res['matched']} matched", ""),
         ("drops negator/condition", res["drops_negation_or_condition"], f"ids {res['drops_ids']}", "0"),
+        ("  span or flag changed", len(res["drops_now_carried_ids"]), f"ids {res['drops_now_carried_ids']} (re-check)", ""),
+        ("speech span changed", len(res["speech_span_changed_ids"]),
+         f"ids {res['speech_span_changed_ids']} (not scored until re-labelled)", ""),
+        ("speech not ok", len(res["speech_not_ok_ids"]), f"ids {res['speech_not_ok_ids']}", ""),
         ("lost labelled items", res["lost"], f"ids {res['lost_ids']}", ""),
         ("current unlabelled", res["current_unlabelled"],
          f"of {res['current_statements']} current statements no labelled item matches", ""),

@@ -41,6 +41,7 @@ class Acts:
     speech_nouns: frozenset[str]  # "his claim that …": a noun reporting an utterance
     documents: frozenset[str]  # "a survey", "the data": findings, never speech
     speakers: frozenset[str]  # common nouns that can speak: officials, spokesman, police…
+    writings: frozenset[str]  # what people write through: its findings are stance ("the emails suggest")
     quantities: frozenset[str]  # "35 percent said", "half of voters"
     agent_suffixes: tuple[str, ...]
     modals: frozenset[str]
@@ -54,7 +55,7 @@ def load_acts() -> Acts:
     data = tomllib.loads(resources.files("crosswire.resources").joinpath("cues.toml").read_text(encoding="utf-8"))["acts"]
     return Acts(*(frozenset(data[k]) for k in ("no_comment_objects", "no_comment_verbs", "xcomp_speech",
                                                "parenthetical_only", "speech_nouns", "documents", "speakers",
-                                               "quantities")),
+                                               "writings", "quantities")),
                 tuple(data["agent_suffixes"]), frozenset(data["modals"]), frozenset(data["hedges"]),
                 frozenset(data["conditions"]))
 
@@ -78,6 +79,10 @@ def statement_class(doc: Doc, how: str, cue_head: int | None, source_head: int |
     learned_speech = cue.lower_ in cues.learned_forms and how in CLAUSE_RULES  # "shared that …", "pleaded: …"
     if (word not in cues.speech and not learned_speech) or (source is not None and _is_finding_source(source, acts)):
         return StatementClass.STANCE  # believes, wants, a survey showed
+    if any(c.dep_ == "aux" and c.lower_ in acts.modals for c in cue.children):
+        return StatementClass.STANCE  # "will argue that …", "could say": a forecast or a hypothesis, not words said
+    if word in cues.finding and source is not None and source.pos_ == "NOUN" and lemma(source) in acts.writings:
+        return StatementClass.STANCE  # "the emails suggest", "the recording shows": a reading of a document
     if word in acts.parenthetical_only and how not in ("verb:parenthetical", "verb:quote"):
         return StatementClass.STANCE  # "the situation continues to evolve"
     if how == "verb:xcomp":
@@ -95,10 +100,20 @@ def _is_no_comment(doc: Doc, cue: Token, content: list[Range], acts: Acts) -> bo
     window = doc[max(0, cue.i - 4) : cue.i]
     if any(t.lower_ == "yet" for t in window) and any(t.lower_ == "to" for t in window):
         return True  # "has yet to publicly comment"
-    head = cue.head if cue.dep_ == "xcomp" else None
-    if head is not None and lemma(head) in acts.no_comment_verbs and cue.lower_ in acts.no_comment_objects:
-        return True  # "declined to comment on …" with comment as the cue
+    head = _governing(cue)
+    if head is not None and lemma(head) in acts.no_comment_verbs:
+        return True  # "declined to comment on …", "declined to directly declare …": he did not
     return False
+
+
+def _governing(cue: Token) -> Token | None:
+    """The verb whose infinitive the cue is ("declined to threaten X or even declare Y" → declined)."""
+    tok = cue
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+        if lemma(tok) in NEGATIVE_CUES:
+            return tok  # parsed as "declined … or declare" (conj of declined)
+    return tok.head if tok.dep_ == "xcomp" else None
 
 
 def _first_content_word(doc: Doc, content: list[Range]) -> str:
@@ -177,10 +192,17 @@ def content_heads(doc: Doc, content: list[Range]) -> list[Token]:
     return heads
 
 
+NEGATIVE_CUES = frozenset({"deny", "refuse", "decline", "reject", "dismiss", "dispute", "rebut", "refute", "rule"})
+
+
 def negated(doc: Doc, cue_head: int | None, content: list[Range]) -> bool:
-    """The cue or the content's main predicate is negated (also ``no plans`` / ``no intention`` as its object)."""
-    if cue_head is not None and _negated_token(doc[cue_head]):
-        return True
+    """The cue or the content's main predicate is negated (also ``no plans`` / ``no intention`` as its object,
+    and contents a speaker denies, refuses or rejects, or declines to say)."""
+    if cue_head is not None:
+        cue = doc[cue_head]
+        governing = _governing(cue)
+        if _negated_token(cue) or lemma(cue) in NEGATIVE_CUES or (governing is not None and lemma(governing) in NEGATIVE_CUES):
+            return True
     for head in content_heads(doc, content):
         verbs = [head, *(c for c in head.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))]
         for v in verbs:
@@ -194,11 +216,21 @@ def negated(doc: Doc, cue_head: int | None, content: list[Range]) -> bool:
     return False
 
 
-def modality(doc: Doc, content: list[Range]) -> str | None:
+HEDGING_CUES = frozenset({"seem", "appear", "sound"})  # "seems to think", "appears to have said"
+
+
+def modality(doc: Doc, content: list[Range], cue_head: int | None = None) -> str | None:
     """The modal, condition or hedge governing the content: ``may``, ``would``, ``conditional``, ``hedged``
-    (several joined with ``+``: ``conditional+will``); None when the content is asserted plainly."""
+    (several joined with ``+``: ``conditional+will``); None when the content is asserted plainly. A hedge or
+    modal on the cue itself ("Hopefully, …, he said", "it can be argued", "seems to think") counts too."""
     acts = load_acts()
     found: list[str] = []
+    if cue_head is not None:
+        cue = doc[cue_head]
+        if lemma(cue) in HEDGING_CUES or any(c.dep_ == "advmod" and c.lower_ in acts.hedges for c in cue.children):
+            found.append("hedged")
+        found.extend(MODAL_FORMS.get(c.lower_, c.lower_) for c in cue.children if c.dep_ == "aux" and c.lower_ in acts.modals
+                     and c.lower_ not in ("will", "'ll", "wo"))  # "can be argued", "would say"; not "will announce"
     for head in content_heads(doc, content):
         for c in head.children:
             if c.dep_ == "aux" and c.lower_ in acts.modals:

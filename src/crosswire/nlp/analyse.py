@@ -67,6 +67,8 @@ def _can_be_a_speaker(doc: Doc, att: Attribution) -> bool:
     head = doc[att.source_head]
     if head.lower_ in DEMONSTRATIVES and head.tag_ != "WDT":
         return False  # a relative "that" (officials that said …) is resolved later; a demonstrative is nobody
+    if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl":
+        return can_speak(head.head.head)  # "rules that promise to …": the noun the clause hangs on must be able to
     return head.lower_ not in FIRST_PERSON and can_speak(head)
 
 
@@ -103,7 +105,7 @@ def _statement(doc: Doc, text: str, att: Attribution, speaker: Speaker | None, a
         how=att.how,
         class_=statement_class(doc, att.how, att.cue_head, att.source_head, content),
         negated=negated(doc, att.cue_head, content),
-        modality=modality(doc, content),
+        modality=modality(doc, content, att.cue_head),
     )
 
 

@@ -35,6 +35,10 @@ XCOMP_CUES = frozenset({
     "intend", "seek", "offer", "urge", "prefer", "decide", "claim", "propose", "demand", "ask", "tell", "warn",
     "call", "appear", "seem", "fear", "wish",
 })
+# verbs whose passive subject is the one addressed or talked about, never the speaker
+ADDRESSED = frozenset({"ask", "tell", "inform", "advise", "urge", "warn", "remind", "notify", "question", "accuse",
+                       "criticize", "criticise", "praise", "blame", "call", "describe", "thank",
+                       "attack", "dismiss", "deny", "promise", "assure", "reject", "name", "identify"})
 ADDRESSEE_DEPS = frozenset({"dobj", "dative", "iobj"})
 CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
 PUNCT_TRIM = frozenset(",.;:-–—()[] \n\t")
@@ -114,7 +118,7 @@ def _is_cue_verb(ctx: _Context, tok: Token) -> bool:
 def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[Attribution]:
     claimed = _claimed(found)
     for tok in sent:
-        if not _is_cue_verb(ctx, tok):
+        if not _is_cue_verb(ctx, tok) or _hypothetical(tok):
             continue
         source = _subject(tok) or _name_in_cue(tok)
         content, how, cue_end = _content(ctx, sent, tok)
@@ -144,6 +148,8 @@ def _subject(verb: Token) -> Span | None:
         if subjects:
             if subjects[0].dep_ == "nsubjpass" and tok is verb and (agent := _agent(tok)) is not None:
                 return agent  # "the plan was criticised by Senator Smith"
+            if subjects[0].dep_ == "nsubjpass" and (lemma(tok) in ADDRESSED or subjects[0].lower_ == "it"):
+                return None  # "Reagan was once asked how …": Reagan is asked; "it can be argued": nobody
             return _after_dateline(_subtree(subjects[0]))
         if tok is verb and (agent := _agent(tok)) is not None:
             return agent
@@ -151,6 +157,22 @@ def _subject(verb: Token) -> Span | None:
             return None  # "Trump, who said …": the relative pronoun is the subject and was found above
         tok = tok.head if tok.dep_ in CHAINED and tok.head is not tok else None
     return None
+
+
+def _hypothetical(verb: Token) -> bool:
+    """A cue inside someone's wish or supposition: "I hope America says …", "Say Mexico demanded …"
+    (the writer's own clause or an imperative above it) — nobody said it."""
+    tok = verb
+    for _ in range(4):
+        if tok.dep_ not in ("ccomp", "xcomp", "advcl", "conj") or tok.head is tok:
+            return False
+        tok = tok.head
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if any(s.lower_ in ("i", "we", "you") for s in subjects) and lemma(tok) not in load_cues().speech:
+            return True  # "I hope …", "we imagine …"; "I said that …" inside a quotation is handled elsewhere
+        if not subjects and tok.tag_ == "VB" and tok.dep_ == "ROOT":
+            return True  # an imperative: "Say …", "Imagine …"
+    return False
 
 
 def _name_in_cue(verb: Token) -> Span | None:
@@ -198,7 +220,8 @@ def _agent(verb: Token) -> Span | None:
 
 def _after_dateline(span: Span) -> Span:
     """``Kyiv (Reuters) – Russian President Vladimir Putin`` → the part after the dateline's dash."""
-    dashes = [t.i for t in span if t.text in ("–", "—", "-", "--") and t.i > span.start]
+    doc = span.doc  # a dateline dash stands apart ("Kyiv (Reuters) – "); "Journal-Constitution", "(D-Mass.)" are names
+    dashes = [t.i for t in span if t.text in ("–", "—", "-", "--") and t.i > span.start and doc[t.i - 1].whitespace_]
     if not dashes or dashes[-1] + 1 >= span.end:
         return span
     return span.doc[dashes[-1] + 1 : span.end]
@@ -266,8 +289,9 @@ def _is_content_object(tok: Token) -> bool:
 def _adjacent_quotes(ctx: _Context, sent: Span, verb: Token) -> list[Range]:
     """Quotations in the verb's sentence (a quote split around "he said" gives two)."""
     s, e = sent.start_char, sent.end_char
+    text = ctx.text  # only quotations of the verb's paragraph: the splitter may run a sentence over a break
     return [(q.start, q.end) for q in ctx.quotes if q.start < e and q.end > s and q.end - q.start > 3
-            and not (q.start <= verb.idx < q.end)]
+            and not (q.start <= verb.idx < q.end) and "\n" not in text[min(q.end, verb.idx) : max(q.start, verb.idx)]]
 
 
 def _with_continuation(ctx: _Context, sent: Span, ranges: list[Range]) -> list[Range]:
@@ -289,10 +313,11 @@ def _with_continuation(ctx: _Context, sent: Span, ranges: list[Range]) -> list[R
 
 
 def _has_cue_outside(ctx: _Context, q: Quote) -> bool:
-    sent = ctx.sents.at(q.start)
-    if sent is None:
-        return False
-    return any(_is_cue_verb(ctx, t) for t in sent if not (q.start <= t.idx < q.end))
+    """The quotation has a cue of its own: in its sentence, or right after it (``“…,” Trump said.`` where the
+    sentence splitter cut after the closing mark) — then it is somebody's new statement, not a continuation."""
+    sents = {id(s): s for s in (ctx.sents.at(q.start), ctx.sents.at(q.end - 1), ctx.sents.at(min(q.end + 2, len(ctx.text) - 1)))
+             if s is not None}
+    return any(_is_cue_verb(ctx, t) for s in sents.values() for t in s if not (q.start <= t.idx < q.end))
 
 
 def _interrupted_clause(ctx: _Context, sent: Span, verb: Token) -> list[Range]:

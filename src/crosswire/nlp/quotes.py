@@ -43,14 +43,25 @@ def _straight_opens(text: str, i: int) -> bool:
     return i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-/:"
 
 
+def _mixed_close(text: str, i: int, opener: str) -> bool:
+    """Scraped text often opens with a curly mark and closes with a straight one (“…"): a straight mark in
+    closing position closes a curly quote when no curly closing mark follows in the paragraph."""
+    return text[i] == '"' and opener in "“„" and not _straight_opens(text, i) and "”" not in text[i:]
+
+
 def find_quotes(text: str, offset: int = 0) -> list[Quote]:
     """Top-level quotations of ``text`` (nested ones are inside them); offsets shifted by ``offset``."""
     out: list[Quote] = []
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(text):
+        if ch == "'" and stack and stack[-1][0] in '"“' and text.startswith("''", i) and not text.startswith("''", i - 1):
+            _, start = stack.pop()  # a PTB-style closing mark ('') as in tokenised corpora
+            if not stack:
+                out.append(Quote(start + offset, i + 2 + offset))
+            continue
         if ch not in OPENERS and ch not in CLOSERS:
             continue
-        if stack and ch in PAIRS[stack[-1][0]]:
+        if stack and (ch in PAIRS[stack[-1][0]] or _mixed_close(text, i, stack[-1][0])):
             _, start = stack.pop()
             if not stack:
                 out.append(Quote(start + offset, i + 1 + offset))

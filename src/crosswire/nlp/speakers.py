@@ -55,10 +55,12 @@ def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int 
     low = head_tok.lower_ if head_tok is not None else text.lower()
     if low in RELATIVES and head_tok is not None:
         anchor = head_tok.head.head if head_tok.head.dep_ == "relcl" else head_tok.head
-        m = ents.at(anchor.left_edge.idx, anchor.right_edge.idx + len(anchor.right_edge))
+        # the mention holding the noun the clause hangs on ("John Bentel, who …"), never one inside the
+        # clause or its modifiers ("the two jurors, who sat at Nichols' trial")
+        m = next((m for m in ents.mentions if m.span[0] <= anchor.idx < m.span[1] and m.kind != "place"), None)
         if m is not None:
             return _replace_via(_named(ents, m, text), "relative", m.span)
-        return Speaker(doc[anchor.left_edge.i : anchor.right_edge.i + 1].text, None, None, None, "relative")
+        return Speaker(doc[anchor.left_edge.i : anchor.i + 1].text, None, None, None, "relative")
     if low in PRONOUNS:
         found = _pronoun(doc, ents, source[0], PRONOUNS[low], previous, sents, reported, previous_at)
         if found is not None:
@@ -216,7 +218,9 @@ def _described(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head_to
         return None
     families, affiliations = _roles()
     head = head_tok.lower_  # type: ignore[attr-defined]
-    family = families.get(head, frozenset({head}))
+    if head not in families:
+        return None  # "the Clinton campaign", "the website": not a person's role
+    family = families[head]
     span = doc.char_span(*source, alignment_mode="expand")
     mods = [t.lower_ for t in span if t.i < head_tok.i and t.pos_ in ("ADJ", "PROPN", "NOUN")  # type: ignore[attr-defined]
             and (t.lower_ in affiliations or t.is_title)] if span is not None else []
