@@ -125,6 +125,8 @@ def load_sample(path: Path = SAMPLE) -> dict[int, dict]:
 
 
 def load_labels(folder: Path = AUDIT) -> dict[int, dict]:
+    """Every label file in name order; a later file's record for an item replaces an earlier one
+    (``labels_r*.jsonl``: items re-judged after the code changed, each with the statement it judged)."""
     labels: dict[int, dict] = {}
     for p in sorted(folder.glob("labels_*.jsonl")):
         for lab in load_jsonl(p):
@@ -144,7 +146,8 @@ def label_problems(lab: dict, sample: dict[int, dict]) -> list[str]:
         out.append("true_speaker missing")
     if lab.get("speaker_ok") not in (True, False, None):
         out.append(f"speaker_ok {lab.get('speaker_ok')!r}")
-    if lab.get("n") in sample and sample[lab["n"]]["speaker"] is None and lab.get("speaker_ok") is not None:
+    judged = {**sample[lab["n"]], **lab.get("judged", {})} if lab.get("n") in sample else {}
+    if judged and judged["speaker"] is None and lab.get("speaker_ok") is not None:
         out.append("speaker_ok must be null when crosswire gave no speaker")
     for k in ("content_faithful", "drops_negation_or_condition"):
         if lab.get(k) not in (True, False):
@@ -233,7 +236,8 @@ def score(sample: dict[int, dict], labels: dict[int, dict], current: list[dict])
     wrong_speaker, unfaithful, drops, lost, changed, fixed_drops = [], [], [], [], [], []
     confusion = Counter()
     for n in sorted(labels):
-        lab, item = labels[n], sample[n]
+        lab = labels[n]
+        item = {**sample[n], **lab.get("judged", {})}  # a re-judged label judged the statement as it was then
         c["labelled"] += 1
         i = match(item, current)
         if i is None:

@@ -67,23 +67,33 @@ def test_names_compare_leniently() -> None:
 
 def test_score_on_a_tiny_example() -> None:
     sample = {1: {"n": 1, **_st("a", [[0, 50]])}, 2: {"n": 2, **_st("a", [[60, 90]], "stance", "Bo Lind")},
-              3: {"n": 3, **_st("a", [[100, 120]], "speech", "Ed Wu")}, 4: {"n": 4, **_st("b", [[0, 10]])}}
+              3: {"n": 3, **_st("a", [[100, 120]], "speech", "Ed Wu")}, 4: {"n": 4, **_st("b", [[0, 10]])},
+              5: {"n": 5, **_st("a", [[200, 260]])}}
+    ok = {"true_class": "speech", "true_speaker": "Ana Costa", "speaker_ok": True, "content_faithful": True,
+          "drops_negation_or_condition": False}
     labels = {
-        1: {"n": 1, "true_class": "speech", "true_speaker": "Ana Costa", "speaker_ok": True, "content_faithful": True,
-            "drops_negation_or_condition": False},
+        1: {"n": 1, **ok},
         2: {"n": 2, "true_class": "none", "true_speaker": "NARRATOR", "speaker_ok": False, "content_faithful": False,
             "drops_negation_or_condition": False},
         3: {"n": 3, "true_class": "speech", "true_speaker": "Ana Costa", "speaker_ok": False, "content_faithful": False,
             "drops_negation_or_condition": True},
-        4: {"n": 4, "true_class": "speech", "true_speaker": "Ana Costa", "speaker_ok": True, "content_faithful": True,
-            "drops_negation_or_condition": False},
+        4: {"n": 4, **ok},
+        5: {"n": 5, **ok},
     }
-    current = [_st("a", [[0, 60]]), _st("a", [[60, 90]], "stance", "Bo Lind"), _st("a", [[95, 125]], "speech", "Ed Wu"),
-               _st("c", [[0, 5]])]
+    current = [_st("a", [[0, 50]]), _st("a", [[60, 90]], "stance", "Bo Lind"), _st("a", [[100, 120]], "speech", "Ed Wu"),
+               _st("c", [[0, 5]]), _st("a", [[200, 250]])]
     res = audit.score(sample, labels, current)
-    assert (res["matched"], res["lost"], res["lost_ids"], res["current_unlabelled"]) == (3, 1, [4], 1)
+    assert (res["matched"], res["lost"], res["lost_ids"], res["current_unlabelled"]) == (4, 1, [4], 1)
+    assert res["speech_span_changed_ids"] == [5]  # the label judged [200, 260]: not scored until re-judged
     assert res["speech_matched"] == 2 and res["speech_precision"] == 0.5 and res["speech_not_ok_ids"] == [3]
     assert res["speaker_right"] == 0.5 and res["wrong_speaker_ids"] == [3]
-    assert res["class_accuracy"] == round(2 / 3, 3)
+    assert res["class_accuracy"] == 0.75
     assert res["drops_negation_or_condition"] == 1 and res["drops_ids"] == [3]
-    assert res["confusion"] == {"none->stance": 1, "speech->speech": 2}
+    assert res["confusion"] == {"none->stance": 1, "speech->speech": 3}
+    # a re-judged label carries the statement it judged, and replaces the first judgement
+    labels[5] = {"n": 5, **ok, "judged": {"content": [[200, 250]]}}
+    res = audit.score(sample, labels, current)
+    assert res["speech_span_changed_ids"] == [] and res["speech_matched"] == 3
+    # a drop whose negated flag is now set is no longer counted as a drop
+    current[2] = {**current[2], "negated": True}
+    assert audit.score(sample, labels, current)["drops_now_carried_ids"] == [3]

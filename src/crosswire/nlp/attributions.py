@@ -39,6 +39,7 @@ XCOMP_CUES = frozenset({
 ADDRESSED = frozenset({"ask", "tell", "inform", "advise", "urge", "warn", "remind", "notify", "question", "accuse",
                        "criticize", "criticise", "praise", "blame", "call", "describe", "thank",
                        "attack", "dismiss", "deny", "promise", "assure", "reject", "name", "identify"})
+SUPPOSING = frozenset({"say", "suppose", "imagine", "assume", "picture"})  # "Say Mexico demanded …"
 ADDRESSEE_DEPS = frozenset({"dobj", "dative", "iobj"})
 CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
 PUNCT_TRIM = frozenset(",.;:-–—()[] \n\t")
@@ -162,16 +163,30 @@ def _subject(verb: Token) -> Span | None:
 def _hypothetical(verb: Token) -> bool:
     """A cue inside someone's wish or supposition: "I hope America says …", "Say Mexico demanded …"
     (the writer's own clause or an imperative above it) — nobody said it."""
+    cues = load_cues()
     tok = verb
-    for _ in range(4):
+    for _ in range(5):
+        if _supposed(tok, cues):
+            return True
         if tok.dep_ not in ("ccomp", "xcomp", "advcl", "conj") or tok.head is tok:
             return False
         tok = tok.head
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if any(s.lower_ in ("i", "we", "you") for s in subjects) and lemma(tok) not in load_cues().speech:
+        if any(s.lower_ in ("i", "we", "you") for s in subjects) and lemma(tok) not in cues.speech:
             return True  # "I hope …", "we imagine …"; "I said that …" inside a quotation is handled elsewhere
         if not subjects and tok.tag_ == "VB" and tok.dep_ == "ROOT":
             return True  # an imperative: "Say …", "Imagine …"
+    return False
+
+
+def _supposed(tok: Token, cues: Cues) -> bool:
+    """The same, misparsed: "I hope" hung under "says", "Say" taken for an auxiliary."""
+    for c in tok.children:
+        if c.i < tok.i and c.lower_ in SUPPOSING and c.i == c.sent.start:
+            return True
+        if c.i < tok.i and c.dep_ in ("ccomp", "parataxis") and lemma(c) in cues.cognition and any(
+                s.dep_ == "nsubj" and s.lower_ in ("i", "we") for s in c.children):
+            return True
     return False
 
 
