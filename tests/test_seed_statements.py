@@ -141,3 +141,9 @@ def test_putins_speech_in_the_store_is_only_his(seeded: tuple[Store, dict]) -> N
     assert not [r for r in rows if "generally manageable" in r.text or "has the capacity" in r.text]
     every = workflows.statements(seeded[0], speaker="person:vladimir putin", classes=None)
     assert len(every) > len(rows)  # stances ("criticized Ukraine") and no-comments are there when asked for
+
+
+def test_004_kirilenkos_statement_is_found(seeded: tuple[Store, dict]) -> None:
+    a, an = seeded[1]["004"]
+    kirilenko = [s for s in an.statements if s.speaker == "Pavlo Kirilenko"]
+    assert kirilenko and "rescue operation was underway" in _content(a, kirilenko[0])

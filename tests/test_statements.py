@@ -322,3 +322,12 @@ def test_subjectless_complement_keeps_its_subject() -> None:
             "the city's first task.")
     s, _ = only(text)
     assert content(text, s).startswith("rebuilding the depot") and s.speaker == "Olek Brandt"
+
+
+def test_a_report_of_a_report_keeps_both_speakers() -> None:
+    text = "Officials in the port said the fire was out, while crews were still cooling the tanks, Governor Olek Brandt said."
+    a = analyse(text)
+    speakers = {s.speaker: content(text, s) for s in a.statements}
+    assert speakers["Olek Brandt"].startswith("Officials in the port said the fire was out")
+    assert speakers["Officials"].startswith("the fire was out") if "Officials" in speakers else any(
+        v.startswith("the fire was out") for k, v in speakers.items() if k != "Olek Brandt")

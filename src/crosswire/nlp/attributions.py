@@ -123,7 +123,7 @@ def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[
             continue
         source = _subject(tok) or _name_in_cue(tok)
         content, how, cue_end = _content(ctx, sent, tok)
-        if not content or any(_overlaps(c, claimed) for c in content):
+        if not content or (any(_overlaps(c, claimed) for c in content) and not _reports_a_report(sent.doc, content, found)):
             continue
         if source is None and how != "verb:quote":
             continue  # "to say that …" with nobody saying it: not an attribution we can cite
@@ -158,6 +158,17 @@ def _subject(verb: Token) -> Span | None:
             return None  # "Trump, who said …": the relative pronoun is the subject and was found above
         tok = tok.head if tok.dep_ in CHAINED and tok.head is not tok else None
     return None
+
+
+def _reports_a_report(doc: Doc, content: list[Range], found: list[Attribution]) -> bool:
+    """"Authorities said that X, while Y, the governor said": the governor's content holds the authorities'
+    whole statement (cue and all) — both statements stand, the outer one nesting the inner."""
+    for a in found:
+        if a.cue_head is not None and a.source is not None and a.how == "verb:ccomp":
+            cue_at = doc[a.cue_head].idx
+            if any(s <= a.source[0] and cue_at < e for s, e in content):
+                return True
+    return False
 
 
 def _hypothetical(verb: Token) -> bool:
