@@ -218,6 +218,11 @@ def _get(obj: object, name: str, default: object = None) -> object:
     return getattr(obj, name, default)
 
 
+def member_spans(m: dict) -> list[Sequence[int]]:
+    """A gold member's span and the other places the same article repeats the same statement (``also``)."""
+    return [m["span"], *m.get("also", ())]
+
+
 @dataclass(frozen=True)
 class Item:
     article: str
@@ -225,6 +230,10 @@ class Item:
 
     def overlaps(self, article: str, span: Sequence[int]) -> bool:
         return article == self.article and any(s < span[1] and span[0] < e for s, e in self.spans)
+
+    def hits(self, m: dict) -> bool:
+        """Overlaps a gold member (any of its spans)."""
+        return any(self.overlaps(m["article"], sp) for sp in member_spans(m))
 
 
 @dataclass
@@ -309,13 +318,13 @@ def _independence(comparison: object, article_ids: list[str]) -> dict[str, bool]
 
 
 def _member_groups(it: Item, gold: dict) -> set[int]:
-    return {gi for gi, g in enumerate(gold["aligned"]) for m in g["members"] if it.overlaps(m["article"], m["span"])}
+    return {gi for gi, g in enumerate(gold["aligned"]) for m in g["members"] if it.hits(m)}
 
 
 def score_alignment(gold: dict, pred: Predicted) -> dict:
     gold_pairs = [(gi, a, b) for gi, g in enumerate(gold["aligned"]) for a, b in combinations(g["members"], 2)]
-    labelled = [(m["article"], m["span"]) for g in gold["aligned"] for m in g["members"]]
-    labelled += [(p[k]["article"], p[k]["span"]) for p in gold.get("not_aligned", []) for k in ("a", "b")]
+    labelled = [m for g in gold["aligned"] for m in g["members"]]
+    labelled += [p[k] for p in gold.get("not_aligned", []) for k in ("a", "b")]
     found = [False] * len(gold_pairs)
     n_pred = judged = matched = 0
     bad_pairs = []
@@ -326,21 +335,19 @@ def score_alignment(gold: dict, pred: Predicted) -> dict:
             n_pred += 1
             hit = False
             for k, (_, a, b) in enumerate(gold_pairs):
-                if (u.overlaps(a["article"], a["span"]) and v.overlaps(b["article"], b["span"])) or \
-                        (v.overlaps(a["article"], a["span"]) and u.overlaps(b["article"], b["span"])):
+                if (u.hits(a) and v.hits(b)) or (v.hits(a) and u.hits(b)):
                     found[k] = hit = True
             if hit:
                 matched += 1
                 judged += 1
-            elif any(u.overlaps(*x) or v.overlaps(*x) for x in labelled):
+            elif any(u.hits(m) or v.hits(m) for m in labelled):
                 judged += 1
                 bad_pairs.append((u, v))
     misaligned = []
     for gi_pred, items in enumerate(pred.groups):
         why = []
         for p in gold.get("not_aligned", []):
-            if any(u.overlaps(p["a"]["article"], p["a"]["span"]) for u in items) and \
-                    any(v.overlaps(p["b"]["article"], p["b"]["span"]) for v in items):
+            if any(u.hits(p["a"]) for u in items) and any(v.hits(p["b"]) for v in items):
                 why.append(f"not_aligned pair: {p['a']['quote']!r} / {p['b']['quote']!r}")
         sets = [_member_groups(it, gold) for it in items]
         for x, y in combinations([s for s in sets if s], 2):
@@ -368,8 +375,7 @@ def _conflict_hits(pc: dict, gc: dict, any_kind: bool = False) -> bool:
                 for a, b in combinations(gc["sides"], 2):
                     if a["value"] == b["value"]:
                         continue
-                    if (u.overlaps(a["article"], a["span"]) and v.overlaps(b["article"], b["span"])) or \
-                            (v.overlaps(a["article"], a["span"]) and u.overlaps(b["article"], b["span"])):
+                    if (u.hits(a) and v.hits(b)) or (v.hits(a) and u.hits(b)):
                         return True
     return False
 
