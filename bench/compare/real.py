@@ -54,7 +54,7 @@ KIND_MATCH = {
     "speaker": {"speaker"},
     "negation": {"negation"},
     "modality": {"modality", "qualifier", "escalation"},
-    "qualifier": {"qualifier", "modality"},
+    "qualifier": {"qualifier", "modality", "escalation"},
 }
 
 Span = tuple[int, int]
