@@ -350,7 +350,7 @@ def score_alignment(gold: dict, pred: Predicted) -> dict:
         sets = [_member_groups(it, gold) for it in items]
         for p in gold.get("not_aligned", []):  # both sides present, in variants that share no gold group
             if any(u.hits(p["a"]) and v.hits(p["b"]) and not su & sv
-                   for u, su in zip(items, sets) for v, sv in zip(items, sets) if u is not v):
+                   for u, su in zip(items, sets, strict=True) for v, sv in zip(items, sets, strict=True) if u is not v):
                 why.append(f"not_aligned pair: {p['a']['quote']!r} / {p['b']['quote']!r}")
         for x, y in combinations([s for s in sets if s], 2):
             if not x & y:
