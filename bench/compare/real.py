@@ -422,7 +422,7 @@ def score_independence(gold: dict, pred: Predicted) -> dict:
     ok = sum(r["gold"] == r["predicted"] for r in rows)
     sure = [r for r in rows if r["confidence"] != "low"]
     return {"articles": len(rows), "correct": ok, "sure": len(sure), "sure_correct": sum(r["gold"] == r["predicted"] for r in sure),
-            "rows": rows}
+            "gold_independent": sum(r["gold"] for r in rows), "rows": rows}
 
 
 def score_story(gold: dict, pred: Predicted) -> dict:
@@ -450,7 +450,7 @@ def aggregate(stories: list[dict]) -> dict:
                 kinds[kind][k] += n
     ind = defaultdict(int)
     for s in stories:
-        for k in ("articles", "correct", "sure", "sure_correct"):
+        for k in ("articles", "correct", "sure", "sure_correct", "gold_independent"):
             ind[k] += s["independence"][k]
     return {
         "stories": len(stories),
@@ -464,7 +464,8 @@ def aggregate(stories: list[dict]) -> dict:
                       "by_kind": {k: {**v, "precision": _ratio(v["correct"], v["predicted"]), "recall": _ratio(v["found"], v["gold"])}
                                   for k, v in sorted(kinds.items())}},
         "independence": {**ind, "accuracy": _ratio(ind["correct"], ind["articles"]),
-                         "accuracy_sure": _ratio(ind["sure_correct"], ind["sure"])},
+                         "accuracy_sure": _ratio(ind["sure_correct"], ind["sure"]),
+                         "all_independent_baseline": _ratio(ind["gold_independent"], ind["articles"])},
     }
 
 
@@ -493,7 +494,8 @@ def format_table(result: dict) -> str:
     for kind, v in c["by_kind"].items():
         lines.append(f"   {kind:<10} {v['gold']:>5} {v['found']:>5} {v['predicted']:>6} {v['correct']:>7}   {_f(v['precision'])}  {_f(v['recall'])}")
     lines.append(f"independence accuracy {_f(i['accuracy'])} ({i['correct']}/{i['articles']}); "
-                 f"on clear cases {_f(i['accuracy_sure'])} ({i['sure_correct']}/{i['sure']})")
+                 f"on clear cases {_f(i['accuracy_sure'])} ({i['sure_correct']}/{i['sure']}); "
+                 f"calling every article independent would score {_f(i['all_independent_baseline'])}")
     return "\n".join(lines)
 
 
