@@ -156,3 +156,9 @@ def test_reading_a_comparison_picks_up_new_fields() -> None:
     assert pred.summary
     s = score_story(TINY, pred)
     assert s["conflicts"]["found"] == 2
+    # a per-article independence field, when the comparison gains one, wins over the provenance tree
+    records = (SimpleNamespace(article_id="A", independent=True), {"article_id": "B", "status": "possibly from a common source"})
+    assert read_comparison(SimpleNamespace(**{**vars(comparison), "independence": records}), prepared).independent == \
+        {"A": True, "B": False, "C": False}
+    record = {"statements": [{"variants": [{"article_id": "A", "content_spans": [[0, 5]]}, {"article_id": "B", "content_spans": [[1, 4]]}]}]}
+    assert read_comparison(record, prepared).groups == [[Item("A", ((0, 5),)), Item("B", ((1, 4),))]]

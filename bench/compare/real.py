@@ -206,7 +206,8 @@ def prepare(story: dict, articles: dict[str, dict], raw: bool = False) -> tuple[
             credited = tuple(clean_text(p.text, title=doc.get("title")).credited)
         except Exception:  # metadata is a nicety here; never let it stop the bench
             credited = ()
-        docs.append(Doc(aid, p.text, doc.get("title"), _outlet(doc), None, credited, "en", analyse_doc(parsed, aid)))
+        docs.append(Doc(id=aid, text=p.text, title=doc.get("title"), outlet=_outlet(doc), published=None, credited=credited,
+                        language="en", analysis=analyse_doc(parsed, aid)))
     return docs, prepared
 
 
@@ -254,6 +255,15 @@ def _spans(value: object) -> tuple[tuple[int, int], ...]:
     return tuple((int(s[0]), int(s[1])) for s in value if s)  # type: ignore[union-attr]
 
 
+def _content(variant: object) -> object:
+    """A variant's content spans: the model's ``content``, the export record's ``content_spans``."""
+    for name in ("content", "content_spans", "spans", "span"):
+        v = _get(variant, name)
+        if v:
+            return v
+    return None
+
+
 def _is_modality_shift(variant: object) -> object:
     for name in ("shift", "shifts", "modality_shift", "modality_shifts"):
         v = _get(variant, name)
@@ -276,14 +286,14 @@ def read_comparison(comparison: object, prepared: dict[str, Prepared]) -> Predic
 
     for group in _get(comparison, "statements") or ():
         variants = list(_get(group, "variants") or ())
-        items = [it for v in variants if (it := item(_get(v, "article_id"), _get(v, "content")))]
+        items = [it for v in variants if (it := item(_get(v, "article_id"), _content(v)))]
         if len({i.article for i in items}) >= 2:
             out.groups.append(items)
         if variants:  # modality shifts reported on variants: a predicted modality conflict against the reference
-            ref = item(_get(variants[0], "article_id"), _get(variants[0], "content"))
+            ref = item(_get(variants[0], "article_id"), _content(variants[0]))
             for v in variants[1:]:
                 shift = _is_modality_shift(v)
-                other = item(_get(v, "article_id"), _get(v, "content"))
+                other = item(_get(v, "article_id"), _content(v))
                 if shift and ref and other:
                     out.conflicts.append({"kind": "modality", "sides": [[ref], [other]], "label": str(shift)[:120],
                                           "detail": "variant shift", "from": "aligned"})
@@ -298,16 +308,37 @@ def read_comparison(comparison: object, prepared: dict[str, Prepared]) -> Predic
     return out
 
 
+def _is_independent(x: object) -> bool | None:
+    """True/False from a bool or a per-article record ("independent": bool, or a status/verdict string)."""
+    if isinstance(x, bool):
+        return x
+    v = _get(x, "independent")
+    if isinstance(v, bool):
+        return v
+    for name in ("status", "verdict", "role", "kind"):
+        v = _get(x, name)
+        if isinstance(v, str):
+            return v.lower() in ("independent", "original", "own reporting")
+    return None
+
+
 def _independence(comparison: object, article_ids: list[str]) -> dict[str, bool]:
     """Per article: crosswire's own per-article field when it has one, else originals minus the second article of
     each shared-source pair (such a pair is counted as one source)."""
-    for name in ("independent", "independence", "independent_articles"):
+    for name in ("independent", "independence", "independent_articles", "articles"):
         v = _get(comparison, name)
-        if isinstance(v, dict):
-            return {a: bool(_get(v[a], "independent", v[a])) if not isinstance(v[a], bool) else v[a]
-                    for a in article_ids if a in v}
-        if isinstance(v, (list, tuple, set, frozenset)) and (not v or isinstance(next(iter(v)), str)):
-            return {a: a in v for a in article_ids}
+        if isinstance(v, dict):  # {article id: bool or a record with "independent"}
+            found = {a: _is_independent(x) for a, x in v.items()}
+            if any(x is not None for x in found.values()):
+                return {a: bool(found.get(a)) for a in article_ids}
+        if isinstance(v, (list, tuple, set, frozenset)) and v:
+            first = next(iter(v))
+            if isinstance(first, str):  # the ids of the independent articles
+                return {a: a in v for a in article_ids}
+            if _get(first, "article_id") is not None:  # per-article records
+                found = {_get(x, "article_id"): _is_independent(x) for x in v}
+                if any(x is not None for x in found.values()):
+                    return {a: bool(found.get(a)) for a in article_ids}
     originals = set(_get(comparison, "originals") or ())
     for e in _get(comparison, "provenance") or ():
         if _get(e, "relation") == "shared-source" and _get(e, "source") in originals and _get(e, "target") in originals:
