@@ -46,7 +46,8 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return self.exit_code is not None and self.good_stored and self.seconds <= 60 and self.peak_rss_mb <= 1024
+        reported = not self.message.startswith(("no failure reported", "killed"))
+        return reported and self.good_stored and self.seconds <= 60 and self.peak_rss_mb <= 1024
 
 
 def tree_rss(pid: int) -> int:
