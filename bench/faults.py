@@ -6,6 +6,10 @@ input in a failure line, and still stores the good article. ``--src`` picks the 
 checkout by default; point it at another checkout's ``src`` to measure the code before a change).
 
     PYTHONPATH=src .venv/bin/python bench/faults.py [--only bomb_warc,fifo] [--src ../main/src] [--json out.json]
+    PYTHONPATH=src .venv/bin/python bench/faults.py --startup      # wall time and peak RSS of each verb's start
+
+``html_title_10mb`` and ``paragraphs_15mb`` are not refused by a reader (the title of an HTML page comes from
+extraction; a 15 MB article of normal paragraphs is within every limit): they show what the later stages cost.
 """
 
 from __future__ import annotations
@@ -158,6 +162,18 @@ def case_oneline_15mb(work: Path) -> list[str]:
     return [str(work / "oneline.txt")]
 
 
+def case_html_title_10mb(work: Path) -> list[str]:
+    page = f"<html><head><title>{'Depot fire ' * 953_000}</title></head><body><p>{GOOD_TEXT}</p></body></html>"
+    (work / "title.html").write_text(page, "utf-8")
+    return [str(work / "title.html")]
+
+
+def case_paragraphs_15mb(work: Path) -> list[str]:
+    para = "the harbour authority said the fire at the depot was under control by nightfall and the roads reopened. " * 8
+    (work / "long.txt").write_text("Depot fire\n\n" + (para + "\n\n") * (15_000_000 // (len(para) + 2)), "utf-8")
+    return [str(work / "long.txt")]
+
+
 def case_fifo(work: Path) -> list[str]:
     os.mkfifo(work / "pipe.txt")
     return [str(work / "pipe.txt")]
@@ -205,6 +221,8 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "title_10mb": case_title_10mb,
     "line_1gib": case_line_1gib,
     "oneline_15mb": case_oneline_15mb,
+    "html_title_10mb": case_html_title_10mb,
+    "paragraphs_15mb": case_paragraphs_15mb,
     "fifo": case_fifo,
     "dev_zero": case_dev_zero,
     "unreadable_dir": case_unreadable_dir,
@@ -264,6 +282,31 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+STARTUP_VERBS = (["--version"], ["--help"], ["settings"], ["stories"], ["articles"], ["rejections"], ["statements"],
+                 ["entities"], ["export", "--format", "jsonl"], ["add", "one.txt"])  # fmt: skip
+
+
+def startup(src: str, runs: int = 3) -> None:
+    """Median wall time and peak RSS of each verb over a store holding one small article."""
+    with tempfile.TemporaryDirectory(prefix="faults-startup-") as tmp:
+        work = Path(tmp)
+        (work / "one.txt").write_text(GOOD_TEXT, "utf-8")
+        env = os.environ | {"PYTHONPATH": src, "CROSSWIRE_DB": str(work / "store.db")}
+        subprocess.run([sys.executable, "-c", CLI, "add", str(work / "one.txt")], env=env, cwd=work, capture_output=True, check=False)
+        for verb in STARTUP_VERBS:
+            samples = []
+            for _ in range(runs):
+                if verb[0] == "add":
+                    (work / "one.txt").write_text(GOOD_TEXT + f"Update {len(samples)} {time.time()}.\n", "utf-8")
+                start = time.monotonic()
+                proc = subprocess.Popen([sys.executable, "-c", CLI, *verb], env=env, cwd=work,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                _, _, usage = os.wait4(proc.pid, 0)
+                samples.append((time.monotonic() - start, usage.ru_maxrss / 1024))
+            seconds, rss = sorted(samples)[len(samples) // 2]
+            print(f"{' '.join(verb):24} {seconds:6.2f} s {rss:7.0f} MB", flush=True)
+
+
 def main() -> None:
     """Run the cases and print one line each."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -271,7 +314,11 @@ def main() -> None:
     ap.add_argument("--src", default=str(ROOT / "src"), help="the crosswire source tree to test")
     ap.add_argument("--timeout", type=float, default=300, help="kill a case after this many seconds")
     ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--startup", action="store_true", help="time each verb's startup instead")
     args = ap.parse_args()
+    if args.startup:
+        startup(args.src)
+        return
     names = [n for n in args.only.split(",") if n] or [*CASES, "kill_workers"]
     results = []
     for name in names:

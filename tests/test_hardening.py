@@ -29,7 +29,7 @@ from crosswire.errors import FetchError
 from crosswire.ingest import readers
 from crosswire.ingest.decode import InflatingStream, bounded_lines
 from crosswire.ingest.fetch import fetch_url
-from crosswire.ingest.sources import InputRef, expand_inputs, read_input
+from crosswire.ingest.sources import InputRef, expand_inputs, iter_input, read_input
 from crosswire.model import InputFormat, Origin, RawDocument, Rejected
 from crosswire.settings import LOOPBACK_HOSTS, Settings
 from crosswire.web.text import bdi, isolate
@@ -107,6 +107,17 @@ def test_an_over_long_jsonl_line_is_skipped_unread_and_the_next_lines_load(tmp_p
     rej, doc = _read(path)
     assert isinstance(rej, Rejected) and rej.origin.item == "line 1" and "over the 65,536 byte limit" in rej.reason
     assert isinstance(doc, RawDocument) and doc.external_id == "small"
+
+
+def test_iter_input_yields_a_container_item_by_item(tmp_path, monkeypatch):
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps({"id": f"n{n}", "text": STORY}) + "\n" for n in range(5_000)), encoding="utf-8")
+    checked = []
+    monkeypatch.setattr(readers, "check_limits", lambda item: checked.append(item) or item)
+    items = iter_input(InputRef("file", str(path)), SMALL)
+    assert next(items).external_id == "n0"
+    assert len(checked) == 1  # the other 4,999 lines are not read yet
+    assert sum(1 for _ in items) == 4_999
 
 
 def test_bounded_lines_never_holds_more_than_the_limit():

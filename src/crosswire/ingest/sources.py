@@ -1,7 +1,7 @@
 """Inputs as the user names them (paths, directories, ``-``, URLs) → readers → items.
 
-``read_input`` never raises for bad input: every problem becomes a Rejected naming the
-input, so a batch always goes on.
+``iter_input`` (and ``read_input``, its list) never raises for bad input: every problem becomes a
+Rejected naming the input, so a batch always goes on.
 """
 
 from __future__ import annotations
@@ -115,17 +115,26 @@ def _unreadable(errors: list[OSError]) -> Iterator[InputRef]:
 def read_input(
     ref: InputRef, settings: Settings, stdin: BinaryIO | None = None, fetch: Fetcher = fetch_url
 ) -> list[Item]:
-    """Read one input into items; any input problem becomes a Rejected naming it."""
+    """Read one input into a list of items; any input problem becomes a Rejected naming it.
+
+    Holds every item of the input at once: big containers should go through ``iter_input``.
+    """
+    return list(iter_input(ref, settings, stdin, fetch))
+
+
+def iter_input(
+    ref: InputRef, settings: Settings, stdin: BinaryIO | None = None, fetch: Fetcher = fetch_url
+) -> Iterator[Item]:
+    """The items of one input, one at a time as the reader finds them (a JSONL line, a WARC record), each
+    checked against its limits; a problem with the input itself ends it with a Rejected naming the input."""
     origin = Origin("url" if ref.kind == "url" else ref.kind, ref.name)
-    items: list[Item] = []
     try:
-        for item in _read(ref, origin, settings, stdin, fetch):  # one by one: what was read before a failure stays
-            items.append(readers.check_limits(item))
+        for item in _read(ref, origin, settings, stdin, fetch):  # what was read before a failure stays
+            yield readers.check_limits(item)
     except InputError as exc:
-        items.append(Rejected(origin, str(exc)))
+        yield Rejected(origin, str(exc))
     except OSError as exc:
-        items.append(Rejected(origin, f"cannot read: {exc.strerror or exc}"))
-    return items
+        yield Rejected(origin, f"cannot read: {exc.strerror or exc}")
 
 
 def _read(ref: InputRef, origin: Origin, settings: Settings, stdin: BinaryIO | None, fetch: Fetcher) -> Iterator[Item]:
