@@ -76,14 +76,14 @@ def read_jsonl(lines: str | Iterable[str | bytes | int], origin: Origin, max_lin
         if isinstance(line, int):  # bounded_lines skipped an over-long line without holding it
             seen_any = True
             yield Rejected(Origin(origin.kind, origin.locator, f"line {n}"),
-                           f"line {n} is {line:,} bytes, over the {max_line_bytes or 0:,} byte limit for one article")
+                           f"line {n} is {line} bytes, over the {max_line_bytes or 0} byte limit for one article")
             continue
         if not line.strip():
             continue
         seen_any = True
         where = Origin(origin.kind, origin.locator, f"line {n}")
         if max_line_bytes and len(line) > max_line_bytes:
-            yield Rejected(where, f"line {n} is {len(line):,} bytes, over the {max_line_bytes:,} byte limit for one article")
+            yield Rejected(where, f"line {n} is {len(line)} bytes, over the {max_line_bytes} byte limit for one article")
             continue
         try:
             text = line if isinstance(line, str) else decode_text(line)[0]
@@ -265,14 +265,14 @@ def _from_warc_record(record: Any, origin: Origin, max_record_bytes: int | None)
     where = Origin("warc", origin.locator, uri or record.rec_headers.get_header("WARC-Record-ID"))
     is_html = any(t in content_type.lower() for t in HTML_TYPES)
     if is_html and max_record_bytes and (record.length or 0) > max_record_bytes:
-        return Rejected(where, f"WARC record of {record.length:,} bytes is over the {max_record_bytes:,} byte limit for one article")
+        return Rejected(where, f"WARC record of {record.length} bytes is over the {max_record_bytes} byte limit for one article")
     payload = _payload(record, max_record_bytes) if is_html else _skip(record)
     if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than its Content-Length declares
         return Rejected(where, "truncated WARC record (the file ends inside it)")
     if not is_html:
         return None
     if max_record_bytes and len(payload) > max_record_bytes:
-        return Rejected(where, f"WARC record's body inflates to over the {max_record_bytes:,} byte limit for one article")
+        return Rejected(where, f"WARC record's body inflates to over the {max_record_bytes} byte limit for one article")
     if record.http_headers and not record.http_headers.get_statuscode().startswith("2"):
         return None
     try:
