@@ -15,6 +15,7 @@ from crosswire.errors import EmptyInput, InputError, MalformedInput, TooLarge, U
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 4096
 READ_CHUNK_BYTES = 1 << 20  # what a stream reads at a time: memory stays at a few of these whatever the input
+COMPRESSED_CHUNK_BYTES = 64 * 1024  # compressed input read at a time (its unread rest is copied on every inflate call)
 # News text compresses 3-10x with gzip and a WARC of pages up to ~20x; a stream that inflates past 200x its
 # compressed size is a decompression bomb, refused as soon as its output crosses that line (bench/faults.py).
 MAX_GZIP_RATIO = 200
@@ -80,6 +81,7 @@ class InflatingStream(io.RawIOBase):
         self._pending = head if self._inflater else b""
         self._first = head if not self._inflater else b""
         self.produced = self.content_end = 0
+        self._out, self._offset = b"", 0
 
     def readable(self) -> bool:
         return True
@@ -104,9 +106,18 @@ class InflatingStream(io.RawIOBase):
             return chunk
         if self._inflater is None:
             return self.raw.read(size)
+        if self._offset >= len(self._out):
+            self._out, self._offset = self._inflate(), 0
+        chunk = self._out[self._offset : self._offset + size]
+        self._offset += len(chunk)
+        return chunk
+
+    def _inflate(self) -> bytes:
+        """The next block of output, at most READ_CHUNK_BYTES: a bomb inflates block by block, never at once."""
+        assert self._inflater is not None
         while True:
             if not self._pending:
-                self._pending = self.raw.read(READ_CHUNK_BYTES)
+                self._pending = self.raw.read(COMPRESSED_CHUNK_BYTES)
                 if not self._pending:
                     if not self._inflater.eof:
                         raise MalformedInput("truncated gzip data (the file ends before the compressed stream does)")
@@ -117,7 +128,7 @@ class InflatingStream(io.RawIOBase):
                     continue
                 self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
             try:
-                out = self._inflater.decompress(self._pending, size)  # never more than asked: a bomb inflates bit by bit
+                out = self._inflater.decompress(self._pending, READ_CHUNK_BYTES)
             except zlib.error as exc:
                 raise MalformedInput(f"corrupt gzip data ({exc})") from exc
             self._pending = self._inflater.unconsumed_tail or self._inflater.unused_data
