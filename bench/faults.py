@@ -50,6 +50,8 @@ class Result:
 
     @property
     def ok(self) -> bool:
+        if self.case in WITHIN_LIMITS:  # no bad input here: it must simply be stored in bounds
+            return self.exit_code == 0 and self.good_stored and self.seconds <= 60 and self.peak_rss_mb <= 1024
         reported = not self.message.startswith(("no failure reported", "killed"))
         return reported and self.good_stored and self.seconds <= 60 and self.peak_rss_mb <= 1024
 
@@ -228,6 +230,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "unreadable_dir": case_unreadable_dir,
     "drip": case_drip,
 }
+WITHIN_LIMITS = {"paragraphs_15mb"}
 BAD_NAMES = {"drip": "drip.html", "dev_zero": "/dev/zero", "unreadable_dir": "locked", "fifo": "pipe.txt"}
 
 
@@ -287,7 +290,7 @@ STARTUP_VERBS = (["--version"], ["--help"], ["settings"], ["stories"], ["article
 
 
 def startup(src: str, runs: int = 3) -> None:
-    """Median wall time and peak RSS of each verb over a store holding one small article."""
+    """Median wall time (with its CPU time: steadier on a busy machine) and peak RSS of each verb, one small article stored."""
     with tempfile.TemporaryDirectory(prefix="faults-startup-") as tmp:
         work = Path(tmp)
         (work / "one.txt").write_text(GOOD_TEXT, "utf-8")
@@ -302,9 +305,9 @@ def startup(src: str, runs: int = 3) -> None:
                 proc = subprocess.Popen([sys.executable, "-c", CLI, *verb], env=env, cwd=work,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 _, _, usage = os.wait4(proc.pid, 0)
-                samples.append((time.monotonic() - start, usage.ru_maxrss / 1024))
-            seconds, rss = sorted(samples)[len(samples) // 2]
-            print(f"{' '.join(verb):24} {seconds:6.2f} s {rss:7.0f} MB", flush=True)
+                samples.append((time.monotonic() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024))
+            seconds, cpu, rss = sorted(samples)[len(samples) // 2]
+            print(f"{' '.join(verb):24} {seconds:6.2f} s wall {cpu:6.2f} s CPU {rss:7.0f} MB", flush=True)
 
 
 def main() -> None:
