@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import cast
 
 from crosswire.errors import ConfigError
 
 DEFAULT_DB_FILE = "crosswire.db"
+# The names a browser uses for this machine; a page whose DNS name was rebound to 127.0.0.1 sends its own name
+# and is refused. "testserver" is the name Starlette's test client sends.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "testserver")
 
 
 def _help(text: str, default: object) -> object:
@@ -33,7 +38,11 @@ class Settings:
         "to max_input_bytes. Env: CROSSWIRE_MAX_FILE_BYTES.",
         64 * 1024**3,
     )
-    fetch_timeout_s: float = _help("Timeout for one HTTP request, seconds.", 20.0)  # type: ignore[assignment]
+    fetch_timeout_s: float = _help("Timeout for one network read or connect, seconds.", 20.0)  # type: ignore[assignment]
+    fetch_deadline_s: float = _help(  # type: ignore[assignment]
+        "Total time one fetch may take, redirects included, seconds: a server that drips its answer is cut off here.",
+        30.0,
+    )
     fetch_max_bytes: int = _help("Largest HTTP response body accepted, bytes.", 8 * 1024 * 1024)  # type: ignore[assignment]
     fetch_max_redirects: int = _help("Redirects followed before giving up.", 5)  # type: ignore[assignment]
     user_agent: str = _help(  # type: ignore[assignment]
@@ -58,6 +67,12 @@ class Settings:
         os.cpu_count() or 1,
     )
 
+    allowed_hosts: tuple[str, ...] = _help(  # type: ignore[assignment]
+        "Host names the web server answers to (the Host header, port aside); any other gets 400, so a DNS-rebinding page "
+        "cannot read the store. Env: CROSSWIRE_ALLOWED_HOSTS (comma-separated, added to the loopback names); "
+        "CLI: serve --allow-host NAME.",
+        LOOPBACK_HOSTS,
+    )
     api_token: str | None = _help(  # type: ignore[assignment]
         "Secret that HTTP ingest and story corrections (API and web forms) must present; unset means they are refused. "
         "There is no default. Env: CROSSWIRE_API_TOKEN.",
@@ -79,6 +94,10 @@ class Settings:
             values["max_file_bytes"] = _int(env["CROSSWIRE_MAX_FILE_BYTES"], "CROSSWIRE_MAX_FILE_BYTES")
         if env.get("CROSSWIRE_API_TOKEN"):
             values["api_token"] = env["CROSSWIRE_API_TOKEN"]
+        extra_hosts = [h.strip().lower() for h in env.get("CROSSWIRE_ALLOWED_HOSTS", "").split(",") if h.strip()]
+        extra_hosts += [str(h).lower() for h in cast(Sequence[str], overrides.pop("extra_hosts", None) or ())]
+        if extra_hosts:
+            values["allowed_hosts"] = tuple(dict.fromkeys([*LOOPBACK_HOSTS, *extra_hosts]))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
 

@@ -1,35 +1,37 @@
 """The ``crosswire`` command: argv in, Rich tables or JSON out. All logic lives in ``workflows``.
 
 Exit codes: 0 ok · 1 some inputs failed · 2 usage error · 3 not found · 4 bad setting or store error.
+
+Each verb imports what it needs when it runs: ``workflows`` pulls in spaCy, the sentence encoder and
+trafilatura, which ``--version``, ``--help`` and ``settings`` never need (startup figures: docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
-from crosswire import __version__, workflows
-from crosswire.cli import render
+from crosswire import __version__
 from crosswire.errors import ConfigError, NotFound
-from crosswire.export import article_record, comparison_record, statement_record, story_record, timeline_record
-from crosswire.extract.article import extract_article
-from crosswire.ingest.sources import expand_inputs, read_input
-from crosswire.model import Rejected, StatementClass
 from crosswire.settings import Settings
-from crosswire.storage.store import ArticleFilter, Store
+
+if TYPE_CHECKING:
+    from crosswire.model import StatementClass
+    from crosswire.storage.store import Store
+    from crosswire.workflows import Progress as ProgressCallback
 
 EXIT_FAILED_INPUTS, EXIT_NOT_FOUND, EXIT_STORE = 1, 3, 4
 
@@ -52,7 +54,34 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 def main() -> None:
     """Entry point of the ``crosswire`` script."""
+    if sys.argv[1:] == ["--version"]:  # answered before Typer builds the command line (a third of a second)
+        print(f"crosswire {__version__}")
+        return
+    workers_die_with_parent()
     app()
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when the thread that forked it ends
+_forking_pid = [0]
+
+
+def workers_die_with_parent() -> None:
+    """Every process forked from here on (the pipeline's pool, spaCy's ``n_process``) is killed when its parent dies.
+
+    They wait on queues whose write end they hold themselves, so after a ``kill -9`` of ``crosswire add`` they
+    would wait for ever. Linux only (prctl); elsewhere nothing changes.
+    """
+    if sys.platform.startswith("linux"):
+        os.register_at_fork(before=lambda: _forking_pid.__setitem__(0, os.getpid()), after_in_child=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl (another libc): workers behave as before
+        return
+    if os.getppid() != _forking_pid[0]:  # the parent died between fork and prctl
+        os._exit(1)
 
 
 @app.callback(invoke_without_command=True)
@@ -66,6 +95,10 @@ def _root(
 
 @contextmanager
 def _store(db: str | None, **overrides: Any) -> Iterator[tuple[Store, Settings]]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from crosswire import workflows
+
     try:
         settings = Settings.from_env(db_url=db, **overrides)
         store = workflows.open_store(settings)
@@ -90,6 +123,10 @@ def add(
     json_out: JsonOption = False,
 ) -> None:
     """Ingest articles: clean them, recover their metadata and store them. Adding twice changes nothing."""
+    from crosswire import workflows
+    from crosswire.cli import render
+    from crosswire.ingest.sources import expand_inputs
+
     with _store(db, allow_private=allow_private or None, fetch_links=fetch or None) as (store, settings):
         refs = expand_inputs(inputs)
         with _progress(len(refs), quiet=json_out) as advance:
@@ -114,6 +151,11 @@ def articles(
     json_out: JsonOption = False,
 ) -> None:
     """List stored articles with their outlet, date (and how it was found) and language."""
+    from crosswire import workflows
+    from crosswire.cli import render
+    from crosswire.export import article_record
+    from crosswire.storage.store import ArticleFilter
+
     flt = ArticleFilter(outlet, language, since, until, search, limit or None)
     with _store(db) as (store, _):
         rows = workflows.list_articles(store, flt)
@@ -131,6 +173,10 @@ def show(
     json_out: JsonOption = False,
 ) -> None:
     """One article: metadata (with where each value came from), clean text, removed lines."""
+    from crosswire import workflows
+    from crosswire.cli import render
+    from crosswire.export import article_record
+
     with _store(db) as (store, _):
         article = store.article(article_id)
         origins = store.origins(article.id)
@@ -149,6 +195,9 @@ ClassOption = Annotated[list[str] | None, typer.Option(
 
 def _classes(values: list[str] | None) -> tuple[StatementClass, ...] | None:
     """--class values → the classes to list (None: all); a bad value is a usage error naming it."""
+    from crosswire import workflows
+    from crosswire.model import StatementClass
+
     if not values:
         return workflows.SPEECH_ONLY
     if "all" in values:
@@ -172,6 +221,10 @@ def statements_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """Who said what: statements with speaker, cue, kind and the character spans they came from (speech unless --class)."""
+    from crosswire import workflows
+    from crosswire.cli import render
+    from crosswire.export import statement_record
+
     with _store(db) as (store, _):
         rows = workflows.statements(store, speaker, article, story, limit or None, _classes(classes))
     if json_out:
@@ -188,6 +241,10 @@ def compare_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """How the articles of one story differ: aligned statements, fact table, conflicts, provenance tree."""
+    from crosswire import workflows
+    from crosswire.cli import render
+    from crosswire.export import comparison_record
+
     with _store(db) as (store, _):
         view = workflows.get_story(store, story_id)
         comparison = workflows.compare_story(store, view.id)
@@ -208,6 +265,7 @@ def brief_cmd(
     if fmt not in ("md", "html"):
         err.print(f"[red]error:[/] unknown format {fmt!r}; use md or html")
         raise typer.Exit(2)
+    from crosswire import workflows
     from crosswire.brief import to_html, to_markdown
 
     with _store(db) as (store, _):
@@ -231,6 +289,10 @@ def timeline_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """Everything one speaker said across stories, in time order, with possible contradictions flagged (speech unless --class)."""
+    from crosswire import workflows
+    from crosswire.cli import render
+    from crosswire.export import timeline_record
+
     with _store(db) as (store, _):
         entries = workflows.timeline(store, speaker, about, _classes(classes))
     if json_out:
@@ -248,6 +310,9 @@ def entities_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """People, organisations and places across the store, with every spelling seen and how often quoted."""
+    from crosswire import workflows
+    from crosswire.cli import render
+
     with _store(db) as (store, _):
         rows = workflows.entities(store, kind, search, limit or None)
     if json_out:
@@ -265,6 +330,8 @@ def export_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Export every article following the versioned schema in docs/export-schema.md."""
+    from crosswire import workflows
+
     if fmt not in ("json", "jsonl", "csv"):
         err.print(f"[red]error:[/] unknown format {fmt!r}; use json, jsonl or csv")
         raise typer.Exit(2)
@@ -282,6 +349,10 @@ def export_cmd(
 @app.command()
 def stories(db: DbOption = None, json_out: JsonOption = False) -> None:
     """Stories: groups of articles about one event, with their time span, outlets and size."""
+    from crosswire import workflows
+    from crosswire.cli import render
+    from crosswire.export import story_record
+
     with _store(db) as (store, _):
         views = workflows.list_stories(store)
     if json_out:
@@ -313,6 +384,10 @@ def story_show(
     json_out: JsonOption = False,
 ) -> None:
     """One story: its articles in time order, why each is there, and the corrections made to it."""
+    from crosswire import workflows
+    from crosswire.cli import render
+    from crosswire.export import story_record
+
     with _store(db) as (store, _):
         view = workflows.get_story(store, story_id)
         fixes = workflows.story_corrections(store, view.id)
@@ -331,6 +406,8 @@ def story_merge(
     by: WhoOption = "",
 ) -> None:
     """Merge story B into story A."""
+    from crosswire import workflows
+
     _correct(db, lambda store: workflows.merge_stories(store, into, other, by or _user()))
 
 
@@ -342,6 +419,8 @@ def story_split(
     by: WhoOption = "",
 ) -> None:
     """Split articles out of story S into a new story."""
+    from crosswire import workflows
+
     _correct(db, lambda store: workflows.split_story(store, story_id, articles_, by or _user()))
 
 
@@ -353,12 +432,16 @@ def story_move(
     by: WhoOption = "",
 ) -> None:
     """Move an article into story S."""
+    from crosswire import workflows
+
     _correct(db, lambda store: workflows.move_article(store, article, story_id, by or _user()))
 
 
 @story_app.command("regroup")
 def story_regroup(db: DbOption = None, json_out: JsonOption = False) -> None:
     """Group every article again from its stored signals and re-apply all recorded corrections."""
+    from crosswire import workflows
+
     with _store(db) as (store, _):
         report = workflows.regroup(store)
     if json_out:
@@ -386,6 +469,10 @@ def _user() -> str:
 @app.command()
 def demo(db: DbOption = None, json_out: JsonOption = False) -> None:
     """Ingest the bundled fictional demo corpus and print what crosswire found in it."""
+    from crosswire import workflows
+    from crosswire.cli import render
+    from crosswire.ingest.sources import expand_inputs
+
     with _store(db) as (store, settings):
         refs = expand_inputs([str(workflows.demo_corpus_path())])
         with _progress(len(refs), quiet=json_out) as advance:
@@ -411,6 +498,12 @@ def clean(
     json_out: JsonOption = False,
 ) -> None:
     """Print the cleaning of one input without storing it: metadata, clean text, removed lines."""
+    from crosswire.cli import render
+    from crosswire.export import article_record
+    from crosswire.extract.article import extract_article
+    from crosswire.ingest.sources import expand_inputs, read_input
+    from crosswire.model import Rejected
+
     settings = Settings.from_env()
     refs = expand_inputs([path])
     results = [i if isinstance(i, Rejected) else extract_article(i) for r in refs for i in read_input(r, settings)]
@@ -451,7 +544,9 @@ def settings() -> None:
 
 
 @contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[workflows.Progress]:
+def _progress(total: int, quiet: bool) -> Iterator[ProgressCallback]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     if quiet or total <= 1:
         yield lambda _ref, _n: None
         return
@@ -470,6 +565,8 @@ def _progress(total: int, quiet: bool) -> Iterator[workflows.Progress]:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="Also answer to this host name (repeat for several); loopback names are always allowed.")] = None,
     db: DbOption = None,
 ) -> None:
     """Serve the web UI, the HTTP API (/api, /openapi.json) and the Atom feed (/feed.atom) from the store."""
@@ -477,8 +574,11 @@ def serve(
 
     from crosswire.web.app import create_app
 
-    with _store(db) as (store, settings):
+    with _store(db, extra_hosts=allow_host or None) as (store, settings):
         store.close()  # opened only to check the store; the app opens its own
+    if host not in ("127.0.0.1", "localhost", "::1") and not allow_host:
+        err.print(f"[yellow]note:[/] listening on {escape(host)} but answering only to {', '.join(settings.allowed_hosts)}: "
+                  "pass --allow-host NAME for the name clients use")
     if not settings.api_token:
         err.print("[yellow]note:[/] CROSSWIRE_API_TOKEN is not set: ingest and corrections over HTTP are refused")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

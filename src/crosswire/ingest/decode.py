@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import zlib
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -11,6 +14,11 @@ from crosswire.errors import EmptyInput, InputError, MalformedInput, TooLarge, U
 
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 4096
+READ_CHUNK_BYTES = 1 << 20  # what a stream reads at a time: memory stays at a few of these whatever the input
+COMPRESSED_CHUNK_BYTES = 64 * 1024  # compressed input read at a time (its unread rest is copied on every inflate call)
+# News text compresses 3-10x with gzip and a WARC of pages up to ~20x; a stream that inflates past 200x its
+# compressed size is a decompression bomb, refused as soon as its output crosses that line (bench/faults.py).
+MAX_GZIP_RATIO = 200
 
 # Signatures of binary formats people drop into a folder of articles by mistake.
 BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -52,6 +60,107 @@ def gunzip_partial(data: bytes, max_bytes: int) -> tuple[bytes, InputError | Non
             return bytes(out), MalformedInput("truncated gzip data (the file ends before the compressed stream does)")
         rest = inflater.unused_data.lstrip(b"\x00")
     return bytes(out), None
+
+
+def decompressed_limit(compressed_bytes: int, max_input_bytes: int, max_file_bytes: int) -> int:
+    """How many bytes a compressed file may inflate to: one article always, a bomb never."""
+    return min(max_file_bytes, max(max_input_bytes, compressed_bytes * MAX_GZIP_RATIO))
+
+
+class InflatingStream(io.RawIOBase):
+    """A binary stream that inflates gzip (multi-member) on the fly, or passes plain bytes through.
+
+    Its output is held to ``limit`` bytes (TooLarge beyond), a cut or corrupt gzip stream raises MalformedInput
+    when reached, and ``content_end`` is the offset just after the last non-blank byte seen.
+    """
+
+    def __init__(self, raw: BinaryIO, limit: int) -> None:
+        self.raw, self.limit = raw, limit
+        head = raw.read(2)
+        self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if head == GZIP_MAGIC else None
+        self._pending = head if self._inflater else b""
+        self._first = head if not self._inflater else b""
+        self.produced = self.content_end = 0
+        self._out, self._offset = b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        chunk = self._next(len(buffer))
+        buffer[: len(chunk)] = chunk
+        self.produced += len(chunk)
+        if chunk.strip():
+            self.content_end = self.produced - (len(chunk) - len(chunk.rstrip()))
+        if self.produced > self.limit:
+            raise TooLarge(f"decompresses to more than {_mb(self.limit)}: a decompression bomb or an input to split; "
+                           "raise CROSSWIRE_MAX_FILE_BYTES / CROSSWIRE_MAX_INPUT_BYTES to allow it")
+        return len(chunk)
+
+    def tell(self) -> int:
+        return self.produced
+
+    def _next(self, size: int) -> bytes:
+        if self._first:
+            chunk, self._first = self._first[:size], self._first[size:]
+            return chunk
+        if self._inflater is None:
+            return self.raw.read(size)
+        if self._offset >= len(self._out):
+            self._out, self._offset = self._inflate(), 0
+        chunk = self._out[self._offset : self._offset + size]
+        self._offset += len(chunk)
+        return chunk
+
+    def _inflate(self) -> bytes:
+        """The next block of output, at most READ_CHUNK_BYTES: a bomb inflates block by block, never at once."""
+        assert self._inflater is not None
+        while True:
+            if not self._pending:
+                self._pending = self.raw.read(COMPRESSED_CHUNK_BYTES)
+                if not self._pending:
+                    if not self._inflater.eof:
+                        raise MalformedInput("truncated gzip data (the file ends before the compressed stream does)")
+                    return b""
+            if self._inflater.eof:  # the next gzip member, after any NUL padding
+                self._pending = self._pending.lstrip(b"\x00")
+                if not self._pending:
+                    continue
+                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                out = self._inflater.decompress(self._pending, READ_CHUNK_BYTES)
+            except zlib.error as exc:
+                raise MalformedInput(f"corrupt gzip data ({exc})") from exc
+            self._pending = self._inflater.unconsumed_tail or self._inflater.unused_data
+            if out:
+                return out
+
+
+def bounded_lines(stream: BinaryIO, max_bytes: int) -> Iterator[bytes | int]:
+    """The lines of a binary stream, each read in chunks: a line over ``max_bytes`` is skipped, not held,
+    and comes back as its length (an int) so the caller can say which line was refused and why."""
+    held, skipping = bytearray(), 0
+    while chunk := stream.read(READ_CHUNK_BYTES):
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            if skipping:
+                yield skipping + end - start
+                skipping = 0
+            else:
+                held += chunk[start:end]
+                yield bytes(held)
+                held.clear()
+            start = end + 1
+        if skipping:
+            skipping += len(chunk) - start
+        else:
+            held += chunk[start:]
+            if len(held) > max_bytes:
+                skipping, held = len(held), bytearray()
+    if skipping:
+        yield skipping
+    elif held:
+        yield bytes(held)
 
 
 def check_size(data: bytes, max_bytes: int) -> None:

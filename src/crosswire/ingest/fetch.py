@@ -1,6 +1,7 @@
 """The only network code: fetch one URL safely.
 
-Timeouts, a body-size cap, a redirect limit, a clear User-Agent, and refusal of private,
+A total deadline per fetch (a watchdog shuts the socket, so a server dripping a byte at a time cannot hold it),
+per-read timeouts, a body-size cap, a redirect limit, a clear User-Agent, and refusal of private,
 loopback, link-local and other non-public addresses — checked for every hop of a redirect
 chain after DNS resolution. The transport and the resolver are injectable, so tests run offline.
 """
@@ -9,8 +10,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -77,46 +81,116 @@ def _embedded(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddre
     return found
 
 
+class Deadline:
+    """A total time limit for one fetch, redirects included.
+
+    Per-read timeouts cannot stop a server that sends two bytes every few seconds; at the deadline a watchdog
+    shuts down every socket the fetch opened (found through httpcore's ``trace`` extension), which ends the read.
+    """
+
+    def __init__(self, url: str, seconds: float) -> None:
+        self.url, self.seconds = url, seconds
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook: remember each new connection's socket."""
+        if event.endswith("connect_tcp.complete") and info.get("return_value") is not None:
+            sock = info["return_value"].get_extra_info("socket")
+            with self._lock:
+                if sock is not None:
+                    self._sockets.append(sock)
+            if self.expired:
+                self._expire()
+
+    def remaining(self) -> float:
+        """Seconds left (never below a small positive value: httpx reads 0 as no timeout)."""
+        return max(0.01, self.end - time.monotonic())
+
+    def check(self) -> None:
+        """FetchError once the deadline has passed."""
+        if self.expired or time.monotonic() > self.end:
+            raise self.error()
+
+    def error(self) -> FetchError:
+        """The message for a fetch that ran out of time."""
+        return FetchError(f"{self.url}: gave up after the {self.seconds:g} s limit for one fetch (a slow or stalling server); "
+                          "raise fetch_deadline_s to wait longer")
+
+    def cancel(self) -> None:
+        """Stop the watchdog (the fetch is over)."""
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        self.expired = True
+        with self._lock:
+            for sock in self._sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:  # already closed
+                    pass
+
+
 def fetch_url(
     url: str,
     settings: Settings,
     transport: httpx.BaseTransport | None = None,
     resolve: Resolver = resolve_host,
 ) -> Fetched:
-    """GET ``url`` following at most ``settings.fetch_max_redirects`` redirects, each hop checked."""
+    """GET ``url`` following at most ``settings.fetch_max_redirects`` redirects, each hop checked, all within
+    ``settings.fetch_deadline_s``."""
     headers = {"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"}
-    with httpx.Client(transport=transport, timeout=settings.fetch_timeout_s, headers=headers) as client:
-        current = url
-        for _ in range(settings.fetch_max_redirects + 1):
-            _check_scheme(current)
-            pinned = None if settings.allow_private else check_public(current, resolve)[0]
-            status, location, content_type, body = _get(client, current, settings.fetch_max_bytes, pinned)
-            if status in REDIRECT_CODES:
-                if not location:
-                    raise FetchError(f"{current} answered HTTP {status} without a Location")
-                current = urljoin(current, location)
-                continue
-            if status >= 400:
-                raise FetchError(f"{current} answered HTTP {status}")
-            return Fetched(url, current, body, content_type)
+    deadline = Deadline(url, settings.fetch_deadline_s)
+    try:
+        with httpx.Client(transport=transport, timeout=settings.fetch_timeout_s, headers=headers) as client:
+            return _follow(client, url, settings, resolve, deadline)
+    finally:
+        deadline.cancel()
+
+
+def _follow(client: httpx.Client, url: str, settings: Settings, resolve: Resolver, deadline: Deadline) -> Fetched:
+    current = url
+    for _ in range(settings.fetch_max_redirects + 1):
+        _check_scheme(current)
+        pinned = None if settings.allow_private else check_public(current, resolve)[0]
+        status, location, content_type, body = _get(client, current, settings, pinned, deadline)
+        if status in REDIRECT_CODES:
+            if not location:
+                raise FetchError(f"{current} answered HTTP {status} without a Location")
+            current = urljoin(current, location)
+            continue
+        if status >= 400:
+            raise FetchError(f"{current} answered HTTP {status}")
+        return Fetched(url, current, body, content_type)
     raise FetchError(f"{url}: more than {settings.fetch_max_redirects} redirects")
 
 
-def _get(client: httpx.Client, url: str, max_bytes: int, pinned: str | None) -> tuple[int, str | None, str, bytes]:
-    """One GET without following redirects; the body is read up to ``max_bytes``.
+def _get(client: httpx.Client, url: str, settings: Settings, pinned: str | None, deadline: Deadline) -> tuple[int, str | None, str, bytes]:
+    """One GET without following redirects; the body is read up to ``settings.fetch_max_bytes``, before the deadline.
 
     ``pinned``: connect to this already-checked address (Host header and TLS name stay the URL's),
     so a second DNS answer cannot point the request somewhere private (DNS rebinding).
     """
+    max_bytes = settings.fetch_max_bytes
     target, headers, extensions = _pin(url, pinned)
+    deadline.check()
+    timeout = min(settings.fetch_timeout_s, deadline.remaining())
+    extensions = extensions | {"trace": deadline.trace}
     try:
-        with client.stream("GET", target, headers=headers, extensions=extensions) as response:
+        with client.stream("GET", target, headers=headers, extensions=extensions, timeout=timeout) as response:
             body = bytearray()
             if response.status_code not in REDIRECT_CODES:
                 for chunk in response.iter_bytes():
                     body += chunk
+                    deadline.check()
                     if len(body) > max_bytes:
                         raise TooLarge(f"{url}: response is over the {max_bytes} byte limit")
+            deadline.check()
             return (
                 response.status_code,
                 response.headers.get("location"),
@@ -124,8 +198,12 @@ def _get(client: httpx.Client, url: str, max_bytes: int, pinned: str | None) -> 
                 bytes(body),
             )
     except httpx.TimeoutException as exc:
+        if deadline.expired or time.monotonic() > deadline.end:
+            raise deadline.error() from exc
         raise FetchError(f"{url}: timed out ({type(exc).__name__})") from exc
     except httpx.HTTPError as exc:
+        if deadline.expired:
+            raise deadline.error() from exc
         raise FetchError(f"{url}: unreachable ({exc})") from exc
 
 

@@ -1,8 +1,9 @@
 """Readers: decoded input → RawDocument values (or Rejected ones for bad items inside a container).
 
-Each reader takes bytes or text already read from a file, stdin or a URL, plus its Origin,
-and yields one value per article. A bad item inside a container (one malformed JSONL line,
-a truncated WARC record) becomes a Rejected and the rest of the container still loads.
+Each reader takes bytes, text or a stream already opened on a file, stdin or a URL, plus its Origin,
+and yields one value per article as it goes: a container (JSONL, WARC) is never held whole, and every
+item is checked against its limits before it is built. A bad item inside a container (one malformed
+or oversized JSONL line, a truncated WARC record) becomes a Rejected and the rest of the container still loads.
 """
 
 from __future__ import annotations
@@ -15,16 +16,47 @@ from typing import IO, Any
 
 import feedparser
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from crosswire.errors import EmptyInput, InputError, MalformedInput
-from crosswire.ingest.decode import charset_of, decode_text
+from crosswire.ingest.decode import InflatingStream, charset_of, decode_text
 from crosswire.model import InputFormat, Origin, RawDocument, Rejected
 
 JSON_FIELDS = ("id", "url", "title", "text", "html", "outlet", "author", "published", "language")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# WARC and HTTP header lines are a few hundred bytes (cookies and CSPs a few kB); a "line" of a megabyte is
+# not a header but a bomb or a file that is no WARC, refused before warcio buffers it whole.
+MAX_HEADER_LINE_BYTES = 1 << 20
+MAX_HEADER_BLOCK_BYTES = 4 << 20  # all header lines read between two payloads
+# One article's fields, checked before any stage sees them. Each limit is far above real values (headlines run
+# under 300 characters, bylines under 200, URLs under 2,000) and far below what stalls the stages: a 10 MB title
+# held the story signals for over five minutes at 1.4 GB (bench/faults.py title_10mb).
+FIELD_MAX_CHARS = {"title": 2_000, "url": 8_192, "outlet": 500, "published": 200, "language": 64, "external_id": 2_048}
+AUTHOR_MAX_CHARS, MAX_AUTHORS = 500, 100
+# One line (paragraph) of a plain-text article. A whole 15,000-word article on one line is about 100,000
+# characters; a 15 MB line took 106 s and 1 GB in the cleanup, language and story stages (bench/faults.py oneline_15mb).
+MAX_LINE_CHARS = 100_000
 
 Item = RawDocument | Rejected
+
+
+def check_limits(item: Item) -> Item:
+    """The item itself, or a Rejected naming the first field or line over its limit (nothing is truncated)."""
+    if isinstance(item, Rejected):
+        return item
+    for name, limit in FIELD_MAX_CHARS.items():
+        value = getattr(item, name)
+        if value and len(value) > limit:
+            return Rejected(item.origin, f"{name.replace('external_', '')} is {len(value):,} characters, over the {limit:,} limit for it")
+    if len(item.authors) > MAX_AUTHORS or any(len(a) > AUTHOR_MAX_CHARS for a in item.authors):
+        return Rejected(item.origin, f"author field over its limits ({MAX_AUTHORS} names of {AUTHOR_MAX_CHARS} characters)")
+    if item.format is InputFormat.TEXT:
+        longest = max(item.content.splitlines(), key=len, default="")
+        if len(longest) > MAX_LINE_CHARS:
+            return Rejected(item.origin, f"a line of {len(longest):,} characters, over the {MAX_LINE_CHARS:,} limit for one "
+                                         "paragraph of a text article; break it into paragraphs")
+    return item
 
 
 def read_text(text: str, origin: Origin, encoding: str = "utf-8") -> Iterator[Item]:
@@ -37,16 +69,21 @@ def read_html(text: str, origin: Origin, encoding: str = "utf-8", url: str | Non
     yield RawDocument(origin, InputFormat.HTML, text, url=url, encoding=encoding)
 
 
-def read_jsonl(lines: str | Iterable[str | bytes], origin: Origin, max_line_bytes: int | None = None) -> Iterator[Item]:
+def read_jsonl(lines: str | Iterable[str | bytes | int], origin: Origin, max_line_bytes: int | None = None) -> Iterator[Item]:
     """One article per line; a malformed, oversized or undecodable line is rejected on its own."""
     seen_any = False
     for n, line in enumerate(lines.splitlines() if isinstance(lines, str) else lines, start=1):
+        if isinstance(line, int):  # bounded_lines skipped an over-long line without holding it
+            seen_any = True
+            yield Rejected(Origin(origin.kind, origin.locator, f"line {n}"),
+                           f"line {n} is {line} bytes, over the {max_line_bytes or 0} byte limit for one article")
+            continue
         if not line.strip():
             continue
         seen_any = True
         where = Origin(origin.kind, origin.locator, f"line {n}")
         if max_line_bytes and len(line) > max_line_bytes:
-            yield Rejected(where, f"line {n} is over the {max_line_bytes} byte limit for one article")
+            yield Rejected(where, f"line {n} is {len(line)} bytes, over the {max_line_bytes} byte limit for one article")
             continue
         try:
             text = line if isinstance(line, str) else decode_text(line)[0]
@@ -143,25 +180,79 @@ def _from_entry(entry: Any, origin: Origin, outlet: str | None, n: int) -> Item:
 
 def read_warc(data: bytes, origin: Origin, max_record_bytes: int | None = None) -> Iterator[Item]:
     """A WARC archive in memory (plain or gzip): one document per HTML response or resource record."""
-    yield from read_warc_stream(io.BytesIO(data), len(data.rstrip()), origin, max_record_bytes)
+    limit = len(data) * 200 + (max_record_bytes or len(data))
+    yield from read_warc_stream(InflatingStream(io.BytesIO(data), limit), origin, max_record_bytes)
 
 
-def read_warc_stream(stream: IO[bytes], size: int, origin: Origin, max_record_bytes: int | None = None) -> Iterator[Item]:
-    """A WARC archive read as a stream (plain or gzip, any size): one document per HTML record."""
+def read_warc_stream(stream: InflatingStream, origin: Origin, max_record_bytes: int | None = None) -> Iterator[Item]:
+    """A WARC archive read as a stream (inflated as it is read, any size): one document per HTML record.
+
+    The stream holds the archive's inflated size to its limit; header lines are held to
+    MAX_HEADER_LINE_BYTES and each record to ``max_record_bytes``, all before anything is kept.
+    """
     found = 0
-    archive = ArchiveIterator(stream, arc2warc=True)
+    archive = _BoundedArchive(stream, arc2warc=True)
     try:
         for record in archive:
             item = _from_warc_record(record, origin, max_record_bytes)
             if item is not None:
                 found += 1
                 yield item
+    except InputError as exc:  # too large, a bomb, a cut gzip stream: say how far it got
+        raise type(exc)(f"{exc} ({found} HTML record(s) read before it)") from exc
     except (ArchiveLoadFailed, EOFError, ValueError, OSError, AttributeError, KeyError, zlib.error) as exc:  # cut headers
-        raise MalformedInput(f"truncated or corrupt WARC after {found} HTML record(s): {exc}") from exc
+        raise MalformedInput(f"truncated or corrupt WARC after {found} HTML record(s): {str(exc)[:300]}") from exc
+    size = _content_end(stream)
     if archive.offset < size:  # warcio stops quietly at a record it cannot parse
         raise MalformedInput(f"truncated or corrupt WARC: unreadable data after byte {archive.offset} ({found} HTML record(s) read)")
     if not found:
         raise EmptyInput("WARC holds no HTML response records")
+
+
+def _content_end(stream: InflatingStream) -> int:
+    """Where the archive's last non-blank byte is: read to the end (bounded by the stream's limit)."""
+    while stream.read(1 << 20):
+        pass
+    return stream.content_end
+
+
+class _HeaderBoundedReader(DecompressingBufferedReader):  # type: ignore[misc]
+    """warcio's reader with its header lines bounded: warcio reads each line whole, however long."""
+
+    header_bytes = 0
+
+    def readline(self, length: int | None = None) -> bytes:
+        cap = MAX_HEADER_LINE_BYTES if length is None or length > MAX_HEADER_LINE_BYTES else length
+        parts: list[bytes] = []
+        got = 0
+        while got < cap:  # warcio's own readline may stop short of its length: ask again for the rest
+            part: bytes = super().readline(cap - got)
+            if not part:
+                break
+            parts.append(part)
+            got += len(part)
+            if part.endswith(b"\n"):
+                break
+        line = b"".join(parts)
+        self.header_bytes += got
+        if cap == MAX_HEADER_LINE_BYTES and got >= cap and not line.endswith(b"\n"):
+            raise MalformedInput(f"not a WARC: a header line runs past {MAX_HEADER_LINE_BYTES:,} bytes at byte {self.num_read:,}")
+        if self.header_bytes > MAX_HEADER_BLOCK_BYTES:
+            raise MalformedInput(f"not a WARC: over {MAX_HEADER_BLOCK_BYTES:,} bytes of header lines in a row")
+        return line
+
+    def read(self, length: int | None = None) -> bytes:
+        self.header_bytes = 0  # a payload: the next header block starts afresh
+        data: bytes = super().read(length)
+        return data
+
+
+class _BoundedArchive(ArchiveIterator):  # type: ignore[misc]
+    """warcio's iterator over a stream already inflated, reading through _HeaderBoundedReader."""
+
+    def __init__(self, stream: IO[bytes], **kwargs: Any) -> None:
+        super().__init__(stream, **kwargs)
+        self.reader = _HeaderBoundedReader(self.fh, block_size=self.reader.block_size)
 
 
 def _from_warc_record(record: Any, origin: Origin, max_record_bytes: int | None) -> Item | None:
@@ -172,13 +263,16 @@ def _from_warc_record(record: Any, origin: Origin, max_record_bytes: int | None)
     )
     uri = record.rec_headers.get_header("WARC-Target-URI")
     where = Origin("warc", origin.locator, uri or record.rec_headers.get_header("WARC-Record-ID"))
-    if max_record_bytes and (record.length or 0) > max_record_bytes:
+    is_html = any(t in content_type.lower() for t in HTML_TYPES)
+    if is_html and max_record_bytes and (record.length or 0) > max_record_bytes:
         return Rejected(where, f"WARC record of {record.length} bytes is over the {max_record_bytes} byte limit for one article")
-    payload = record.content_stream().read()
+    payload = _payload(record, max_record_bytes) if is_html else _skip(record)
     if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than its Content-Length declares
         return Rejected(where, "truncated WARC record (the file ends inside it)")
-    if not any(t in content_type.lower() for t in HTML_TYPES):
+    if not is_html:
         return None
+    if max_record_bytes and len(payload) > max_record_bytes:
+        return Rejected(where, f"WARC record's body inflates to over the {max_record_bytes} byte limit for one article")
     if record.http_headers and not record.http_headers.get_statuscode().startswith("2"):
         return None
     try:
@@ -194,6 +288,20 @@ def _from_warc_record(record: Any, origin: Origin, max_record_bytes: int | None)
         external_id=record.rec_headers.get_header("WARC-Record-ID"),
         seen=record.rec_headers.get_header("WARC-Date"),
     )
+
+
+def _payload(record: Any, max_bytes: int | None) -> bytes:
+    """An HTML record's body, read to one byte past the limit at most (a gzip-encoded body inflates here)."""
+    stream = record.content_stream()
+    data: bytes = stream.read(max_bytes + 1) if max_bytes else stream.read()
+    return data
+
+
+def _skip(record: Any) -> bytes:
+    """Read past a record that is not an article (images, video), holding none of it."""
+    while record.raw_stream.read(1 << 20):
+        pass
+    return b""
 
 
 def _str(value: Any) -> str | None:

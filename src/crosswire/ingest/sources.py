@@ -1,13 +1,14 @@
 """Inputs as the user names them (paths, directories, ``-``, URLs) → readers → items.
 
-``read_input`` never raises for bad input: every problem becomes a Rejected naming the
-input, so a batch always goes on.
+``iter_input`` (and ``read_input``, its list) never raises for bad input: every problem becomes a
+Rejected naming the input, so a batch always goes on.
 """
 
 from __future__ import annotations
 
 import gzip
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -16,9 +17,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from crosswire.errors import EmptyInput, InputError, MalformedInput, TooLarge, UnsupportedInput
+from crosswire.errors import EmptyInput, InputError, TooLarge, UnsupportedInput
 from crosswire.ingest import readers
-from crosswire.ingest.decode import GZIP_MAGIC, charset_of, check_size, decode_text, gunzip_partial, sniff
+from crosswire.ingest.decode import (
+    GZIP_MAGIC,
+    InflatingStream,
+    bounded_lines,
+    charset_of,
+    check_size,
+    decode_text,
+    decompressed_limit,
+    gunzip_partial,
+    sniff,
+)
 from crosswire.ingest.fetch import Fetched, fetch_url
 from crosswire.model import InputFormat, Origin, RawDocument, Rejected
 from crosswire.settings import Settings
@@ -41,12 +52,17 @@ SUPPORTED = ", ".join(sorted(EXTENSION_KINDS)) + " (optionally .gz), directories
 class InputRef:
     """One thing to read: a file, stdin or a URL."""
 
-    kind: str  # file | stdin | url | upload | missing
+    kind: str  # file | stdin | url | upload | missing | refused
     name: str
+    problem: str = ""  # why a refused input cannot be read (an unreadable directory, a FIFO, a device)
 
 
 def expand_inputs(specs: Sequence[str]) -> list[InputRef]:
-    """Turn CLI arguments into concrete inputs, walking directories recursively in sorted order."""
+    """Turn CLI arguments into concrete inputs, walking directories recursively in sorted order.
+
+    Nothing is opened here: a FIFO or a device is named for what it is and refused, and a directory
+    that cannot be listed is reported, never skipped without a word.
+    """
     refs: list[InputRef] = []
     for spec in specs:
         if spec == "-":
@@ -54,41 +70,78 @@ def expand_inputs(specs: Sequence[str]) -> list[InputRef]:
         elif spec.lower().startswith(("http://", "https://")):
             refs.append(InputRef("url", spec))
         elif Path(spec).is_dir():
-            refs.extend(InputRef("file", str(p)) for p in _walk(Path(spec)))
-        elif Path(spec).is_file():
-            refs.append(InputRef("file", spec))
+            refs.extend(_walk(Path(spec)))
         else:
-            refs.append(InputRef("missing", spec))
+            refs.append(_file_ref(spec))
     return refs
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
+def _file_ref(name: str) -> InputRef:
+    try:
+        mode = os.stat(name).st_mode
+    except FileNotFoundError:
+        return InputRef("missing", name)
+    except OSError as exc:
+        return InputRef("refused", name, f"cannot read: {exc.strerror or exc}")
+    special = not_a_regular_file(mode)
+    return InputRef("refused", name, special) if special else InputRef("file", name)
+
+
+def not_a_regular_file(mode: int) -> str:
+    """Why a file of this mode is not read (a FIFO would block, a device never ends); "" for a regular file."""
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))  # fmt: skip
+    what = next((name for test, name in kinds if test(mode)), None if stat.S_ISREG(mode) else "not a regular file")
+    return f"{what}, not a regular file: only regular files are read (save its content to a file first)" if what else ""
+
+
+def _walk(root: Path) -> Iterator[InputRef]:
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+        yield from _unreadable(errors)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not name.startswith("."):
-                yield Path(dirpath) / name
+                yield _file_ref(str(Path(dirpath) / name))
+    yield from _unreadable(errors)
+
+
+def _unreadable(errors: list[OSError]) -> Iterator[InputRef]:
+    while errors:
+        exc = errors.pop(0)
+        yield InputRef("refused", str(exc.filename), f"directory cannot be read ({exc.strerror or exc}); its files were not added")
 
 
 def read_input(
     ref: InputRef, settings: Settings, stdin: BinaryIO | None = None, fetch: Fetcher = fetch_url
 ) -> list[Item]:
-    """Read one input into items; any input problem becomes a Rejected naming it."""
+    """Read one input into a list of items; any input problem becomes a Rejected naming it.
+
+    Holds every item of the input at once: big containers should go through ``iter_input``.
+    """
+    return list(iter_input(ref, settings, stdin, fetch))
+
+
+def iter_input(
+    ref: InputRef, settings: Settings, stdin: BinaryIO | None = None, fetch: Fetcher = fetch_url
+) -> Iterator[Item]:
+    """The items of one input, one at a time as the reader finds them (a JSONL line, a WARC record), each
+    checked against its limits; a problem with the input itself ends it with a Rejected naming the input."""
     origin = Origin("url" if ref.kind == "url" else ref.kind, ref.name)
-    items: list[Item] = []
     try:
-        for item in _read(ref, origin, settings, stdin, fetch):  # one by one: what was read before a failure stays
-            items.append(item)
+        for item in _read(ref, origin, settings, stdin, fetch):  # what was read before a failure stays
+            yield readers.check_limits(item)
     except InputError as exc:
-        items.append(Rejected(origin, str(exc)))
+        yield Rejected(origin, str(exc))
     except OSError as exc:
-        items.append(Rejected(origin, f"cannot read: {exc.strerror or exc}"))
-    return items
+        yield Rejected(origin, f"cannot read: {exc.strerror or exc}")
 
 
 def _read(ref: InputRef, origin: Origin, settings: Settings, stdin: BinaryIO | None, fetch: Fetcher) -> Iterator[Item]:
     if ref.kind == "missing":
         raise InputError("no such file or directory (and not an http(s) URL)")
+    if ref.kind == "refused":
+        raise InputError(ref.problem)
     if ref.kind == "url":
         fetched = fetch(ref.name, settings)
         seen = datetime.now(UTC).isoformat(timespec="seconds")
@@ -101,6 +154,9 @@ def _read(ref: InputRef, origin: Origin, settings: Settings, stdin: BinaryIO | N
         yield from _dispatch(data, ext, origin, settings, fetch)
         return
     path = Path(ref.name)
+    special = not_a_regular_file(path.stat().st_mode)  # checked again: a FIFO would block the open below
+    if special:
+        raise InputError(special)
     name = path.name.lower().removesuffix(".gz")
     ext = Path(name).suffix or None
     streamed = EXTENSION_KINDS.get(ext or "") in STREAMED_KINDS or _starts_like_warc(path)
@@ -130,21 +186,20 @@ def _starts_like_warc(path: Path) -> bool:
 
 
 def _stream_file(path: Path, ext: str | None, origin: Origin, settings: Settings) -> Iterator[Item]:
-    """Big containers are read as streams, each document inside held to ``max_input_bytes``."""
+    """Big containers are read as streams, inflated as they go, each document inside held to ``max_input_bytes``."""
+    size = path.stat().st_size
+    limit = decompressed_limit(size, settings.max_input_bytes, settings.max_file_bytes)
     if EXTENSION_KINDS.get(ext or "") != "jsonl" or _starts_like_warc(path):
         with path.open("rb") as fh:
-            yield from readers.read_warc_stream(fh, path.stat().st_size, origin, settings.max_input_bytes)
+            yield from readers.read_warc_stream(InflatingStream(fh, limit), origin, settings.max_input_bytes)
         return
     with path.open("rb") as raw:
-        gz = raw.read(2) == GZIP_MAGIC
-    if not gz and not path.read_bytes()[:4096].lstrip().startswith(b"{") and path.stat().st_size <= settings.max_input_bytes:
+        head = raw.read(4096)
+    if not head.startswith(GZIP_MAGIC) and not head.lstrip().startswith(b"{") and size <= settings.max_input_bytes:
         yield from _dispatch(path.read_bytes(), ext, origin, settings, fetch_url)  # not one object per line: sniff it
         return
-    try:
-        with (gzip.open(path, "rb") if gz else path.open("rb")) as fh:
-            yield from readers.read_jsonl(fh, origin, settings.max_input_bytes)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise MalformedInput(f"truncated gzip data (the file ends before the compressed stream does): {exc}") from exc
+    with path.open("rb") as fh:
+        yield from readers.read_jsonl(bounded_lines(InflatingStream(fh, limit), settings.max_input_bytes), origin, settings.max_input_bytes)
 
 
 def _dispatch(

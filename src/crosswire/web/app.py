@@ -1,7 +1,9 @@
 """The web application: one FastAPI app serving the HTTP API (/api, /openapi.json), the HTML pages and
 the Atom feed from one store. All logic lives in ``workflows`` and ``browse``; this shell translates.
 
-Errors are JSON ``{"error": {"code", "message"}}`` under /api and a small HTML page elsewhere.
+Errors are JSON ``{"error": {"code", "message"}}`` under /api and a small HTML page elsewhere — every error,
+an unexpected one (500) and a busy store (503) included. Requests whose Host is not an allowed name are refused
+before anything else runs (DNS rebinding), and every response carries the security headers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import OperationalError
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,10 +31,12 @@ from crosswire.settings import Settings
 from crosswire.web import api, pages, views
 from crosswire.web.comparison_page import word_diff
 from crosswire.web.highlight import entity_path
+from crosswire.web.text import bdi, isolate
 
 MULTIPART_OVERHEAD_BYTES = 64 * 1024  # room for multipart boundaries and headers around one max-size file
 STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid"}  # fmt: skip
+                409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 500: "internal_error",
+                503: "busy"}  # fmt: skip
 
 
 def create_app(settings: Settings, fetch: Fetcher = fetch_url) -> FastAPI:
@@ -51,25 +57,80 @@ def create_app(settings: Settings, fetch: Fetcher = fetch_url) -> FastAPI:
     app.state.templates.env.globals.update(
         segments=views.segments, safe_href=views.safe_href, word_diff=word_diff, entity_path=entity_path
     )
+    env.filters.update(bdi=bdi, isolate=isolate)  # untrusted text keeps its writing direction to itself
     app.mount("/static", StaticFiles(directory=str(files("crosswire.web").joinpath("static"))), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_input_bytes + MULTIPART_OVERHEAD_BYTES)
-    app.middleware("http")(_security_headers)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(HostAllowList, allowed=settings.allowed_hosts)  # added last: runs first
     app.router.add_event_handler("shutdown", app.state.store.close)
     return app
 
 
-# Pages run no script at all: a second wall behind escaping, should untrusted text ever get through it.
-CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'"
+# Pages run no script at all: a second wall behind escaping, should untrusted text ever get through it;
+# no other site may frame them (clickjacking the correction forms), and no page leaks its URL to the links it has.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
+}
 
 
-async def _security_headers(request: Request, call_next: Any) -> Response:
-    response: Response = await call_next(request)
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response
+class SecurityHeaders:
+    """Every response gets SECURITY_HEADERS (a route may set its own Content-Security-Policy)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class HostAllowList:
+    """Answer only requests whose Host header names this server (400 JSON otherwise).
+
+    A page on evil.example whose DNS name is rebound to 127.0.0.1 reaches a loopback server with its
+    own same-origin rights; its requests still say ``Host: evil.example``, and that is what is refused.
+    """
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...]) -> None:
+        self.app, self.allowed = app, frozenset(h.lower() for h in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or "*" in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        host = host_name(dict(scope["headers"]).get(b"host", b"").decode("latin-1"))
+        if host in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        message = (f"this server does not answer to the host name {host or '(none)'!r}; start it with "
+                   "`crosswire serve --allow-host NAME` (or set CROSSWIRE_ALLOWED_HOSTS) to allow a name")
+        await SecurityHeaders(error_json(400, message))(scope, receive, send)
+
+
+def host_name(header: str) -> str:
+    """The host of a Host header, without its port, lower-cased (``[::1]:8000`` → ``[::1]``)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[: header.find("]") + 1] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 @jinja2.pass_context
@@ -106,11 +167,27 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def refused(request: Request, exc: Exception) -> Response:  # a correction that cannot be made, a bad setting
         return _error(request, 409, str(exc))
 
+    async def busy(request: Request, exc: OperationalError) -> Response:  # "database is locked" after the busy timeout
+        message = "the store is busy with another writer or unavailable; try again in a moment"
+        return _with_headers(_error(request, 503, message, {"Retry-After": "5"}))
+
+    async def unexpected(request: Request, exc: Exception) -> Response:  # a bug: answered in the error shape, then logged
+        return _with_headers(_error(request, 500, f"internal error ({type(exc).__name__}); the server log has the details"))
+
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, invalid)  # type: ignore[arg-type]
     app.add_exception_handler(NotFound, not_found)  # type: ignore[arg-type]
     app.add_exception_handler(ValueError, refused)
     app.add_exception_handler(CrosswireError, refused)
+    app.add_exception_handler(OperationalError, busy)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, unexpected)  # Starlette runs it outside every middleware
+
+
+def _with_headers(response: Response) -> Response:
+    """The security headers on a response sent from outside the middleware (the 500 handler)."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def _describe(error: dict[str, Any]) -> str:
