@@ -10,10 +10,12 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
-
-from spacy.tokens import Token
+from typing import TYPE_CHECKING
 
 from crosswire.nlp.cues import load_cues
+
+if TYPE_CHECKING:  # spaCy is loaded only by the verbs that parse (stories, articles and reads start without it)
+    from spacy.tokens import Token
 
 VOWELS = "aeiou"
 
