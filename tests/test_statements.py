@@ -331,3 +331,9 @@ def test_a_report_of_a_report_keeps_both_speakers() -> None:
     assert speakers["Olek Brandt"].startswith("Officials in the port said the fire was out")
     assert speakers["Officials"].startswith("the fire was out") if "Officials" in speakers else any(
         v.startswith("the fire was out") for k, v in speakers.items() if k != "Olek Brandt")
+
+
+def test_a_quoted_programme_title_after_the_cue_is_not_content() -> None:
+    text = '"We will rebuild the depot this year," Mayor Ilse Varga said on Radio Coastline\'s "Morning Report."'
+    s, _ = only(text)
+    assert content(text, s) == '"We will rebuild the depot this year,"'

@@ -316,8 +316,11 @@ def _adjacent_quotes(ctx: _Context, sent: Span, verb: Token) -> list[Range]:
     """Quotations in the verb's sentence (a quote split around "he said" gives two)."""
     s, e = sent.start_char, sent.end_char
     text = ctx.text  # only quotations of the verb's paragraph: the splitter may run a sentence over a break
+    venues = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in verb.children
+              if c.dep_ in ("prep", "npadvmod") and c.i > verb.i]  # "said on CNN's “State of the Union”": a title
     return [(q.start, q.end) for q in ctx.quotes if q.start < e and q.end > s and q.end - q.start > 3
-            and not (q.start <= verb.idx < q.end) and "\n" not in text[min(q.end, verb.idx) : max(q.start, verb.idx)]]
+            and not (q.start <= verb.idx < q.end) and "\n" not in text[min(q.end, verb.idx) : max(q.start, verb.idx)]
+            and not any(a <= q.start and q.end <= b + 2 for a, b in venues)]
 
 
 def _with_continuation(ctx: _Context, sent: Span, ranges: list[Range]) -> list[Range]:
