@@ -1,5 +1,6 @@
 """What the story page draws from a story's comparison: the provenance graph (server-side SVG geometry),
-word-level differences of aligned statements, and the fact table with conflicting cells marked."""
+word-level differences of aligned statements (each variant's own text, changed words marked), and the fact
+table with conflicting cells marked."""
 
 from __future__ import annotations
 
@@ -97,23 +98,38 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
-Piece = tuple[str, str]  # (text, op): op is "same", "ins" (only in the variant) or "del" (only in the reference)
+Piece = tuple[str, str, str]  # (text, op, was): op "same", "ins" (the reference has nothing there) or "chg" (was: the reference's words)
 
 
-def word_diff(reference: str, variant: str) -> list[Piece]:
-    """The variant against the reference, word by word (whitespace kept with the word before it; case and
-    punctuation ignored, so a comma for a full stop is not a difference)."""
-    ref, var = re.findall(r"\S+\s*", reference), re.findall(r"\S+\s*", variant)
+@dataclass(frozen=True, slots=True)
+class WordDiff:
+    """A variant against the reference: its own text cut into pieces (joined, they give the text back, spacing
+    and all), and the reference's phrases it lacks."""
+
+    pieces: tuple[Piece, ...]
+    dropped: tuple[str, ...]
+
+
+def word_diff(reference: str, variant: str) -> WordDiff:
+    """Which words of the variant differ from the reference, word by word (case and punctuation ignored, so a
+    comma for a full stop is no difference); the whitespace between words is the variant's own, never marked."""
+    ref = [m.group() for m in re.finditer(r"\S+", reference)]
+    var = list(re.finditer(r"\S+", variant))
     pieces: list[Piece] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, _keys(ref), _keys(var), autojunk=False).get_opcodes():
+    dropped: list[str] = []
+    at = 0
+    matcher = difflib.SequenceMatcher(None, _keys(ref), _keys([m.group() for m in var]), autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            pieces.append(("".join(var[j1:j2]), "same"))
             continue
-        if i2 > i1:
-            pieces.append(("".join(ref[i1:i2]), "del"))
-        if j2 > j1:
-            pieces.append(("".join(var[j1:j2]), "ins"))
-    return pieces
+        if j2 == j1:  # words only the reference has
+            dropped.append(" ".join(ref[i1:i2]))
+            continue
+        start, end = var[j1].start(), var[j2 - 1].end()
+        pieces += [(variant[at:start], "same", ""), (variant[start:end], "chg" if i2 > i1 else "ins", " ".join(ref[i1:i2]))]
+        at = end
+    pieces.append((variant[at:], "same", ""))
+    return WordDiff(tuple(p for p in pieces if p[0]), tuple(dropped))
 
 
 def _keys(words: list[str]) -> list[str]:
