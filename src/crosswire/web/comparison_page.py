@@ -98,6 +98,9 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
+EDGE_PUNCTUATION = "\"'“”‘’«».,;:!?()"  # stripped from the ends of a dropped phrase: 'as of today."' reads as 'as of today'
+REWORDED_SHARE = 0.6  # more than this share of a variant's words changed: a rewording, not an edit (seed story, demo)
+REWORDED_MIN_WORDS = 5  # a short variant with two changed words is still an edit
 Piece = tuple[str, str, str]  # (text, op, was): op "same", "ins" (the reference has nothing there) or "chg" (was: the reference's words)
 
 
@@ -108,6 +111,7 @@ class WordDiff:
 
     pieces: tuple[Piece, ...]
     dropped: tuple[str, ...]
+    reworded: bool = False  # most words differ: marking them all would hide the few that match, so none is marked
 
 
 def word_diff(reference: str, variant: str) -> WordDiff:
@@ -123,13 +127,16 @@ def word_diff(reference: str, variant: str) -> WordDiff:
         if op == "equal":
             continue
         if j2 == j1:  # words only the reference has
-            dropped.append(" ".join(ref[i1:i2]))
+            dropped.append(" ".join(ref[i1:i2]).strip(EDGE_PUNCTUATION))
             continue
         start, end = var[j1].start(), var[j2 - 1].end()
         pieces += [(variant[at:start], "same", ""), (variant[start:end], "chg" if i2 > i1 else "ins", " ".join(ref[i1:i2]))]
         at = end
     pieces.append((variant[at:], "same", ""))
-    return WordDiff(tuple(p for p in pieces if p[0]), tuple(dropped))
+    changed = sum(len(t.split()) for t, op, _ in pieces if op != "same")
+    if len(var) >= REWORDED_MIN_WORDS and changed > REWORDED_SHARE * len(var):
+        return WordDiff(((variant, "same", ""),), (), True)
+    return WordDiff(tuple(p for p in pieces if p[0]), tuple(d for d in dropped if d))
 
 
 def _keys(words: list[str]) -> list[str]:

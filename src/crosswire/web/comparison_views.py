@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from crosswire.brief import Brief, Citation
 from crosswire.web.analysis_views import AlignedStatementOut, ComparisonOut, ConflictOut, ConflictSideOut, PassageOut, VariantOut
 
-SUMMARY_KINDS = ("agree", "dispute", "original", "adds", "coverage", "independence")
+SUMMARY_CONFLICTS = 3  # conflicts named in a summary counted from the record; the table below lists them all
 
 
 class CitedPassageOut(PassageOut):
@@ -147,17 +147,22 @@ def page_summary(c: StoryComparisonOut, outlets: dict[str, str | None]) -> tuple
     originals, independent sources and how much was compared — never a claim that the outlets agree."""
     if c.summary and c.summary.lines:
         return c.summary, False
-    name = lambda aid: outlets.get(aid) or aid[:8]  # noqa: E731
-    lines = [SummaryLineOut(kind="dispute", text=f"The outlets dispute {len(c.conflicts)} point(s): "
-                            + "; ".join(conflict_headline(k, outlets) for k in c.conflicts[:3]) + ("; …" if len(c.conflicts) > 3 else ""),
-                            passages=[CitedPassageOut(**p.model_dump(), outlet=name(p.article_id))
-                                      for k in c.conflicts[:3] for s in k.sides for p in s.passages[:1]])
-             if c.conflicts else SummaryLineOut(kind="dispute", text="No conflict found among what was compared.")]  # fmt: skip
+    def name(aid: str) -> str:
+        return outlets.get(aid) or f"unknown outlet ({aid[:8]})"
+
+    lines = []
+    if c.conflicts:
+        shown = c.conflicts[:SUMMARY_CONFLICTS]
+        text = f"The outlets dispute {len(c.conflicts)} point(s): " + "; ".join(conflict_headline(k, outlets) for k in shown)
+        passages = [CitedPassageOut(**p.model_dump(), outlet=name(p.article_id)) for k in shown for s in k.sides for p in s.passages[:1]]
+        lines.append(SummaryLineOut(kind="dispute", text=text + ("; …" if len(c.conflicts) > len(shown) else "."), passages=passages))
     if c.originals:
         derived = len(outlets) - len(c.originals)
         lines.append(SummaryLineOut(kind="original", text=f"Original report(s): {', '.join(name(a) for a in c.originals)}"
                                     + (f"; {derived} other article(s) derive from them or were not traced." if derived else ".")))
     lines.append(SummaryLineOut(kind="independence", text=f"{c.independent_sources} independent source(s) among {len(outlets)} "
                                 "article(s): copies, rewrites and translations are not confirmation."))
-    lines.append(SummaryLineOut(kind="coverage", text=f"{len(c.statements)} aligned statement(s) and {len(c.facts)} fact(s) compared."))
+    found = "no conflict found" if not c.conflicts else f"{len(c.conflicts)} conflict(s) found"
+    lines.append(SummaryLineOut(kind="coverage", text=f"{len(c.statements)} aligned statement(s) and {len(c.facts)} fact(s) "
+                                f"compared; {found}."))
     return SummaryOut(lines=lines), True
