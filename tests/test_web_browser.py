@@ -27,6 +27,8 @@ SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]  # fmt: skip
 
+APPS: dict[str, object] = {}  # base URL → the app serving it, for tests that store a record as the engine would
+
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
 
 
@@ -48,6 +50,7 @@ def _serving(db: Path) -> Iterator[str]:
     while not srv.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert srv.started, "uvicorn did not start"
+    APPS[f"http://127.0.0.1:{port}"] = app
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
@@ -213,3 +216,25 @@ def test_untrusted_article_does_not_run_in_the_browser(server, page) -> None:  #
     assert all(h.startswith("/entities/") for h in hrefs), hrefs  # entity links only; the text's own link stays text
     page.screenshot(path=str(SHOTS / "5-untrusted-article.png"), full_page=True)
     assert dialogs == []
+
+
+def test_the_engine_summary_labels_and_shifts_as_a_reader_sees_them(server, page) -> None:  # noqa: ANN001
+    """A record with what the engine adds (summary, a conflict label, a modality shift), stored for the main story."""
+    from playwright.sync_api import expect
+
+    from tests.test_web_ui import augmented_record, store_record
+
+    base, keys, stories = server
+    main = stories["A1"]
+    store = APPS[base].state.store  # type: ignore[attr-defined]
+    store_record(store, main, augmented_record(store, main, keys))
+    page.goto(base + f"/stories/{main}")
+    expect(page.locator("#summary .summary-agree")).to_be_visible()
+    assert page.locator("#summary .summary-coverage").inner_text().endswith("12 statements and 9 figures compared; 4 appear in one outlet only.")
+    assert page.locator("tr.conflict-number .headline").inner_text() == "firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)"
+    shift = page.locator(".shift-modality").first
+    assert "conditional threat becomes an intention" in shift.inner_text() and shift.locator("a.passage-link").count() == 2
+    page.screenshot(path=str(SHOTS / "12-engine-fields-summary.png"))
+    shift.scroll_into_view_if_needed()
+    page.locator(".shift-modality").first.locator("xpath=ancestor::div[contains(@class, 'aligned')]").screenshot(
+        path=str(SHOTS / "13-engine-fields-shift.png"))

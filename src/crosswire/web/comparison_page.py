@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from crosswire.web.analysis_views import ComparisonOut, FactValueOut
 from crosswire.web.views import MemberOut
 
-COLUMN_PX, ROW_PX, MARGIN_PX = 240, 56, 24  # gap between generations of articles; between articles of one generation
+COLUMN_PX, ROW_PX, MARGIN_PX = 400, 56, 24  # gap between generations of articles (room for the relation labels); rows
+LABEL_AT = 0.7  # a relation is written 70% of the way to the target: edges fanning out of one source part there
 NODE_W_PX, NODE_H_PX = 180, 30  # an article's box: room for about 24 characters of outlet name
 LABEL_CHARS = 24
 
@@ -91,7 +92,8 @@ def _edge(a: Node, b: Node, relation: str, title: str) -> Edge:
         path = f"M {x} {a.y} C {x + 50} {a.y}, {x + 50} {b.y}, {x + 4} {b.y}"
         return Edge(a.article_id, b.article_id, relation, path, x + 40, (a.y + b.y) // 2, title)
     x1, x2 = (a.x + half, b.x - half - 4) if b.x > a.x else (a.x - half, b.x + half + 4)
-    return Edge(a.article_id, b.article_id, relation, f"M {x1} {a.y} L {x2} {b.y}", (x1 + x2) // 2, (a.y + b.y) // 2 - 6, title)
+    lx, ly = x1 + LABEL_AT * (x2 - x1), a.y + LABEL_AT * (b.y - a.y)
+    return Edge(a.article_id, b.article_id, relation, f"M {x1} {a.y} L {x2} {b.y}", round(lx), round(ly) - 6, title)
 
 
 def _short(text: str) -> str:

@@ -103,6 +103,7 @@ class BriefDisputeOut(BaseModel):
     kind: str
     severity: str
     label: str | None
+    headline: str = Field(description="'firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)'")
     sides: list[BriefSideOut]
     conservative: str | None
 
@@ -132,10 +133,13 @@ def brief_out(b: Brief, record: dict[str, Any], texts: dict[str, str]) -> BriefO
     def line(x: Any) -> BriefLineOut:
         return BriefLineOut(text=x.text, note=x.note, citations=[cite(c) for c in x.citations])
 
-    disputes = [BriefDisputeOut(kind=d.kind, severity=d.severity, label=labels[i] if i < len(labels) else None,
-                                sides=[BriefSideOut(value=v, independent_sources=n, citations=[cite(c) for c in cs]) for v, n, cs in d.sides],
-                                conservative=d.conservative)
-                for i, d in enumerate(b.disputes)]  # fmt: skip
+    disputes = []
+    for i, d in enumerate(b.disputes):
+        label = labels[i] if i < len(labels) else None
+        named = " vs ".join(f"{v} ({', '.join(dict.fromkeys(c.outlet or 'unknown outlet' for c in cs))})" for v, _, cs in d.sides)
+        disputes.append(BriefDisputeOut(
+            kind=d.kind, severity=d.severity, label=label, headline=f"{label or d.kind}: {named}", conservative=d.conservative,
+            sides=[BriefSideOut(value=v, independent_sources=n, citations=[cite(c) for c in cs]) for v, n, cs in d.sides]))  # fmt: skip
     summary = SummaryOut.model_validate(record["summary"]) if record.get("summary") else None
     return BriefOut(story_id=b.story_id, title=b.title, span=b.span, articles=b.articles, independent_sources=b.independent_sources,
                     summary=summary, facts=[line(x) for x in b.facts], statements=[line(x) for x in b.statements],
