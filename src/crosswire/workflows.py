@@ -328,13 +328,15 @@ def compare_stories(store: Store, story_ids: Sequence[str], workers: int = 1, pr
         for chunk in _chunks(story_ids, chunk_size):
             views = [get_story(store, sid) for sid in chunk]
             jobs = [(v.id, _story_docs(store, v)) for v in views]
-            results = pool.map(_comparison_record, jobs) if pool else map(_comparison_record, jobs)
-            with store.transaction() as tx:
-                for view, record in zip(views, results, strict=True):
+            records = []
+            for record in pool.map(_comparison_record, jobs) if pool else map(_comparison_record, jobs):
+                records.append(record)
+                done += 1
+                if progress:
+                    progress(done, len(story_ids))
+            with store.transaction() as tx:  # short: the store is never held while comparisons run
+                for view, record in zip(views, records, strict=True):
                     _save_comparison(tx, view, record)
-                    done += 1
-                    if progress:
-                        progress(done, len(story_ids))
     finally:
         if pool:
             pool.shutdown()
