@@ -341,3 +341,14 @@ def test_comparison_views_accept_old_and_new_records() -> None:
     c = story_comparison_out(new)
     assert conflict_headline(c.conflicts[0], outlets) == "firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)"
     assert page_summary(c, outlets) == (c.summary, False)
+
+
+def test_how_much_was_compared_is_shown_once(writable) -> None:
+    client, keys, stories = writable
+    main = stories["A1"]
+    record = augmented_record(client.app.state.store, main, keys)
+    record["summary"]["lines"] = [line for line in record["summary"]["lines"] if line["kind"] != "coverage"]
+    store_record(client.app.state.store, main, record)
+    page = client.get(f"/stories/{main}").text
+    assert 'id="coverage">12 statement(s) and 9 figure(s) compared; 4 appear in one outlet only.</p>' in page
+    assert "this record has no written summary" not in page
