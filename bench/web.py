@@ -1,6 +1,6 @@
 """Web latency: story list, story page, article page and search, p50/p95, on a store of 10,000+ articles.
 
-The store is the demo corpus ingested for real, grown with synthetic variants of its articles (new ids,
+The store is the demo corpus ingested for real (which also compares its stories), grown with synthetic variants of its articles (new ids,
 numbered titles and texts, 60 outlets, three languages, dates over four years) written straight through
 the storage layer, with synthetic story memberships of 1–20 articles and random unit embeddings:
 grouping 10,000 articles through the embedding model would take minutes and is not what is measured.
@@ -114,13 +114,14 @@ def main() -> None:
             articles = [a["id"] for a in client.get("/api/articles", params={"limit": 500, "offset": 3000}).json()["items"]]
             rng, n = random.Random(1), args.requests
             compared = _biggest_demo_story(store)
-            client.get(f"/api/stories/{compared}/comparison")  # computed once and stored, as a first visit would
+            assert 'id="provenance"' in client.get(f"/stories/{compared}").text  # stored by the ingest, never computed here
             pages = {
                 "story list /": [f"/?offset={rng.choice(pages_of_50)}" for _ in range(n)],
                 "story list, filtered /?outlet&language&q": [f"/?outlet=Outlet+{rng.randrange(0, 60, 3)}&language=en&q=fire" for _ in range(n)],
                 "story list, dates /?since&until": [f"/?since=2023-0{m}-01&until=2023-0{m + 1}-01" for m in rng.choices(range(1, 9), k=n)],
                 "story page /stories/{id}": [f"/stories/{rng.choice(stories)}" for _ in range(n)],
                 "story page, stored comparison (demo story)": [f"/stories/{compared}"] * n,
+                "brief page /stories/{id}/brief (demo story)": [f"/stories/{compared}/brief"] * n,
                 "article page /articles/{id}": [f"/articles/{rng.choice(articles)}" for _ in range(n)],
                 "search /search?q": [f"/search?q={rng.choice(['depot fire', 'Veltrana', 'bank rate', 'Kovel', 'harbour'])}" for _ in range(n)],
                 "story list, first page /": ["/"] * n,

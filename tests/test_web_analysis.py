@@ -32,9 +32,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, dict[str
 
 @pytest.fixture(scope="module")
 def compared(demo) -> dict:  # noqa: ANN001
-    """The main story's comparison record, fetched (and so computed and stored) once."""
+    """The main story's comparison record, computed and stored by the ingest (never by a request)."""
     client, _keys, stories = demo
-    assert client.get("/api/stories").json()["items"][0]["conflicts"] is None  # not compared yet: nothing computed
+    assert client.get("/api/stories").json()["items"][0]["conflicts"] is not None  # compared after ingest
     r = client.get(f"/api/stories/{stories['A1']}/comparison")
     assert r.status_code == 200
     return r.json()
@@ -56,7 +56,7 @@ def test_comparison_is_stored_and_reused_until_the_members_change(demo, compared
     client, _keys, stories = demo
     assert client.get(f"/api/stories/{stories['A1']}/comparison").json() == compared
     listed = {s["id"]: s["conflicts"] for s in client.get("/api/stories").json()["items"]}
-    assert listed[stories["A1"]] == len(compared["conflicts"]) and listed[stories["B1"]] is None
+    assert listed[stories["A1"]] == len(compared["conflicts"]) and listed[stories["B1"]] is not None
     assert re.search(rf'href="/stories/{stories["A1"]}".*?<td class="num conflicts">{len(compared["conflicts"])}</td>',
                      client.get("/").text, re.S)  # fmt: skip
     store = client.app.state.store
@@ -64,7 +64,7 @@ def test_comparison_is_stored_and_reused_until_the_members_change(demo, compared
         cached = comparison_db.load(tx.conn, stories["A1"])
         comparison_db.save(tx.conn, comparison_db.CachedComparison(cached.story_id, "stale", cached.computed_at, 99, cached.record))
     assert {s["id"]: s["conflicts"] for s in client.get("/api/stories").json()["items"]}[stories["A1"]] is None
-    assert 'id="compare-link"' in client.get(f"/stories/{stories['A1']}").text
+    assert 'id="comparison-pending"' in client.get(f"/stories/{stories['A1']}").text
     with store.transaction() as tx:
         comparison_db.save(tx.conn, cached)
 
@@ -133,16 +133,19 @@ def test_story_page_draws_the_stored_comparison(demo, compared) -> None:
     assert f'id="independent-sources">{compared["independent_sources"]} independent source(s)' in page
     row = re.search(r'<tr class="conflict conflict-number.*?</tr>', page, re.S).group(0)
     assert ">14<" in row and ">41<" in row and f'/articles/{keys["A4"]}?start=' in row and '<td class="conservative">14</td>' in row
-    assert "<ins>" in page and "<del>" in page and 'class="speaker-link" href="/entities/person%3Adana%20kovel"' in page
+    assert '<ins class="' in page and "<del>" in page and 'class="speaker-link" href="/entities/person%3Adana%20kovel"' in page
     assert 'id="facts"' in page and '<td class="conflict">' in page
 
 
-def test_compare_link_computes_and_stores(tmp_path: Path) -> None:
+def test_story_page_never_computes_a_comparison(tmp_path: Path) -> None:
     db, _keys, stories = demo_db()
     with TestClient(create_app(web_settings(copy_db(db, tmp_path)))) as client:
-        assert 'id="compare-link"' in client.get(f"/stories/{stories['B1']}").text
-        assert 'id="provenance"' in client.get(f"/stories/{stories['B1']}?compare=1").text
-        assert 'id="provenance"' in client.get(f"/stories/{stories['B1']}").text  # stored now
+        with client.app.state.store.transaction() as tx:
+            tx.conn.exec_driver_sql("DELETE FROM story_comparisons")
+        for path in (f"/stories/{stories['B1']}", f"/stories/{stories['B1']}?compare=1"):
+            page = client.get(path).text
+            assert 'id="comparison-pending"' in page and "crosswire compare" in page and 'id="provenance"' not in page
+        assert 'id="comparison-pending"' in client.get(f"/stories/{stories['B1']}/brief").text
 
 
 def test_article_page_marks_statements_mentions_and_the_linked_passage(demo) -> None:
@@ -240,10 +243,10 @@ def test_fact_table_marks_the_odd_value() -> None:
 
 
 def test_word_diff_ignores_punctuation_and_keeps_every_word() -> None:
-    pieces_ = word_diff('"No risk as of today."', '"No risk today," she said')
-    assert ("as of ", "del") in pieces_ and any(op == "ins" and "she" in t for t, op in pieces_)
-    assert "".join(t for t, op in pieces_ if op != "del") == '"No risk today," she said'
-    assert word_diff("same words", "same words") == [("same words", "same")]
+    d = word_diff('"No risk as of today."', '"No risk today," she said')
+    assert d.dropped == ("as of",) and [(t, op) for t, op, _ in d.pieces if op != "same"] == [("she said", "ins")]
+    assert "".join(t for t, _, _ in d.pieces) == '"No risk today," she said'
+    assert word_diff("same words", "same words").pieces == (("same words", "same", ""),)
 
 
 def test_overlapping_spans_become_flat_pieces() -> None:

@@ -1,13 +1,17 @@
-"""End to end in headless Chromium (Debian's package, driven by Playwright; nothing is downloaded): a real
-uvicorn server over the demo corpus, the story list, the main story, an article, removed lines, search,
-and untrusted text that must not run. Screenshots go to test-output/screenshots/."""
+"""End to end in headless Chromium (Debian's package, driven by Playwright; nothing is downloaded): real
+uvicorn servers over the demo corpus and over the seed story, the story list, the main story with the
+comparison its ingest stored (nothing is clicked to compute it), the briefs, an article, removed lines,
+search, and untrusted text that must not run. Tests wait on page state, never on time. Screenshots (1400 px
+wide) go to test-output/screenshots/."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -16,12 +20,14 @@ import uvicorn
 
 from crosswire.web.app import create_app
 from tests.test_web_ui import EVIL, SCRIPT
-from tests.web_support import TOKEN, copy_db, demo_db, web_settings
+from tests.web_support import SEEDS, TOKEN, copy_db, demo_db, seed_db, web_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]  # fmt: skip
+
+APPS: dict[str, object] = {}  # base URL → the app serving it, for tests that store a record as the engine would
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
 
@@ -32,22 +38,40 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], dict[str, str]]]:
-    """A uvicorn server in a thread over a copy of the demo store: (base URL, key → article id, key → story id)."""
-    db, keys, stories = demo_db()
-    app = create_app(web_settings(copy_db(db, tmp_path_factory.mktemp("browser"))))
+@contextmanager
+def _serving(db: Path) -> Iterator[str]:
+    """A uvicorn server in a thread over the store file ``db``; yields its base URL."""
+    app = create_app(web_settings(db))
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 20  # server start-up only; pages are waited for by their state
     while not srv.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", keys, stories
+    APPS[f"http://127.0.0.1:{port}"] = app
+    yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], dict[str, str]]]:
+    """A server over a copy of the demo store: (base URL, key → article id, key → story id)."""
+    db, keys, stories = demo_db()
+    with _serving(copy_db(db, tmp_path_factory.mktemp("browser"))) as base:
+        yield base, keys, stories
+
+
+@pytest.fixture(scope="module")
+def seed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], str]]:
+    """A server over the five seed files: (base URL, "000".."004" → article id, the story of 000)."""
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/data/seeds not present")
+    db, ids, story = seed_db()
+    with _serving(copy_db(db, tmp_path_factory.mktemp("seeds"))) as base:
+        yield base, ids, story
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +81,7 @@ def page(server):  # noqa: ANN001, ANN201  (a Playwright page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
         yield context.new_page()
         browser.close()
 
@@ -96,20 +120,29 @@ def test_browse_the_demo_story_article_and_search(server, page) -> None:  # noqa
     assert page.locator("#article-title").is_visible()
 
 
-def test_compare_the_main_story_and_follow_a_speaker(server, page) -> None:  # noqa: ANN001
+def test_the_main_story_shows_its_stored_comparison_and_follow_a_speaker(server, page) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+
     base, keys, stories = server
     main = stories["A1"]
+    record = httpx.get(base + f"/api/stories/{main}/comparison").json()
     page.goto(base + f"/stories/{main}")
-    page.locator("#compare-link").click()  # computes the comparison once (seconds), then it is stored
-    page.wait_for_selector("#conflicts", timeout=120_000)
+    expect(page.locator("#conflicts")).to_be_visible()  # stored by the ingest: nothing to click, nothing to compute
+    assert page.locator("#compare-link").count() == 0 and page.locator("#comparison-pending").count() == 0
+    expect(page.locator("#summary .summary-line").first).to_be_visible()
     row = page.locator("tr.conflict-number")
     assert row.count() == 1 and "14" in row.inner_text() and "41" in row.inner_text()
     assert "newsflashhub.example" in row.inner_text() and row.locator("td.conservative").inner_text() == "14"
+    assert re.search(r"14 \(Nordwire[^)]*\) vs 41 \(newsflashhub\.example\)", row.locator(".headline").inner_text())
     graph = page.locator("svg.provenance")
     assert graph.bounding_box()["width"] > 300 and page.locator("svg.provenance g.node").count() == len(
         [k for k, s in stories.items() if s == main])
     assert page.locator("svg.provenance g.node.original").count() >= 2 and page.locator("svg.provenance g.edge").count() >= 3
-    assert page.locator("#aligned-statements del").count() >= 1 and page.locator("#facts td.conflict").count() >= 1
+    texts = [" ".join(t.split()) for t in page.locator("#aligned-statements .variant-text").all_inner_texts()]
+    assert texts == [" ".join(v["text"].split()) for a in record["statements"] for v in a["variants"]]  # own words, spaces kept
+    assert page.locator("#aligned-statements ins").count() >= 1 and page.locator("#aligned-statements .dropped del").count() >= 1
+    assert page.locator("#facts td.conflict").count() >= 1
+    assert "agree on every compared fact" not in page.locator("main").inner_text()
     page.screenshot(path=str(SHOTS / "6-story-comparison.png"), full_page=True)
 
     page.goto(base + "/")
@@ -125,6 +158,46 @@ def test_compare_the_main_story_and_follow_a_speaker(server, page) -> None:  # n
     page.wait_for_selector("#article-text .passage")
     assert page.locator("#article-text a.mention").count() >= 1 and page.locator("#statements tr.statement-row").count() >= 1
     page.screenshot(path=str(SHOTS / "8-article-marked-text.png"), full_page=True)
+
+
+def _check_brief(page, base: str, story: str) -> None:  # noqa: ANN001
+    """The brief page: the site's style, a summary, every citation an outlet with its quoted passage and a link."""
+    from playwright.sync_api import expect
+
+    page.goto(base + f"/stories/{story}")
+    page.locator("#brief-link").click()
+    page.wait_for_url(f"**/stories/{story}/brief")
+    expect(page.locator("#brief-facts")).to_be_visible()
+    assert page.locator("header.top .brand").is_visible() and page.locator("#summary .summary-line").count() >= 2
+    assert page.evaluate("getComputedStyle(document.querySelector('.summary')).borderTopStyle") == "solid"  # styled
+    cites = page.locator(".cite")
+    assert cites.count() >= 2 and cites.count() == page.locator(".cite a.passage-link[href*='?start=']").count()
+    assert re.search(r"\d+-\d+\]|:\d+-\d+", page.locator("main").inner_text()) is None  # no raw offsets on the page
+    page.locator(".cite a.passage-link").first.click()
+    page.wait_for_selector("#article-text .passage")
+
+
+def test_the_demo_brief_cites_outlets_and_passages(server, page) -> None:  # noqa: ANN001
+    base, _keys, stories = server
+    _check_brief(page, base, stories["A1"])
+    page.go_back()
+    page.wait_for_selector("#brief-facts")
+    page.screenshot(path=str(SHOTS / "9-demo-brief.png"), full_page=True)
+
+
+def test_the_seed_story_and_its_brief(seed_server, page) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    base, ids, story = seed_server
+    page.goto(base + f"/stories/{story}")
+    expect(page.locator("#aligned-statements")).to_be_visible()
+    assert page.locator(f"#a-{ids['000']}").count() == 1 and page.locator("#comparison-pending").count() == 0
+    assert "agree on every compared fact" not in page.locator("main").inner_text()
+    page.screenshot(path=str(SHOTS / "10-seed-story.png"), full_page=True)
+    _check_brief(page, base, story)
+    page.go_back()
+    page.wait_for_selector("#brief-facts")
+    page.screenshot(path=str(SHOTS / "11-seed-brief.png"), full_page=True)
 
 
 def test_untrusted_article_does_not_run_in_the_browser(server, page) -> None:  # noqa: ANN001
@@ -143,3 +216,25 @@ def test_untrusted_article_does_not_run_in_the_browser(server, page) -> None:  #
     assert all(h.startswith("/entities/") for h in hrefs), hrefs  # entity links only; the text's own link stays text
     page.screenshot(path=str(SHOTS / "5-untrusted-article.png"), full_page=True)
     assert dialogs == []
+
+
+def test_the_engine_summary_labels_and_shifts_as_a_reader_sees_them(server, page) -> None:  # noqa: ANN001
+    """A record with what the engine adds (summary, a conflict label, a modality shift), stored for the main story."""
+    from playwright.sync_api import expect
+
+    from tests.test_web_ui import augmented_record, store_record
+
+    base, keys, stories = server
+    main = stories["A1"]
+    store = APPS[base].state.store  # type: ignore[attr-defined]
+    store_record(store, main, augmented_record(store, main, keys))
+    page.goto(base + f"/stories/{main}")
+    expect(page.locator("#summary .summary-agree")).to_be_visible()
+    assert page.locator("#summary .summary-coverage").inner_text().endswith("12 statements and 9 figures compared; 4 appear in one outlet only.")
+    assert page.locator("tr.conflict-number .headline").inner_text() == "firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)"
+    shift = page.locator(".shift-modality").first
+    assert "conditional threat becomes an intention" in shift.inner_text() and shift.locator("a.passage-link").count() == 2
+    page.screenshot(path=str(SHOTS / "12-engine-fields-summary.png"))
+    shift.scroll_into_view_if_needed()
+    page.locator(".shift-modality").first.locator("xpath=ancestor::div[contains(@class, 'aligned')]").screenshot(
+        path=str(SHOTS / "13-engine-fields-shift.png"))

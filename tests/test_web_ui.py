@@ -1,14 +1,23 @@
-"""The HTML pages over the demo corpus: what each page shows, the correction forms, and untrusted text kept inert."""
+"""The HTML pages over the demo corpus: what each page shows, the correction forms, untrusted text kept inert, the
+comparisons stored by the ingest (never computed by a page), and the readable comparison and brief."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from crosswire import workflows
+from crosswire.nlp import ANALYSIS_VERSION
+from crosswire.storage import comparisons as comparison_db
+from crosswire.storage.store import Store
 from crosswire.web.app import create_app
+from crosswire.web.comparison_page import word_diff
+from crosswire.web.comparison_views import conflict_headline, page_summary, story_comparison_out
 from crosswire.web.timeline import UNDATED_LANE_PX, story_timeline
 from crosswire.web.views import DateOut, MemberOut, safe_href, segments
 from tests.web_support import EXPECTED, TOKEN, copy_db, demo_db, web_settings
@@ -182,3 +191,164 @@ def test_pages_forbid_scripts_and_nothing_loads_from_elsewhere(demo) -> None:
         assert "script-src 'none'" in r.headers["content-security-policy"], path
         assert not re.search(r"""(src|href)="(https?:)?//""", r.text), path  # no CDN, no remote asset
     assert client.get("/docs").status_code == 404  # FastAPI's Swagger page would load a CDN
+
+
+# --- item 4: comparisons are ready before anyone asks; item 5: the comparison and the brief are readable ---
+
+def _record_of(client: TestClient, story: str) -> dict:
+    with client.app.state.store.engine.connect() as conn:
+        return comparison_db.load(conn, story).record
+
+
+def store_record(store: Store, story: str, record: dict) -> None:
+    """Store ``record`` as the story's current comparison, as the engine would."""
+    members = [m.article_id for m in workflows.get_story(store, story).members]
+    with store.transaction() as tx:
+        comparison_db.save(tx.conn, comparison_db.CachedComparison(story, comparison_db.signature(members, ANALYSIS_VERSION),
+                                                                   "2024-09-13T00:00:00+00:00", len(record["conflicts"]), record))  # fmt: skip
+
+
+def augmented_record(store: Store, story: str, keys: dict[str, str]) -> dict:
+    """The demo story's real record with what the engine adds: summary lines, a conflict label, a modality shift."""
+    with store.engine.connect() as conn:
+        record = comparison_db.load(conn, story).record
+    nordwire, farm = keys["A1"], keys["A4"]
+    quote = {"article_id": nordwire, "outlet": "Nordwire", "span": [188, 190], "text": "14"}
+    record["summary"] = {"lines": [
+        {"kind": "agree", "text": "All outlets report three workers killed.", "passages": [quote]},
+        {"kind": "dispute", "text": "Firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example).",
+         "passages": [quote, {"article_id": farm, "outlet": "newsflashhub.example", "span": [180, 182], "text": "41"}]},
+        {"kind": "coverage", "text": "12 statements and 9 figures compared; 4 appear in one outlet only.", "passages": []},
+    ], "compared": {"statements": 12, "figures": 9, "single_outlet": 4}}
+    [number] = [k for k in record["conflicts"] if k["kind"] == "number"]
+    number["label"] = "firefighters injured"
+    record["statements"][0]["variants"][-1]["shift"] = [
+        {"kind": "modality", "detail": "conditional threat becomes an intention",
+         "from": {"article_id": nordwire, "span": [10, 30], "text": "if this continues"},
+         "to": {"article_id": farm, "span": [40, 60], "text": "his intention to"}}]  # fmt: skip
+    return record
+
+
+def test_ingest_stores_every_comparison_so_pages_never_wait(demo) -> None:
+    client, _keys, stories = demo
+    store = client.app.state.store
+    assert workflows.stale_stories(store) == []  # the add run compared every story of two or more articles
+    for story in set(stories.values()):
+        page = client.get(f"/stories/{story}").text
+        assert 'id="comparison-pending"' not in page and 'id="compare-link"' not in page and "?compare" not in page
+        assert 'id="provenance"' in page or "One article: nothing to compare" in page
+
+
+def test_parallel_comparison_matches_the_serial_one_and_reports_progress(writable) -> None:
+    client, _keys, stories = writable
+    store = client.app.state.store
+    small = sorted({stories["B1"], stories["C1"]})
+    before = {s: _record_of(client, s) for s in small}
+    with store.transaction() as tx:
+        tx.conn.exec_driver_sql("DELETE FROM story_comparisons")
+    assert set(small) <= set(workflows.stale_stories(store)) and client.get("/api/stories?limit=5").json()["items"][0]["conflicts"] is None
+    seen: list[tuple[int, int]] = []
+    assert workflows.compare_stories(store, small, workers=2, progress=lambda done, total: seen.append((done, total))) == 2
+    assert seen == [(1, 2), (2, 2)] and {s: _record_of(client, s) for s in small} == before
+
+
+def test_export_computes_missing_comparisons_only_when_asked(writable) -> None:
+    client, _keys, stories = writable
+    store = client.app.state.store
+    with store.transaction() as tx:
+        tx.conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
+    out = io.StringIO()
+    workflows.export_all(store, "json", out, compare_missing=False)  # the API's export: reads, never computes
+    exported = {s["id"]: s["comparison"] for s in json.loads(out.getvalue())["stories"]}
+    assert exported[stories["B1"]] is None and exported[stories["A1"]] is not None and stories["B1"] in workflows.stale_stories(store)
+    seen: list[tuple[int, int]] = []
+    workflows.export_all(store, "json", io.StringIO(), compare_missing=True, workers=2, progress=lambda d, n: seen.append((d, n)))
+    assert seen and seen[-1][0] == seen[-1][1] and workflows.stale_stories(store) == []
+
+
+def test_story_page_opens_with_a_summary_and_never_claims_agreement_without_coverage(demo) -> None:
+    client, _keys, stories = demo
+    page = client.get(f"/stories/{stories['A1']}").text
+    assert page.index('id="summary"') < page.index('id="articles"')
+    assert "agree on every compared fact" not in page and "The outlets dispute 3 point(s)" in page
+    quiet = client.get(f"/stories/{stories['C1']}").text  # compared, no conflict: says how much was compared
+    assert "agree on every" not in quiet and re.search(r"\d+ aligned statement\(s\) and \d+ fact\(s\) compared; no conflict found", quiet)
+
+
+def test_engine_summary_labels_and_shifts_are_shown_with_their_passages(writable) -> None:
+    client, keys, stories = writable
+    main = stories["A1"]
+    nordwire, farm = keys["A1"], keys["A4"]
+    store_record(client.app.state.store, main, augmented_record(client.app.state.store, main, keys))
+
+    page = client.get(f"/stories/{main}").text
+    assert '<li class="summary-line summary-agree">' in page and "All outlets report three workers killed." in page
+    assert f'href="/articles/{farm}?start=180&amp;end=182#passage"' in page
+    assert page.count("12 statements and 9 figures compared") == 1 and 'id="coverage"' not in page  # its own line says it
+    assert "firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)" in page
+    shift = re.search(r'<div class="shift shift-modality">.*?</div>', page, re.S).group(0)
+    assert "conditional threat becomes an intention" in shift and "<q>if this continues</q>" in shift and "<q>his intention to</q>" in shift
+    assert f"/articles/{nordwire}?start=10&amp;end=30#passage" in shift and f"/articles/{farm}?start=40&amp;end=60#passage" in shift
+
+    brief = client.get(f"/stories/{main}/brief").text
+    assert '<link rel="stylesheet"' in brief and 'class="summary-line summary-agree"' in brief
+    assert "<strong>firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)</strong>" in brief
+
+
+def test_the_brief_page_cites_outlet_quote_and_link_without_offsets(demo) -> None:
+    client, keys, stories = demo
+    page = client.get(f"/stories/{stories['A1']}/brief").text
+    assert page.startswith("<!doctype html>") and 'href="/static/style.css"' in page and 'class="top"' in page
+    cites = re.findall(r'<span class="cite"><a class="passage-link" href="/articles/(\w+)\?start=(\d+)&amp;end=(\d+)#passage">([^<]+)</a>', page)
+    assert len(cites) >= 5 and {c[3] for c in cites} >= {"Nordwire", "newsflashhub.example"}
+    text = client.get(f"/api/articles/{keys['A4']}").json()["text"]
+    farm = [c for c in cites if c[0] == keys["A4"]]
+    assert farm and all(text[int(s):int(e)].strip('"“”')[:50] in page.replace("&#39;", "'").replace("&#34;", '"')
+                        for _, s, e, _ in farm)  # fmt: skip
+    assert not re.search(r"\w{10}:\d+-\d+", page)  # no raw offsets: those stay in the export and the Markdown
+    assert "<strong>number: 14 (Nordwire) vs 41 (newsflashhub.example)</strong>" in page
+    assert client.get(f"/stories/{stories['A1']}/brief?format=md").text.startswith("# ")
+
+
+def test_word_diff_keeps_spacing_and_marks_only_changed_words() -> None:
+    d = word_diff("that Russia has no plans to capture the city of Kharkiv in northeast Ukraine",
+                  "that Moscow has no plans to capture the city of Kharkiv.")
+    assert "".join(t for t, _, _ in d.pieces) == "that Moscow has no plans to capture the city of Kharkiv."
+    assert [(t, op, was) for t, op, was in d.pieces if op != "same"] == [("Moscow", "chg", "Russia")]
+    assert d.dropped == ("in northeast Ukraine",) and not d.reworded
+    assert word_diff('"No risk as of today," she said', '"No risk," she said').dropped == ("as of today",)
+    reworded = word_diff("the offensive began to stop cross-border attacks", "they are focused on creating a safety zone now")
+    assert reworded.reworded and reworded.pieces == (("they are focused on creating a safety zone now", "same", ""),)
+
+
+def test_comparison_views_accept_old_and_new_records() -> None:
+    side = {"value": "14", "independent_sources": 1, "passages": [{"article_id": "a1", "span": [0, 2], "text": "14"}]}
+    other = {"value": "41", "independent_sources": 1, "passages": [{"article_id": "b2", "span": [5, 7], "text": "41"}]}
+    old = {"story_id": "s", "independent_sources": 2, "originals": ["a1"], "provenance": [], "facts": [],
+           "conflicts": [{"id": "c", "kind": "number", "severity": "strong", "detail": "14 vs 41", "conservative": "14", "sides": [side, other]}],
+           "statements": [{"id": "g", "speaker": "X", "speaker_entity": None, "variants": [
+               {"article_id": "a1", "outlet": "A", "statement_id": "1", "speaker": "X", "kind": "direct", "cue": "said",
+                "content_spans": [[0, 5]], "text": "hello", "differences": []}]}]}  # fmt: skip
+    c = story_comparison_out(old)
+    outlets = {"a1": "Nordwire", "b2": "newsflashhub.example"}
+    assert c.summary is None and c.conflicts[0].label is None and c.statements[0].variants[0].shift == []
+    assert conflict_headline(c.conflicts[0], outlets) == "number: 14 (Nordwire) vs 41 (newsflashhub.example)"
+    summary, fallback = page_summary(c, outlets)
+    assert fallback and [line.kind for line in summary.lines] == ["dispute", "original", "independence", "coverage"]
+    assert not any("agree" in line.text for line in summary.lines)
+    new = {**old, "summary": {"lines": [{"kind": "agree", "text": "t", "passages": []}], "compared": {"statements": 1, "figures": 0, "single_outlet": 0}}}
+    new["conflicts"] = [{**old["conflicts"][0], "label": "firefighters injured"}]
+    c = story_comparison_out(new)
+    assert conflict_headline(c.conflicts[0], outlets) == "firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)"
+    assert page_summary(c, outlets) == (c.summary, False)
+
+
+def test_how_much_was_compared_is_shown_once(writable) -> None:
+    client, keys, stories = writable
+    main = stories["A1"]
+    record = augmented_record(client.app.state.store, main, keys)
+    record["summary"]["lines"] = [line for line in record["summary"]["lines"] if line["kind"] != "coverage"]
+    store_record(client.app.state.store, main, record)
+    page = client.get(f"/stories/{main}").text
+    assert 'id="coverage">12 statement(s) and 9 figure(s) compared; 4 appear in one outlet only.</p>' in page
+    assert "this record has no written summary" not in page

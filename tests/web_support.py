@@ -1,4 +1,5 @@
-"""Shared by the web tests: the demo corpus ingested once per session, copied per test; key → article id."""
+"""Shared by the web tests: the demo corpus (and the seed story) ingested once per session, copied per test;
+key → article id. Ingest compares every story it changed, so these stores hold their comparisons."""
 
 from __future__ import annotations
 
@@ -34,6 +35,23 @@ def demo_db() -> tuple[Path, dict[str, str], dict[str, str]]:
     stories = story_of(store)
     store.close()
     return db, keys, {k: stories[a] for k, a in keys.items()}
+
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "seeds"
+
+
+@cache
+def seed_db() -> tuple[Path, dict[str, str], str]:
+    """(store of the five seed files, file prefix "000".."004" → article id, story id of 000's story)."""
+    db = Path(tempfile.mkdtemp(prefix="crosswire-seeds-")) / "seeds.db"
+    settings = Settings.from_env(env={}, db_url=str(db))
+    store = Store(settings.sqlalchemy_url)
+    report = add_inputs(expand_inputs([str(p) for p in sorted(SEEDS.glob("*.txt"))]), settings, store)
+    assert not report.failures, report.failures
+    ids = {Path(store.origins(a.id)[0].locator).name[:3]: a.id for a in store.articles()}
+    story = story_of(store)[ids["000"]]
+    store.close()
+    return db, ids, story
 
 
 def copy_db(source: Path, target_dir: Path) -> Path:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from importlib.resources import files
+from itertools import islice
 from pathlib import Path
-from typing import IO, BinaryIO, Protocol
+from typing import IO, Any, BinaryIO, Protocol
 
 import numpy as np
 
@@ -56,6 +58,8 @@ class AddReport:
 
 
 Progress = Callable[[InputRef, int], None]  # (input just read, items it held)
+CompareProgress = Callable[[int, int], None]  # (stories compared so far, stories to compare)
+COMPARE_CHUNK_PER_WORKER = 4  # stories loaded per worker at a time: keeps memory bounded, workers busy
 
 
 def open_store(settings: Settings) -> Store:
@@ -70,8 +74,11 @@ def add_inputs(
     progress: Progress | None = None,
     stdin: BinaryIO | None = None,
     fetch: Fetcher = fetch_url,
+    compared: CompareProgress | None = None,
 ) -> AddReport:
-    """Read, clean and store every input; each batch of articles is written in one transaction."""
+    """Read, clean and store every input; each batch of articles is written in one transaction. Then every story
+    whose members changed (or whose stored comparison is otherwise stale) is compared and stored, so readers
+    never wait for a comparison (``compared`` reports that step's progress)."""
     outcomes: list[Outcome] = []
     pending: list[RawDocument | Rejected] = []
     for ref in refs:
@@ -84,6 +91,8 @@ def add_inputs(
             progress(ref, len(items))
     if pending:
         outcomes += write_batch(store, _process(pending, settings), settings)
+    if any(o.status == "added" for o in outcomes):
+        compare_stories(store, stale_stories(store), settings.workers, compared)
     return AddReport(tuple(outcomes))
 
 
@@ -262,30 +271,93 @@ def entity(store: Store, key: str) -> analysis_db.EntityRow:
 
 
 def compare_story(store: Store, story_id: str) -> Comparison:
-    """Aligned statements, fact table, conflicts and provenance of one story (computed from the store)."""
+    """Aligned statements, fact table, conflicts and provenance of one story, computed now from the store and
+    stored (as ``crosswire compare`` does), so the web shows it."""
     view = get_story(store, story_id)
+    comparison = compare.compare_story(view.id, _story_docs(store, view))
+    with store.transaction() as tx:
+        _save_comparison(tx, view, export.comparison_record(comparison))
+    return comparison
+
+
+def _story_docs(store: Store, view: StoryView) -> list[compare.Doc]:
+    """What the comparison reads of each member: text, headline, outlet, date, credits, language, analysis."""
     docs = []
     with store.engine.connect() as conn:
         for m in view.members:
             a = store.article(m.article_id)
             docs.append(compare.Doc(a.id, a.text, a.meta.title, a.meta.outlet, a.meta.published.value, a.meta.credited,
                                     a.meta.language, analysis_db.load_analysis(conn, a.id)))
-    return compare.compare_story(view.id, docs)
+    return docs
 
 
 def story_comparison(store: Store, story_id: str) -> dict[str, object]:
     """A story's comparison record (``export.comparison_record``): the stored one while the story's members and
     the analysis version are unchanged, else computed now (seconds) and stored for the next reader."""
     view = get_story(store, story_id)
-    ids = [m.article_id for m in view.members]
-    cached = stored_comparison(store, view.id, ids)
+    cached = stored_comparison(store, view.id, [m.article_id for m in view.members])
     if cached is not None:
         return cached
-    record = export.comparison_record(compare_story(store, view.id))
-    sig = comparison_db.signature(ids, ANALYSIS_VERSION)
-    with store.transaction() as tx:
-        comparison_db.save(tx.conn, comparison_db.CachedComparison(view.id, sig, now_iso(), len(record["conflicts"]), record))
+    compare_stories(store, [view.id])
+    record = stored_comparison(store, view.id, [m.article_id for m in view.members])
+    assert record is not None  # just stored
     return record
+
+
+def stale_stories(store: Store, min_size: int = 2) -> list[str]:
+    """Stories of ``min_size`` or more articles whose stored comparison is missing or was computed for other
+    members or another analysis version, biggest first."""
+    with store.engine.connect() as conn:
+        members: dict[str, list[str]] = defaultdict(list)
+        for m in story_db.members(conn):
+            members[m.story_id].append(m.article_id)
+        ids = sorted((sid for sid, aids in members.items() if len(aids) >= min_size), key=lambda sid: (-len(members[sid]), sid))
+        stored: dict[str, tuple[str, int]] = {}
+        for chunk in _chunks(ids, 500):  # SQL parameter limits
+            stored |= comparison_db.conflict_counts(conn, list(chunk))
+    return [sid for sid in ids if stored.get(sid, ("", 0))[0] != comparison_db.signature(members[sid], ANALYSIS_VERSION)]
+
+
+def compare_stories(store: Store, story_ids: Sequence[str], workers: int = 1, progress: CompareProgress | None = None) -> int:
+    """Compare each story and store its record, in ``workers`` processes when there are several stories (each
+    worker runs only the pure comparison; this process reads the members and writes). Returns how many."""
+    done = 0
+    chunk_size = max(1, workers) * COMPARE_CHUNK_PER_WORKER
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(story_ids))) if workers > 1 and len(story_ids) > 1 else None
+    try:
+        for chunk in _chunks(story_ids, chunk_size):
+            views = [get_story(store, sid) for sid in chunk]
+            jobs = [(v.id, _story_docs(store, v)) for v in views]
+            records = []
+            for record in pool.map(_comparison_record, jobs) if pool else map(_comparison_record, jobs):
+                records.append(record)
+                done += 1
+                if progress:
+                    progress(done, len(story_ids))
+            with store.transaction() as tx:  # short: the store is never held while comparisons run
+                for view, record in zip(views, records, strict=True):
+                    _save_comparison(tx, view, record)
+    finally:
+        if pool:
+            pool.shutdown()
+    return done
+
+
+def _save_comparison(tx: Writer, view: StoryView, record: dict[str, Any]) -> None:
+    sig = comparison_db.signature([m.article_id for m in view.members], ANALYSIS_VERSION)
+    comparison_db.save(tx.conn, comparison_db.CachedComparison(view.id, sig, now_iso(), len(record["conflicts"]), record))
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterable[list[str]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _comparison_record(job: tuple[str, list[compare.Doc]]) -> dict[str, object]:
+    """The pure step a worker runs: one story's docs → its comparison record."""
+    story_id, docs = job
+    return export.comparison_record(compare.compare_story(story_id, docs))
 
 
 def story_brief(store: Store, story_id: str) -> brief.Brief:
@@ -294,6 +366,25 @@ def story_brief(store: Store, story_id: str) -> brief.Brief:
     record = story_comparison(store, view.id)
     texts = {m.article_id: store.article(m.article_id).text for m in view.members}
     return brief.make_brief(view, record, texts)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBrief:
+    """A story's brief from its stored comparison, with that record (its summary) and the members' texts (to quote)."""
+
+    brief: brief.Brief
+    record: dict[str, object]
+    texts: dict[str, str]
+
+
+def stored_brief(store: Store, story_id: str) -> StoredBrief | None:
+    """The brief of a story from its stored comparison; None while that comparison is pending (never computes)."""
+    view = get_story(store, story_id)
+    record = stored_comparison(store, view.id, [m.article_id for m in view.members])
+    if record is None:
+        return None
+    texts = {m.article_id: store.article(m.article_id).text for m in view.members}
+    return StoredBrief(brief.make_brief(view, record, texts), record, texts)
 
 
 def stored_comparison(store: Store, story_id: str, article_ids: Sequence[str] | None = None) -> dict[str, object] | None:
@@ -350,22 +441,22 @@ def list_articles(store: Store, flt: ArticleFilter) -> list[Article]:
     return store.articles(flt)
 
 
-def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None = None, compare_missing: bool = True) -> int:
+def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None = None, compare_missing: bool = True,
+               workers: int = 1, progress: CompareProgress | None = None) -> int:
     """Write every article in ``fmt`` (json, jsonl, csv); returns how many were written. The JSON document's
-    stories carry their comparison: stored ones are reused; missing ones are computed (and stored) unless
-    ``compare_missing`` is False (the HTTP API, which must answer in time), where they are null."""
+    stories carry their stored comparison; with ``compare_missing`` the missing or stale ones are computed first
+    (in ``workers`` processes, ``progress`` told after each story) and stored, else they are null (the HTTP API,
+    which must answer in time)."""
     arts = store.articles(flt or ArticleFilter(), with_removed=True)
     stories = story_of(store)
     with store.engine.connect() as conn:
         records = [export.article_record(a, store.origins(a.id), stories.get(a.id), analysis_db.load_analysis(conn, a.id))
                    for a in arts]
     if fmt == "json":
-        views = list_stories(store)
-        stories_out = []
-        for v in views:
-            ids = [m.article_id for m in v.members]
-            record = story_comparison(store, v.id) if compare_missing else stored_comparison(store, v.id, ids)
-            stories_out.append(export.story_record(v, record))
+        if compare_missing:
+            compare_stories(store, stale_stories(store, min_size=1), workers, progress)
+        stories_out = [export.story_record(v, stored_comparison(store, v.id, [m.article_id for m in v.members]))
+                       for v in list_stories(store)]  # fmt: skip
         export.write_json(records, out, now_iso(), stories_out)
     elif fmt == "jsonl":
         export.write_jsonl(records, out)

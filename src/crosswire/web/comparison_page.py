@@ -1,5 +1,6 @@
 """What the story page draws from a story's comparison: the provenance graph (server-side SVG geometry),
-word-level differences of aligned statements, and the fact table with conflicting cells marked."""
+word-level differences of aligned statements (each variant's own text, changed words marked), and the fact
+table with conflicting cells marked."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 from crosswire.web.analysis_views import ComparisonOut, FactValueOut
 from crosswire.web.views import MemberOut
 
-COLUMN_PX, ROW_PX, MARGIN_PX = 240, 56, 24  # gap between generations of articles; between articles of one generation
+COLUMN_PX, ROW_PX, MARGIN_PX = 400, 56, 24  # gap between generations of articles (room for the relation labels); rows
+LABEL_AT = 0.7  # a relation is written 70% of the way to the target: edges fanning out of one source part there
 NODE_W_PX, NODE_H_PX = 180, 30  # an article's box: room for about 24 characters of outlet name
 LABEL_CHARS = 24
 
@@ -90,30 +92,53 @@ def _edge(a: Node, b: Node, relation: str, title: str) -> Edge:
         path = f"M {x} {a.y} C {x + 50} {a.y}, {x + 50} {b.y}, {x + 4} {b.y}"
         return Edge(a.article_id, b.article_id, relation, path, x + 40, (a.y + b.y) // 2, title)
     x1, x2 = (a.x + half, b.x - half - 4) if b.x > a.x else (a.x - half, b.x + half + 4)
-    return Edge(a.article_id, b.article_id, relation, f"M {x1} {a.y} L {x2} {b.y}", (x1 + x2) // 2, (a.y + b.y) // 2 - 6, title)
+    lx, ly = x1 + LABEL_AT * (x2 - x1), a.y + LABEL_AT * (b.y - a.y)
+    return Edge(a.article_id, b.article_id, relation, f"M {x1} {a.y} L {x2} {b.y}", round(lx), round(ly) - 6, title)
 
 
 def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
-Piece = tuple[str, str]  # (text, op): op is "same", "ins" (only in the variant) or "del" (only in the reference)
+EDGE_PUNCTUATION = "\"'“”‘’«».,;:!?()"  # stripped from the ends of a dropped phrase: 'as of today."' reads as 'as of today'
+REWORDED_SHARE = 0.6  # more than this share of a variant's words changed: a rewording, not an edit (seed story, demo)
+REWORDED_MIN_WORDS = 5  # a short variant with two changed words is still an edit
+Piece = tuple[str, str, str]  # (text, op, was): op "same", "ins" (the reference has nothing there) or "chg" (was: the reference's words)
 
 
-def word_diff(reference: str, variant: str) -> list[Piece]:
-    """The variant against the reference, word by word (whitespace kept with the word before it; case and
-    punctuation ignored, so a comma for a full stop is not a difference)."""
-    ref, var = re.findall(r"\S+\s*", reference), re.findall(r"\S+\s*", variant)
+@dataclass(frozen=True, slots=True)
+class WordDiff:
+    """A variant against the reference: its own text cut into pieces (joined, they give the text back, spacing
+    and all), and the reference's phrases it lacks."""
+
+    pieces: tuple[Piece, ...]
+    dropped: tuple[str, ...]
+    reworded: bool = False  # most words differ: marking them all would hide the few that match, so none is marked
+
+
+def word_diff(reference: str, variant: str) -> WordDiff:
+    """Which words of the variant differ from the reference, word by word (case and punctuation ignored, so a
+    comma for a full stop is no difference); the whitespace between words is the variant's own, never marked."""
+    ref = [m.group() for m in re.finditer(r"\S+", reference)]
+    var = list(re.finditer(r"\S+", variant))
     pieces: list[Piece] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, _keys(ref), _keys(var), autojunk=False).get_opcodes():
+    dropped: list[str] = []
+    at = 0
+    matcher = difflib.SequenceMatcher(None, _keys(ref), _keys([m.group() for m in var]), autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            pieces.append(("".join(var[j1:j2]), "same"))
             continue
-        if i2 > i1:
-            pieces.append(("".join(ref[i1:i2]), "del"))
-        if j2 > j1:
-            pieces.append(("".join(var[j1:j2]), "ins"))
-    return pieces
+        if j2 == j1:  # words only the reference has
+            dropped.append(" ".join(ref[i1:i2]).strip(EDGE_PUNCTUATION))
+            continue
+        start, end = var[j1].start(), var[j2 - 1].end()
+        pieces += [(variant[at:start], "same", ""), (variant[start:end], "chg" if i2 > i1 else "ins", " ".join(ref[i1:i2]))]
+        at = end
+    pieces.append((variant[at:], "same", ""))
+    changed = sum(len(t.split()) for t, op, _ in pieces if op != "same")
+    if len(var) >= REWORDED_MIN_WORDS and changed > REWORDED_SHARE * len(var):
+        return WordDiff(((variant, "same", ""),), (), True)
+    return WordDiff(tuple(p for p in pieces if p[0]), tuple(d for d in dropped if d))
 
 
 def _keys(words: list[str]) -> list[str]:

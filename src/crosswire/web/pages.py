@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from crosswire import browse, workflows
 from crosswire.storage.browse import StoryQuery
 from crosswire.web import analysis_views as av
+from crosswire.web import comparison_views as cv
 from crosswire.web import views
 from crosswire.web.comparison_page import fact_table, provenance_graph
 from crosswire.web.deps import check_token, html, settings_of, store_of, writing
@@ -24,6 +25,7 @@ from crosswire.web.timeline import story_timeline
 PAGE_SIZE = 50  # stories per page of the list
 SEARCH_PAGE_SIZE = 20
 FEED_ENTRIES = 50
+PENDING = "Comparison pending: run `crosswire add` (it compares the stories it changed) or `crosswire compare STORY`."
 ATOM = "http://www.w3.org/2005/Atom"
 
 router = APIRouter(include_in_schema=False)
@@ -47,19 +49,20 @@ def story_list(
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse, name="story_page")
-def story_page(request: Request, story_id: str, compare: bool = False) -> HTMLResponse:
-    """A story: its articles side by side, the time line, its stored comparison (computed first with ``compare``),
-    the corrections and the correction forms."""
+def story_page(request: Request, story_id: str) -> HTMLResponse:
+    """A story: the comparison's summary, its articles side by side, the time line, its stored comparison (computed
+    after ingest, never here: pending until then), the corrections and the correction forms."""
     store = store_of(request)
     story = views.story_out(browse.story_detail(store, story_id))
-    ids = [m.article_id for m in story.articles]
-    record = workflows.story_comparison(store, story.id) if compare else workflows.stored_comparison(store, story.id, ids)
-    context: dict[str, object] = {"story": story, "timeline": story_timeline(story.articles), "comparison": None}
+    record = workflows.stored_comparison(store, story.id, [m.article_id for m in story.articles])
+    context: dict[str, object] = {"story": story, "timeline": story_timeline(story.articles), "comparison": None,
+                                  "outlets": {m.article_id: m.outlet for m in story.articles}}  # fmt: skip
     if record is not None:
-        comparison = av.comparison_out(record)
+        comparison = cv.story_comparison_out(record)
+        summary, fallback = cv.page_summary(comparison, context["outlets"])  # type: ignore[arg-type]
         context |= {"comparison": comparison, "graph": provenance_graph(comparison, story.articles),
-                    "facts": fact_table(comparison, story.articles),
-                    "outlets": {m.article_id: m.outlet for m in story.articles}}  # fmt: skip
+                    "facts": fact_table(comparison, story.articles), "headline": cv.conflict_headline,
+                    "summary": summary, "summary_is_fallback": fallback}  # fmt: skip
     return html(request, "story.html", context)
 
 
@@ -144,13 +147,24 @@ def _to_story(request: Request, story_id: str) -> Response:
 
 @router.get("/stories/{story_id}/brief", name="story_brief")
 def story_brief(request: Request, story_id: str, format: Literal["html", "md"] = "html") -> Response:  # noqa: A002
-    """The story's extractive brief (every sentence cited; disputes with both sides), as HTML or Markdown."""
-    from crosswire.brief import to_html, to_markdown
+    """The story's extractive brief from its stored comparison (every line cited and quoted; disputes with both
+    sides), as a page or as Markdown; pending while the comparison is."""
+    from crosswire.brief import to_markdown
 
-    b = workflows.story_brief(store_of(request), story_id)
+    store = store_of(request)
+    story = views.story_out(browse.story_detail(store, story_id))
+    stored = workflows.stored_brief(store, story.id)
     if format == "md":
-        return Response(to_markdown(b), media_type="text/markdown; charset=utf-8")
-    return HTMLResponse(to_html(b))
+        if stored is None:
+            return Response(f"# {story.title or story.id}\n\n{PENDING}\n", media_type="text/markdown; charset=utf-8")
+        return Response(to_markdown(stored.brief), media_type="text/markdown; charset=utf-8")
+    outlets = {m.article_id: m.outlet for m in story.articles}
+    context: dict[str, object] = {"story": story, "brief": None, "pending": PENDING, "outlets": outlets}
+    if stored:
+        summary, fallback = cv.page_summary(cv.story_comparison_out(stored.record), outlets)
+        context |= {"brief": cv.brief_out(stored.brief, stored.record, stored.texts), "summary": summary,
+                    "summary_is_fallback": fallback}  # fmt: skip
+    return html(request, "brief.html", context)
 
 
 @router.get("/feed.atom", name="feed")
