@@ -89,6 +89,9 @@ def test_add_articles_show_export_roundtrip(tmp_path: Path, db: str) -> None:
     assert exported["schema"] == "crosswire-export" and exported["schema_version"] == "1.2"
     assert {a["id"] for a in exported["articles"]} == {keeper["id"], ferry["id"]}
     assert len(exported["stories"]) == 2  # two unrelated articles: two stories
+    assert all(st["comparison"] is None for st in exported["stories"])  # a read-only export computes nothing
+    compared = json.loads(run("export", "--db", db, "--format", "json", "--compare").stdout)
+    assert all(st["comparison"] is not None for st in compared["stories"])  # --compare computes the missing ones
     assert {a["story_id"] for a in exported["articles"]} == {st["id"] for st in exported["stories"]}
     listed_stories = json.loads(run("stories", "--db", db, "--json").stdout)
     assert sorted(st["id"] for st in listed_stories) == sorted(st["id"] for st in exported["stories"])

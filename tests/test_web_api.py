@@ -263,7 +263,7 @@ def test_openapi_describes_every_api_route(demo) -> None:
     } == set(paths)  # fmt: skip
     assert "401" in paths["/api/ingest/articles"]["post"]["responses"]
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
-    assert {"ComparisonOut", "ConflictOut", "StatementListOut", "EntityListOut", "TimelineOut", "AnalysisOut"} <= set(schemas)
+    assert {"StoryComparisonOut", "LabelledConflictOut", "SummaryOut", "StatementListOut", "EntityListOut", "TimelineOut", "AnalysisOut"} <= set(schemas)
 
 
 def test_atom_feed_lists_stories_newest_update_first(demo) -> None:

@@ -51,5 +51,9 @@ class NotFound(CrosswireError):
     """An id that is not in the store."""
 
 
+class Pending(CrosswireError):
+    """A result that is computed after ingest (a story's comparison) is not there yet."""
+
+
 class ConfigError(CrosswireError):
     """A setting that is not valid."""

@@ -129,8 +129,8 @@ def add(
 
     with _store(db, allow_private=allow_private or None, fetch_links=fetch or None) as (store, settings):
         refs = expand_inputs(inputs)
-        with _progress(len(refs), quiet=json_out) as advance:
-            report = workflows.add_inputs(refs, settings, store, progress=advance)
+        with _progress(len(refs), quiet=json_out) as advance, _comparing(quiet=json_out) as compared:
+            report = workflows.add_inputs(refs, settings, store, progress=advance, compared=compared)
     if json_out:
         out.print_json(data=render.report_json(report))
     else:
@@ -328,22 +328,26 @@ def export_cmd(
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="json, jsonl or csv.")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    compare: Annotated[bool, typer.Option(
+        "--compare", help="First compute the comparisons that are missing or out of date (in parallel), and store them.")] = False,
 ) -> None:
-    """Export every article following the versioned schema in docs/export-schema.md."""
+    """Export every article following the versioned schema in docs/export-schema.md (stories carry their stored
+    comparison; --compare computes missing ones first, else they are null)."""
     from crosswire import workflows
 
     if fmt not in ("json", "jsonl", "csv"):
         err.print(f"[red]error:[/] unknown format {fmt!r}; use json, jsonl or csv")
         raise typer.Exit(2)
-    with _store(db) as (store, _):
+    with _store(db) as (store, settings), _comparing(quiet=not compare) as progress:
+        options = {"compare_missing": compare, "workers": settings.workers, "progress": progress}
         if output:
             tmp = output.with_name(output.name + ".partial")
             with tmp.open("w", encoding="utf-8", newline="") as fh:
-                n = workflows.export_all(store, fmt, fh)
+                n = workflows.export_all(store, fmt, fh, **options)  # type: ignore[arg-type]
             tmp.replace(output)  # never leave a half-written export under the real name
             err.print(f"wrote {n} articles to {output}")
         else:
-            workflows.export_all(store, fmt, sys.stdout)
+            workflows.export_all(store, fmt, sys.stdout, **options)  # type: ignore[arg-type]
 
 
 @app.command()
@@ -475,12 +479,9 @@ def demo(db: DbOption = None, json_out: JsonOption = False) -> None:
 
     with _store(db) as (store, settings):
         refs = expand_inputs([str(workflows.demo_corpus_path())])
-        with _progress(len(refs), quiet=json_out) as advance:
-            report = workflows.add_inputs(refs, settings, store, progress=advance)
+        with _progress(len(refs), quiet=json_out) as advance, _comparing(quiet=json_out) as compared:
+            report = workflows.add_inputs(refs, settings, store, progress=advance, compared=compared)
         views = workflows.list_stories(store)
-        for v in views:  # compared now so the web story pages show it at once (seconds each, stored)
-            if len(v.members) > 1:
-                workflows.story_comparison(store, v.id)
         summary = workflows.summarise(store)
         rows = store.articles()
     if json_out:
@@ -559,6 +560,23 @@ def _progress(total: int, quiet: bool) -> Iterator[ProgressCallback]:
 
         yield advance
 
+
+@contextmanager
+def _comparing(quiet: bool, label: str = "comparing") -> Iterator[Any]:
+    """A progress bar for comparing stories (after ingest, or before an export): (done, total) callbacks."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if quiet:
+        yield lambda _done, _total: None
+        return
+    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TextColumn("stories"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 @app.command()

@@ -17,11 +17,13 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from crosswire import browse, workflows
+from crosswire.errors import Pending
 from crosswire.ingest.sources import InputRef
 from crosswire.model import StatementClass
 from crosswire.storage.browse import StoryQuery
 from crosswire.storage.store import ArticleFilter
 from crosswire.web import analysis_views as av
+from crosswire.web import comparison_views as cv
 from crosswire.web import views
 from crosswire.web.deps import check_token, settings_of, store_of, writing
 
@@ -87,11 +89,16 @@ def get_story(request: Request, story_id: str) -> views.StoryOut:
     return views.story_out(browse.story_detail(store_of(request), story_id))
 
 
-@router.get("/stories/{story_id}/comparison", response_model=av.ComparisonOut, responses=ERRORS)
-def get_comparison(request: Request, story_id: str) -> av.ComparisonOut:
-    """How the story's articles differ: provenance, independent sources, conflicts, aligned statements, fact table.
-    Computed on first request (seconds) and stored until the story's members or the analysis version change."""
-    return av.comparison_out(workflows.story_comparison(store_of(request), story_id))
+@router.get("/stories/{story_id}/comparison", response_model=cv.StoryComparisonOut, responses=ERRORS)
+def get_comparison(request: Request, story_id: str) -> cv.StoryComparisonOut:
+    """How the story's articles differ: summary, provenance, independent sources, conflicts, aligned statements and
+    their shifts, fact table. Computed after ingest (``crosswire add`` / ``crosswire compare``), never in a request:
+    a story whose comparison is not stored yet (or is out of date) answers 409 ``pending``."""
+    store = store_of(request)
+    record = workflows.stored_comparison(store, story_id)
+    if record is None:
+        raise Pending(f"the comparison of story {story_id} is not computed yet: run `crosswire add` or `crosswire compare`")
+    return cv.story_comparison_out(record)
 
 
 @router.get("/articles/{article_id}/analysis", response_model=av.AnalysisOut, responses=ERRORS)
