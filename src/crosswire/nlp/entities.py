@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from crosswire.model import Entity, Mention
-from crosswire.nlp.names import PERSON_TITLES, POSSESSIVE, TITLES, fold, is_honorific, place_population, strip_titles
+from crosswire.nlp.names import (
+    PERSON_TITLES,
+    POSSESSIVE,
+    REGION_POPULATION,
+    TITLES,
+    fold,
+    is_honorific,
+    place_population,
+    strip_titles,
+)
 
 KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
 # nouns that make the name before them a place ("the Belgorod region") or the name after "of" one ("the city of X")
@@ -140,14 +149,16 @@ def _is_place(ent: Span, label: str) -> bool:
     population = place_population(name)
     after = _noun_after(ent)
     before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
-    strong = (after in REGION_NOUNS or _place_noun_of(ent)
-              or (population is not None and (after in PLACE_NOUNS or before in PLACE_NOUNS)))  # "the capital Kyiv"
+    construed = after in REGION_NOUNS or _place_noun_of(ent)  # "the Sumy region", "the settlements of X and Y"
     if label in ("place", "group"):
-        return population is not None or (label == "group" and strong)
-    if label == "org":
-        return strong or (population is not None and (population >= ORG_PLACE_MIN_POPULATION or _locative(ent)
-                                                      or population == 1))
-    return population is not None and (strong or _locative(ent))
+        return population is not None or (label == "group" and construed)
+    if construed:
+        return True
+    if population is None:
+        return False
+    if label == "org" and (population >= ORG_PLACE_MIN_POPULATION or population == REGION_POPULATION):
+        return True
+    return _locative(ent) or after in PLACE_NOUNS or before in PLACE_NOUNS  # "near X", "the X area", "the capital X"
 
 
 def _noun_after(ent: Span) -> str:
