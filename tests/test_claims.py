@@ -71,3 +71,10 @@ def test_day_number_of_a_date_is_not_a_quantity() -> None:
     a = analyse_doc(next(parse([text])), "t", "2024-09-06")
     assert [d.value for c in a.claims for d in c.dates][:1] == ["2024-08-06"]
     assert not [q for c in a.claims for q in c.quantities if q.value == 6]
+
+
+def test_one_of_a_set_is_not_an_amount() -> None:
+    from crosswire.nlp.quantities import find_quantities
+
+    assert find_quantities("one of the goals of the offensive") == []
+    assert [q.value for q in find_quantities("one soldier and two of the officers")] == [1.0, 2.0]
