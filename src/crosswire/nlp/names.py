@@ -23,7 +23,7 @@ TITLES = frozenset(
     princess pope rev rev. father sheikh judge justice chief commander ambassador speaker leader chairman
     chairwoman chair ceo spokesman spokeswoman spokesperson former candidate nominee deputy acting first lady
     defense defence foreign interior finance state health premier director head minister's presidential
-    democratic republican supreme
+    democratic republican supreme assistant associate attorney ag
     """.split()
 )
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "m", "mme", "herr", "frau"})
@@ -126,11 +126,33 @@ SHORT_FORM_ENDINGS = ("ove", "ovo", "eve", "evo")
 
 
 def _add_place(out: dict[str, int], name: str, population: int) -> None:
-    key = fold(name)
+    key = place_key(name)
     if key:
         out[key] = max(out.get(key, 0), population)
 
 
+def place_key(name: str) -> str:
+    """A place name as the gazetteer is keyed: accents and case removed, exonyms mapped (``Kiev`` → ``kyiv``), the
+    transliteration letters folded, but not doubled letters or endings (``Lonnie`` is no Loni, ``Cameron`` no
+    Cameroon)."""
+    base = " ".join(re.findall(r"[^\W_]+", ascii_fold(name)))
+    base = load_place_aliases().get(base, base)
+    for pattern, repl in _FOLD_STEPS[:3]:  # kh/h, x/ks, y/j/i: Zaporizhzhia / Zaporizhzhya
+        base = pattern.sub(repl, base)
+    return base
+
+
+@cache
+def load_place_aliases() -> dict[str, str]:
+    """Exonyms and old spellings (accent-folded) → the preferred name (accent-folded, not transliteration-folded)."""
+    data = tomllib.loads(resources.files("crosswire.resources").joinpath("aliases.toml").read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for preferred, variants in data["aliases"].items():
+        for v in variants:
+            out[" ".join(re.findall(r"[^\W_]+", ascii_fold(v)))] = " ".join(re.findall(r"[^\W_]+", ascii_fold(preferred)))
+    return out
+
+
 def place_population(name: str) -> int | None:
     """The population of the place called ``name`` (1 for a region), or None when the gazetteer has no such place."""
-    return load_places().get(fold(name))
+    return load_places().get(place_key(name))
