@@ -24,30 +24,21 @@ from crosswire.nlp.names import (
     TITLES,
     fold,
     is_honorific,
+    load_entity_words,
     place_population,
     strip_titles,
 )
 
 KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
-# nouns that make the name before them a place ("the Belgorod region") or the name after "of" one ("the city of X")
-REGION_NOUNS = frozenset({"region", "oblast", "province", "peninsula", "district", "krai", "governorate", "county",
-                          "republic", "raion", "canton", "prefecture"})
-PLACE_NOUNS = REGION_NOUNS | frozenset({"city", "town", "village", "villages", "settlement", "settlements", "towns",
-                                        "cities", "capital", "port", "outskirts", "suburb", "suburbs", "area", "areas"})
-# prepositions whose object is a location; "over", "toward", "around", "to" also take people ("an edge over
-# Clinton", "biased toward Clinton": PolNeAR train), so they are not evidence
-LOCATIVE_PREPS = frozenset({"in", "near", "outside", "inside", "within", "throughout"})
+_WORDS = load_entity_words()
+REGION_NOUNS = frozenset(_WORDS["place"]["region_nouns"])  # "the Belgorod region"
+PLACE_NOUNS = REGION_NOUNS | frozenset(_WORDS["place"]["place_nouns"])  # "the settlements of X", "the capital X"
+LOCATIVE_PREPS = frozenset(_WORDS["place"]["locative_prepositions"])  # "near X"; not "over X" (an edge over Clinton)
+NOT_NAMES = frozenset(_WORDS["person"]["not_names"])  # "the General Staff" after a title is no name
+DEMONYM_ENDINGS = tuple(_WORDS["group"]["demonym_endings"])  # "Ukrainian"
 # a lone one-word "person" the article never titles nor gives a first name is a city of at least this size (Kyiv,
 # 2.9 million, tagged a person in seed 000; Austin, 974,000, and Victoria, 957,000, are also people's names)
 LONE_PERSON_PLACE_MIN_POPULATION = 1_000_000
-# capitalised words after a title that are no name: "the General Staff", "Secretary General", "Prime Minister's Office"
-NOT_NAMES = frozenset({"staff", "assembly", "council", "office", "ministry", "department", "committee", "court", "house",
-                       "administration", "government", "forces", "command", "army", "secretariat", "motors", "party",
-                       "union", "league", "bank", "agency", "service", "services", "group", "company", "general",
-                       "church", "bible", "university", "college", "school", "hospital", "center", "centre", "institute",
-                       "foundation", "airport", "street", "road", "avenue", "square", "park", "bridge", "stadium",
-                       "hotel", "museum", "station", "day", "award", "prize", "act", "law"})
-DEMONYM_ENDINGS = ("ian", "ean", "ese", "ish", "ians", "eans")
 
 
 @dataclass(slots=True)
@@ -135,6 +126,8 @@ def _titled(ent: Span) -> bool:
     doc = ent.doc
     before = doc[ent.start - 1] if ent.start > 0 else None
     first = ent[0]
+    if any(t.lower_ in NOT_NAMES for t in ent[1:]):
+        return False  # "King Solomon Baptist Church", "Justice Department"
     return any(t is not None and t.lower_.strip(".") in PERSON_TITLES and t.text[:1].isupper() and len(ent) > (t is first)
                for t in (before, first))
 

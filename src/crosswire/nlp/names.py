@@ -26,15 +26,16 @@ TITLES = frozenset(
     democratic republican supreme assistant associate attorney ag
     """.split()
 )
-HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "m", "mme", "herr", "frau"})
-# words before a name that make it a person (titles of office and address; not the modifiers of TITLES such as
-# "former", "state" or "defence", which also stand before organisations and places)
-PERSON_TITLES = HONORIFICS | frozenset(
-    """president minister secretary senator sen rep representative governor gov mayor general gen colonel col
-    major maj captain capt admiral adm sgt sergeant lieutenant lt chancellor king queen prince princess pope rev
-    reverend sheikh judge justice commander ambassador spokesman spokeswoman spokesperson chairman chairwoman
-    ceo premier envoy commissioner lawmaker mp deputy""".split()
-)
+
+
+@cache
+def load_entity_words() -> dict[str, dict[str, list[str]]]:
+    """The context words that type a named mention: titles, place nouns, prepositions (resources/entity_words.toml)."""
+    return tomllib.loads(resources.files("crosswire.resources").joinpath("entity_words.toml").read_text(encoding="utf-8"))
+
+
+HONORIFICS = frozenset(load_entity_words()["person"]["honorifics"])
+PERSON_TITLES = HONORIFICS | frozenset(load_entity_words()["person"]["titles"])  # words before a name that make a person
 REGION_POPULATION = 1  # regions and US states: places, but no city population to weigh them by
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _FOLD_STEPS = (
