@@ -337,3 +337,9 @@ def test_a_quoted_programme_title_after_the_cue_is_not_content() -> None:
     text = '"We will rebuild the depot this year," Mayor Ilse Varga said on Radio Coastline\'s "Morning Report."'
     s, _ = only(text)
     assert content(text, s) == '"We will rebuild the depot this year,"'
+
+
+def test_a_form_of_address_tells_the_pronouns_person() -> None:
+    text = "Mrs. Alex Pine met Mr. Lee Harmon at the depot on Friday.\n\nShe said the deal was done."
+    a = analyse(text)
+    assert [s.speaker for s in a.statements] == ["Alex Pine"]

@@ -295,10 +295,12 @@ def timeline_cmd(
 
     with _store(db) as (store, _):
         entries = workflows.timeline(store, speaker, about, _classes(classes))
+        about_keys = {k for e in entries for k in e.about}
+        names = {r.entity.key: r.entity.name for r in workflows.entities(store) if r.entity.key in about_keys}
     if json_out:
         out.print_json(data=[timeline_record(e) for e in entries])
     else:
-        out.print(render.timeline_table(entries))
+        out.print(render.timeline_table(entries, names))
 
 
 @app.command("entities")
