@@ -249,21 +249,22 @@ def score(sample: dict[int, dict], labels: dict[int, dict], current: list[dict])
         confusion[(lab["true_class"], st["class"])] += 1
         c["class_right"] += lab["true_class"] == st["class"]
         same_span = [list(x) for x in st["content"]] == [list(x) for x in item["content"]]
+        same_statement = same_span and all(st[k] == item[k] for k in ("speaker", "cue"))
         if lab["drops_negation_or_condition"]:
             # a drop stays a drop while nothing that could carry the lost word changed: the span, the class,
             # the negated flag and the modality are what they were when the item was labelled
             carried = not same_span or any(st[k] != item[k] for k in ("class", "negated", "modality"))
             (fixed_drops if carried else drops).append(n)
         if st["class"] == "speech":
-            if not same_span:
-                changed.append(n)  # the label judged another span: not scored until re-labelled
-                continue
-            c["speech"] += 1
-            ok = lab["true_class"] == "speech" and lab["content_faithful"]
-            c["speech_ok"] += ok
-            if not ok:
-                unfaithful.append(n)
-            if st["speaker"]:
+            if same_statement:
+                c["speech"] += 1
+                ok = lab["true_class"] == "speech" and lab["content_faithful"]
+                c["speech_ok"] += ok
+                if not ok:
+                    unfaithful.append(n)
+            else:
+                changed.append(n)  # the label judged another span, speaker or cue: not scored until re-judged
+            if st["speaker"] and same_span and lab["true_class"] != "none":  # whose words these are does not change
                 c["speech_spk"] += 1
                 if same_speaker(st["speaker"], lab["true_speaker"]):
                     c["speech_spk_ok"] += 1
@@ -322,7 +323,7 @@ def cmd_score(args: argparse.Namespace) -> None:
         ("class accuracy", res["class_accuracy"], f"of {res['matched']} matched", ""),
         ("drops negator/condition", res["drops_negation_or_condition"], f"ids {res['drops_ids']}", "0"),
         ("  span or flag changed", len(res["drops_now_carried_ids"]), f"ids {res['drops_now_carried_ids']} (re-check)", ""),
-        ("speech span changed", len(res["speech_span_changed_ids"]),
+        ("speech changed", len(res["speech_span_changed_ids"]),
          f"ids {res['speech_span_changed_ids']} (not scored until re-labelled)", ""),
         ("speech not ok", len(res["speech_not_ok_ids"]), f"ids {res['speech_not_ok_ids']}", ""),
         ("lost labelled items", res["lost"], f"ids {res['lost_ids']}", ""),
