@@ -10,7 +10,7 @@ looks at what one sentence has and the other lacks, not at positions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
@@ -46,12 +46,12 @@ class Disagreement:
     detail: str
 
 
-def disagreements(a: Doc, b: Doc, related: bool = False) -> list[Disagreement]:
+def disagreements(a: Doc, b: Doc, related: bool = False, aligner: Callable[[Doc, Doc], list[Pair]] = align) -> list[Disagreement]:
     """Every factual difference between two articles of one story, over their aligned sentences;
     ``related`` (one derives from the other) also compares the counts of reworded sentences."""
     lex = load_lexicon()
     out: list[Disagreement] = []
-    pairs = align(a, b)
+    pairs = aligner(a, b)
     if a.language and b.language and a.language != b.language:
         # across languages only figures written in digits are compared: word lists and names are per language
         for pair in pairs:
@@ -258,6 +258,8 @@ def _phrase_at(tokens: tuple[Token, ...], phrase: str) -> int | None:
 
 def _phrase_all(tokens: tuple[Token, ...], phrase: str) -> list[int]:
     words = phrase.split()
+    if not any(t.text == words[0] for t in tokens):
+        return []
     return [i for i in range(len(tokens) - len(words) + 1) if all(tokens[i + k].text == w for k, w in enumerate(words))]
 
 
@@ -414,3 +416,29 @@ def _dedupe(ds: list[Disagreement]) -> list[Disagreement]:
             seen.add(key)
             out.append(d)
     return out
+
+
+COUNT_SKIP = frozenset({"of", "them", "whom", "more", "other", "than", "the", "a", "an"})
+EVENT_WORDS = frozenset("injured hurt wounded killed dead died missing evacuated arrested detained deployed displaced "
+                        "rescued affected destroyed damaged burned burning".split())
+KIND_LABELS = {"date": "date", "place": "place", "speaker": "who said it", "negation": "whether it is so",
+               "escalation": "how grave the event was"}
+
+
+def conflict_label(doc: Doc, d: Disagreement) -> str:
+    """What a conflict is about in words: for a count the counted thing and what happened to it ("firefighters
+    injured"), for a qualifier the restriction it makes, else the kind."""
+    if d.kind == "qualifier":
+        cls = load_lexicon().qualifier_class(d.detail.split("'")[1])
+        return {"time": "time restriction", "hedge": "hedge (alleged, reportedly)", "approx": "approximation"}[cls]
+    if d.kind != "number":
+        return KIND_LABELS.get(d.kind, d.kind)
+    s = doc.sentence_at(d.span_a[0])
+    end = s.end if s else len(doc.text)
+    after = [t.text for t in tokens(doc.text, d.span_a[1], end)[:4] if t.text not in COUNT_SKIP]
+    noun = after[0] if after and not after[0][:1].isdigit() else None
+    quantity = find_quantities(d.value_a)
+    unit = quantity[0].unit if quantity and quantity[0].unit else noun
+    words = [t.text for t in tokens(doc.text, s.start if s else 0, end) if t.text in EVENT_WORDS]
+    near = min(words, key=lambda w: abs(doc.text.find(w, s.start if s else 0) - d.span_a[0]), default=None)
+    return " ".join(w for w in (unit or "figure", near) if w)

@@ -104,10 +104,17 @@ class Lexicon:
     ladders: dict[str, tuple[str, ...]]
     weekdays: frozenset[str]
     months: frozenset[str]
+    modality: dict[str, tuple[str, ...]]  # class → phrases, weakest commitment first
+    cues: dict[str, frozenset[str]]  # class → cue words
+    concepts: dict[str, str]  # word → the predicate or object it names
 
     @property
     def qualifiers(self) -> tuple[str, ...]:
         return self.approx + self.hedge + self.time
+
+    def qualifier_class(self, phrase: str) -> str:
+        """``time``, ``hedge`` or ``approx``: the restriction a qualifier makes, whatever its wording."""
+        return "time" if phrase in self.time else "hedge" if phrase in self.hedge else "approx"
 
 
 @cache
@@ -118,4 +125,7 @@ def load_lexicon() -> Lexicon:
         tuple(q["approx"]), tuple(q["hedge"]), tuple(q["time"]), frozenset(data["negation"]["words"]),
         {k: tuple(v) for k, v in data["escalation"].items()},
         frozenset(data["weekdays"]["names"]), frozenset(data["weekdays"]["months"]),
+        {k: tuple(v) for k, v in data["modality"].items()},
+        {k: frozenset(v) for k, v in data["cues"].items()},
+        {w: k for k, words in data["concepts"].items() for w in words},
     )
