@@ -149,16 +149,11 @@ def _conservative(kind: str, sides: list[ConflictSide]) -> str | None:
 
 def flag_contradictions(entries: list) -> list:
     """Timeline entries (in time order) with earlier statements they may contradict: the same entity named,
-    similar words, and one of the two negated (``no plans to take Kharkiv`` vs ``plans to take Kharkiv``)."""
+    similar words, one of the two negated, and what the negation governs said by the other (``no plans to take
+    Kharkiv`` vs ``plans to take Kharkiv``; not ``need not fear for the river`` vs ``reassure residents worried``)."""
     from dataclasses import replace
 
     from crosswire.compare.statements import content_stems, dice
-    from crosswire.compare.text import load_lexicon, tokens
-
-    neg = load_lexicon().negation
-
-    def negated(text: str) -> bool:
-        return any(t.text in neg or t.text.endswith("n't") for t in tokens(text))
 
     out = []
     for i, e in enumerate(entries):
@@ -166,11 +161,38 @@ def flag_contradictions(entries: list) -> list:
         for prev in entries[:i]:
             if not set(e.about) & set(prev.about) or e.statement.article_id == prev.statement.article_id:
                 continue
-            if negated(e.statement.text) != negated(prev.statement.text) and \
+            if _contradicts(e.statement.text, prev.statement.text) and \
                     dice(content_stems(e.statement.text), content_stems(prev.statement.text)) >= CONTRADICTION_OVERLAP:
                 hits.append(prev.statement.statement.id)
         out.append(replace(e, contradicts=tuple(hits)) if hits else e)
     return out
+
+
+def _contradicts(a: str, b: str) -> bool:
+    """One text is negated and the other asserts what the negation governs."""
+    from crosswire.compare.statements import content_stems
+
+    ha, hb = _negated_heads(a), _negated_heads(b)
+    if bool(ha) == bool(hb):
+        return False
+    negated, other = (ha, b) if ha else (hb, a)
+    return bool(negated & content_stems(other))
+
+
+def _negated_heads(text: str) -> frozenset[str]:
+    """The content words negations govern: the first content word within three words after each negation."""
+    from crosswire.compare.statements import _stem
+    from crosswire.compare.text import STOP, tokens
+
+    neg = load_lexicon().negation
+    toks = tokens(text)
+    out = set()
+    for i, t in enumerate(toks):
+        if t.text in neg or t.text.endswith(("n't", "n’t")):
+            head = next((x.text for x in toks[i + 1 : i + 4] if x.text not in STOP and x.text not in neg and len(x.text) > 2), None)
+            if head:
+                out.add(_stem(head))
+    return frozenset(out)
 
 
 def bench_predict(documents: list[dict]) -> dict:

@@ -33,7 +33,7 @@ ANY_SPEAKER_OVERLAP = 0.75  # near-identical content attributed to different spe
 TRUNCATED = 0.7  # a variant with < 70 % of the reference's content words, all of them from it, is truncated
 NEGATION_OVERLAP = 0.5  # a negation shift only between close wordings: "need not fear" is no denial of "reassure"
 COMMON_SHARE = 0.25  # a stem in a quarter of the story's statements (the event's place, the main actor) is no key
-MIN_COMMON = 3  # … when at least 3 statements have it
+MIN_COMMON = 5  # … when at least 5 statements have it (in a small story every word is "common")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +121,7 @@ def _candidates(items: list[Item]) -> list[tuple[float, int, int]]:
         for k in it.keys | it.stems:
             index[k].append(i)
     out, undecided = [], []
+    concepts = set(load_lexicon().concepts.values())
     seen: set[tuple[int, int]] = set()
     for i, it in enumerate(items):
         for j in {j for k in it.keys | it.stems for j in index[k] if j > i}:
@@ -134,8 +135,9 @@ def _candidates(items: list[Item]) -> list[tuple[float, int, int]]:
                 out.append((overlap, i, j))
             elif _same_speaker(it.statement, other.statement) and keys >= SAME_ASSERTION:
                 out.append((keys, i, j))
-            elif _same_speaker(it.statement, other.statement) and keys >= MEANING_FLOOR and not same_doc:
-                undecided.append((i, j))
+            elif _same_speaker(it.statement, other.statement) and keys >= MEANING_FLOOR and not same_doc \
+                    and it.keys & other.keys & concepts:
+                undecided.append((i, j))  # a shared predicate ("plan", "capture"), not only the topic ("army", "border")
     if undecided:
         texts = sorted({items[k].text for pair in undecided for k in pair})
         from crosswire.stories.signals import embed
