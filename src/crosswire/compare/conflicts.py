@@ -93,7 +93,7 @@ def _window(sa: Sentence, sb: Sentence) -> tuple[Sentence, Sentence]:
     lo = max(0, blocks[0].a - blocks[0].b - 1)
     hi = min(la if la > lb else lb, blocks[-1].a + blocks[-1].size + (len(short.tokens) - blocks[-1].b - blocks[-1].size) + 1)
     toks = long_.tokens[lo:hi]
-    part = Sentence(long_.index, toks[0].start, toks[-1].end, toks)
+    part = Sentence.of(long_.index, toks[0].start, toks[-1].end, toks)
     return (part, sb) if la > lb else (sa, part)
 
 
@@ -101,8 +101,7 @@ def _window(sa: Sentence, sb: Sentence) -> tuple[Sentence, Sentence]:
 
 
 def _numbers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, strict_units: bool = False) -> Iterable[Disagreement]:
-    qa = find_quantities(a.text[sa.start : sa.end], sa.start)
-    qb = find_quantities(b.text[sb.start : sb.end], sb.start)
+    qa, qb = a.quantities_in(sa.start, sa.end), b.quantities_in(sb.start, sb.end)
     if strict_units:
         qa, qb = [_counted(a.text, q, sa.end) for q in qa], [_counted(b.text, q, sb.end) for q in qb]
     left, right = _unmatched(qa, qb)
@@ -273,7 +272,9 @@ def _qualifiers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, lex: Lexicon) -> Ite
     """A qualifier one sentence has and the other lacks at the same place ("allegedly giving $500" /
     "giving $500"), counted per occurrence: another "allegedly" elsewhere in the sentence does not excuse it."""
     for doc_x, sx, doc_y, sy in ((a, sa, b, sb), (b, sb, a, sa)):
-        for phrase in sorted(lex.qualifiers, key=lambda p: -len(p.split())):
+        for phrase in lex.qualifiers_longest_first:
+            if phrase.split()[0] not in sx.words:
+                continue
             n = len(phrase.split())
             in_y = {_context(sy.tokens, j, n) for j in _phrase_all(sy.tokens, phrase)}
             dropped = [i for i in _phrase_all(sx.tokens, phrase) if _context(sx.tokens, i, n) not in in_y]

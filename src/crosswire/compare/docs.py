@@ -35,11 +35,24 @@ class Doc:
     words: tuple[Token, ...] = ()
     grams: set[tuple[str, ...]] = field(default_factory=set)
     vectors: Any = None  # sentence embeddings (numpy rows), filled by ``Aligner`` only when a translation needs them
+    index: dict[str, list[int]] = field(default_factory=dict)  # content word → sentences holding it
+    quantities: dict[tuple[int, int], list[Any]] = field(default_factory=dict)  # span → its quantities, found once
 
     def __post_init__(self) -> None:
         self.sents = sentences(self.text)
         self.words = tokens(self.text)
         self.grams = shingles(self.words)
+        for s in self.sents:
+            for w in s.content_words:
+                self.index.setdefault(w, []).append(s.index)
+
+    def quantities_in(self, start: int, end: int) -> list[Any]:
+        """The quantities of ``text[start:end]`` (spans absolute), parsed once per span."""
+        if (start, end) not in self.quantities:
+            from crosswire.nlp.quantities import find_quantities
+
+            self.quantities[(start, end)] = find_quantities(self.text[start:end], start)
+        return self.quantities[(start, end)]
 
     def sentence_at(self, pos: int) -> Sentence | None:
         for s in self.sents:
@@ -62,10 +75,7 @@ def align(a: Doc, b: Doc) -> list[Pair]:
     (by shared words; across languages by multilingual sentence embeddings)."""
     if a.language and b.language and a.language != b.language:
         return _align_across_languages(a, b)
-    index: dict[str, list[int]] = defaultdict(list)
-    for s in a.sents:
-        for w in s.content_words:
-            index[w].append(s.index)
+    index = a.index
     out = []
     for sb in b.sents:
         hits: dict[int, int] = defaultdict(int)

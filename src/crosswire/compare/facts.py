@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from crosswire.compare.docs import Doc, Pair, align
 from crosswire.compare.text import STOP, tokens
 from crosswire.model import FactSlot, FactValue
-from crosswire.nlp.quantities import find_quantities
 
 LABEL_WORDS = 2  # content words before a quantity that say what it counts ("drones downed")
 
@@ -71,7 +70,7 @@ def fact_table(docs: Sequence[Doc], aligner: Callable[[Doc, Doc], list[Pair]] = 
 def _quantities(d: Doc) -> list[_Found]:
     out = []
     for s in d.sents:
-        for q in find_quantities(d.text[s.start : s.end], s.start):
+        for q in d.quantities_in(s.start, s.end):
             before = tuple(t.text for t in tokens(d.text, s.start, q.span[0]) if t.text not in STOP)[-LABEL_WORDS:]
             after = [t.text for t in tokens(d.text, q.span[1], s.end)[:2] if t.text not in STOP]
             unit = q.unit or (after[0] if after else None)

@@ -45,6 +45,8 @@ class Item:
     text: str
     stems: frozenset[str]
     keys: frozenset[str]
+    toks: tuple[Token, ...]  # the content's tokens (absolute spans)
+    surname: str | None  # the speaker's last name, folded
 
 
 def _content_text(doc: Doc, s: Statement) -> str:
@@ -85,7 +87,8 @@ def speech_items(docs: Sequence[Doc]) -> list[Item]:
         for k in keys:
             count[k] += 1
     common = {k for k, n in count.items() if n >= MIN_COMMON and n >= COMMON_SHARE * len(raw)}
-    return [Item(d, s, t, st, (k - common) or k) for d, s, t, st, k in raw]
+    return [Item(d, s, t, st, (k - common) or k, tuple(x for a, b in s.content for x in tokens(d.text, a, b)),
+                 (fold(s.speaker).split() or [None])[-1] if s.speaker else None) for d, s, t, st, k in raw]
 
 
 def assertion_groups(items: list[Item]) -> list[list[Item]]:
@@ -118,25 +121,25 @@ def _candidates(items: list[Item]) -> list[tuple[float, int, int]]:
     the pairs the keys leave undecided (each distinct text embedded once, in one batch)."""
     index: dict[str, list[int]] = defaultdict(list)
     for i, it in enumerate(items):
-        for k in it.keys | it.stems:
+        for k in it.keys:
             index[k].append(i)
     out, undecided = [], []
     concepts = set(load_lexicon().concepts.values())
-    seen: set[tuple[int, int]] = set()
     for i, it in enumerate(items):
-        for j in {j for k in it.keys | it.stems for j in index[k] if j > i}:
-            if (i, j) in seen:
-                continue
-            seen.add((i, j))
+        shared: dict[int, int] = defaultdict(int)
+        for k in it.keys:
+            for j in index[k]:
+                if j > i:
+                    shared[j] += 1
+        for j, n in shared.items():
             other = items[j]
-            overlap, keys = dice(it.stems, other.stems), dice(it.keys, other.keys)
-            same_doc = it.doc.id == other.doc.id
-            if overlap >= ANY_SPEAKER_OVERLAP and not same_doc:
+            keys = 2 * n / (len(it.keys) + len(other.keys))
+            same_doc, same_speaker = it.doc.id == other.doc.id, _same_who(it, other)
+            if not same_doc and keys >= ANY_SPEAKER_OVERLAP / 2 and (overlap := dice(it.stems, other.stems)) >= ANY_SPEAKER_OVERLAP:
                 out.append((overlap, i, j))
-            elif _same_speaker(it.statement, other.statement) and keys >= SAME_ASSERTION:
+            elif same_speaker and keys >= SAME_ASSERTION:
                 out.append((keys, i, j))
-            elif _same_speaker(it.statement, other.statement) and keys >= MEANING_FLOOR and not same_doc \
-                    and it.keys & other.keys & concepts:
+            elif same_speaker and keys >= MEANING_FLOOR and not same_doc and it.keys & other.keys & concepts:
                 undecided.append((i, j))  # a shared predicate ("plan", "capture"), not only the topic ("army", "border")
     if undecided:
         texts = sorted({items[k].text for pair in undecided for k in pair})
@@ -146,6 +149,13 @@ def _candidates(items: list[Item]) -> list[tuple[float, int, int]]:
         out += [(float(m), i, j) for i, j in undecided
                 if (m := vectors[items[i].text] @ vectors[items[j].text]) >= SAME_SPEAKER_MEANING]
     return out
+
+
+def _same_who(a: Item, b: Item) -> bool:
+    sa, sb = a.statement, b.statement
+    if sa.speaker_entity and sb.speaker_entity and sa.speaker_entity == sb.speaker_entity:
+        return True
+    return a.surname is not None and a.surname == b.surname
 
 
 def align_statements(docs: Sequence[Doc], rank: dict[str, int] | None = None,
@@ -230,11 +240,13 @@ def _at(it: Item, span: tuple[int, int] | None) -> Passage:
 
 
 def _toks(it: Item) -> tuple[Token, ...]:
-    return tuple(t for a, b in it.statement.content for t in tokens(it.doc.text, a, b))
+    return it.toks
 
 
 def _phrase_span(toks: tuple[Token, ...], phrase: str) -> tuple[int, int] | None:
     words = phrase.split()
+    if not any(t.text == words[0] for t in toks):
+        return None
     for i in range(len(toks) - len(words) + 1):
         if all(toks[i + k].text == w for k, w in enumerate(words)):
             return (toks[i].start, toks[i + len(words) - 1].end)

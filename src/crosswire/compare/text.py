@@ -37,14 +37,14 @@ class Sentence:
     start: int
     end: int
     tokens: tuple[Token, ...]
+    words: frozenset[str] = frozenset()  # computed once (alignment asks for them thousands of times)
+    content_words: frozenset[str] = frozenset()
 
-    @property
-    def words(self) -> frozenset[str]:
-        return frozenset(t.text for t in self.tokens)
-
-    @property
-    def content_words(self) -> frozenset[str]:
-        return frozenset(t.text for t in self.tokens if t.text not in STOP)
+    @classmethod
+    def of(cls, index: int, start: int, end: int, toks: tuple[Token, ...]) -> Sentence:
+        """A sentence with its word sets."""
+        words = frozenset(t.text for t in toks)
+        return cls(index, start, end, toks, words, words - STOP)
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> tuple[Token, ...]:
@@ -73,7 +73,7 @@ def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
         end -= 1
     toks = tokens(text, start, end)
     if toks:
-        out.append(Sentence(len(out), start, end, toks))
+        out.append(Sentence.of(len(out), start, end, toks))
 
 
 def shingles(toks: tuple[Token, ...] | list[Token], n: int = 3) -> set[tuple[str, ...]]:
@@ -107,6 +107,7 @@ class Lexicon:
     modality: dict[str, tuple[str, ...]]  # class → phrases, weakest commitment first
     cues: dict[str, frozenset[str]]  # class → cue words
     concepts: dict[str, str]  # word → the predicate or object it names
+    qualifiers_longest_first: tuple[str, ...] = ()  # "at least" is tried before "least"
 
     @property
     def qualifiers(self) -> tuple[str, ...]:
@@ -128,4 +129,5 @@ def load_lexicon() -> Lexicon:
         {k: tuple(v) for k, v in data["modality"].items()},
         {k: frozenset(v) for k, v in data["cues"].items()},
         {w: k for k, words in data["concepts"].items() for w in words},
+        tuple(sorted(q["approx"] + q["hedge"] + q["time"], key=lambda p: -len(p.split()))),
     )
