@@ -3,6 +3,8 @@ modality shifts, independence from evidence of own reporting, the summary, and t
 
 from __future__ import annotations
 
+import re
+
 from crosswire import export
 from crosswire.compare import Doc, compare_story, flag_contradictions
 from crosswire.model import Analysis, Statement, StatementClass, StatementKind
@@ -127,3 +129,16 @@ def test_timeline_flags_a_negated_claim_but_not_a_reassuring_paraphrase() -> Non
     calm = flag_contradictions([_entry(1, "to reassure residents worried about pollution of the Kharkiv river", "a"),
                                 _entry(2, "that residents need not fear for the Kharkiv river", "b")])
     assert calm[1].contradicts == ()
+
+
+def test_every_comparison_key_is_documented() -> None:
+    from tests.conftest import ROOT
+
+    doc_text = (ROOT / "docs" / "export-schema.md").read_text("utf-8").split("### Comparison")[1].split("\n## ")[0]
+    a = doc("a", "Ana Ruiz said the bridge will stay closed as of today.", "the bridge will stay closed as of today")
+    b = doc("b", "Ana Ruiz said the bridge will stay closed.", "the bridge will stay closed", published="2024-05-02")
+    record = export.comparison_record(compare_story("s", [a, b]))
+    variant = record["statements"][0]["variants"][1]
+    keys = set(record) | set(record["summary"]) | set(record["summary"]["lines"][0]) | set(record["summary"]["compared"]) \
+        | set(record["sources"][0]) | set(variant) | set(variant["shift"][0]) | set(variant["shift"][0]["from"])
+    assert {k for k in keys if not re.search(rf"[`{{, ]{k}[`}},]", doc_text)} == set()
