@@ -171,12 +171,15 @@ def _variant_passage(v: object) -> Passage:
 
 def _agree(statements: Sequence[AlignedStatement], sources: Sequence[SourceAssessment]) -> list[SummaryLine]:
     source_of = {s.article_id: s.source.lower() if s.status != "derived" else s.article_id for s in sources}
+    counted = {s.source.lower() for s in sources if s.status in ("independent", "credited")}
     out = []
     for a in statements:
         clean = [v for v in a.variants if not any(sh.kind != "context" for sh in v.shifts)]
-        if len(clean) >= 2 and len({source_of.get(v.article_id) for v in clean}) >= 2:
+        independent = {source_of.get(v.article_id) for v in clean} & counted
+        if len(clean) >= 2 and len(independent) >= 2:
             who = a.speaker or "someone"
-            out.append(SummaryLine("agree", f"{len(clean)} articles agree that {who} said {_quote(clean[0].text)}",
+            out.append(SummaryLine("agree", f"{len(clean)} articles ({len(independent)} independent sources) agree that "
+                                            f"{who} said {_quote(clean[0].text)}",
                                    tuple(_variant_passage(v) for v in clean[:MAX_PASSAGES])))
     return out
 
@@ -211,7 +214,10 @@ def _adds(by_id: dict[str, Doc], sources: Sequence[SourceAssessment], groups: li
     for s in sorted(sources, key=lambda s: (-len(own[s.article_id]), s.article_id)):
         if s.article_id == main:
             continue
-        d, items = by_id[s.article_id], own[s.article_id]
+        d = by_id[s.article_id]
+        # named speakers and their own words first: "they said" is a weak example of what an article adds
+        items = sorted(own[s.article_id], key=lambda it: (not (it.statement.speaker or " ")[0].isupper(),
+                                                          it.statement.kind is StatementKind.INDIRECT, it.statement.content))
         how = f" ({s.evidence[0]})" if s.status == "derived" else ""
         if not items:
             out.append(SummaryLine("adds", f"{_name(d)}{how} adds no statement of its own", (_lead(d),)))
@@ -230,7 +236,7 @@ def _independence(by_id: dict[str, Doc], sources: Sequence[SourceAssessment]) ->
     for s in sources:
         d = by_id[s.article_id]
         if s.status == "credited":
-            parts.append(f"{s.source} (credited by {_name(d)})")
+            parts.append(f"{s.source} (credited by {d.outlet or 'article ' + d.id[:8]})")
         elif s.status == "independent":
             parts.append(f"{_name(d)} ({', '.join(s.evidence)})")
         else:
