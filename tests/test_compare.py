@@ -201,7 +201,9 @@ def test_demo_conflicts_name_the_counted_thing_and_sides_are_values_with_passage
     for c in comparison.conflicts:
         for side in c.sides:
             assert side.value not in ("supply", "Kovel") and '"' not in side.value  # a value, never a stray word
-            assert all(len(p.text.split()) >= 5 and side.value.split()[0].lower() in p.text.lower() or
-                       side.value.startswith(("no ", "stated", "an exact")) for p in side.passages)
+            assert len(side.contexts) == len(side.passages)
+            for p, ctx in zip(side.passages, side.contexts, strict=True):
+                assert ctx.span[0] <= p.span[0] and p.span[1] <= ctx.span[1] and len(ctx.text.split()) >= 5
+                assert p.text.lower() == side.value.lower() or side.value.startswith(("no ", "stated", "an exact"))
     qualifier = next(c for c in comparison.conflicts if c.kind == "qualifier")
     assert {s.value for s in qualifier.sides} == {"as of today", "no time restriction"}

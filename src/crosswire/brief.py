@@ -84,7 +84,7 @@ def make_brief(view: Any, comparison: dict[str, Any], texts: dict[str, str]) -> 
     disputes = tuple(
         Dispute(c["kind"], c["severity"], tuple(
             (s["value"], s["independent_sources"],
-             tuple(cite(p["article_id"], p["span"]) for p in s["passages"]))
+             tuple(cite(p["article_id"], p["span"]) for p in s.get("context") or s["passages"]))
             for s in c["sides"]), c["conservative"], c.get("label") or c["kind"])
         for c in comparison["conflicts"]
     )

@@ -196,7 +196,8 @@ def comparison_record(c: Comparison) -> dict[str, Any]:
             {"id": k.id, "kind": k.kind, "label": k.label, "severity": k.severity, "detail": k.detail,
              "conservative": k.conservative,
              "sides": [{"value": s.value, "independent_sources": s.independent_sources,
-                        "passages": [passage(p) for p in s.passages]} for s in k.sides]}
+                        "passages": [passage(p) for p in s.passages], "context": [passage(p) for p in s.contexts]}
+                       for s in k.sides]}
             for k in c.conflicts
         ],
         "statements": [

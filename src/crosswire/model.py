@@ -324,8 +324,9 @@ class ConflictSide:
     """One side of a disagreement: the value, the articles that hold it, and how many independent sources."""
 
     value: str
-    passages: tuple[Passage, ...]
+    passages: tuple[Passage, ...]  # where the value stands (the sentence, for a qualifier a side lacks)
     independent_sources: int
+    contexts: tuple[Passage, ...] = ()  # the sentences holding the value, one per passage: what a reader quotes
 
 
 @dataclass(frozen=True, slots=True)

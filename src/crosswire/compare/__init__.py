@@ -97,9 +97,10 @@ def _conflicts(found: list[Disagreement], docs: dict[str, Doc], groups: dict[str
             by_value[_norm(vb)][(d.doc_b, d.span_b)] = vb
         sides = []
         for _, places in sorted(by_value.items()):
-            passages = tuple(_context(docs[doc], span) for (doc, span) in sorted(places))
-            sides.append(ConflictSide(next(iter(places.values())), passages,
-                                      len({groups.get(p.article_id, p.article_id) for p in passages})))
+            value = next(iter(places.values()))
+            passages = tuple(_value_passage(docs[doc], span, kind, value) for (doc, span) in sorted(places))
+            sides.append(ConflictSide(value, passages, len({groups.get(p.article_id, p.article_id) for p in passages}),
+                                      tuple(_context(docs[doc], span) for (doc, span) in sorted(places))))
         severity = max((d.severity for d in ds), key=("weak", "medium", "strong").index)
         key = "|".join(sorted(f"{doc}:{span}" for d in ds for doc, span in ((d.doc_a, d.span_a), (d.doc_b, d.span_b))))
         label = conflict_label(docs[ds[0].doc_a], ds[0])
@@ -124,6 +125,17 @@ def _side_values(d: Disagreement) -> tuple[str, str]:
 
 
 ABSENT = {"time": "no time restriction", "hedge": "stated as fact", "approx": "an exact figure"}
+
+
+def _value_passage(doc: Doc, span: tuple[int, int], kind: str, value: str) -> Passage:
+    """Where a side's value stands: its span (a qualifier's own words, not the word after it); the sentence for the
+    side that lacks a qualifier (there is no word to point at)."""
+    if kind == "qualifier":
+        at = doc.text.lower().find(value.lower(), span[0], span[1])
+        if at < 0:
+            return _context(doc, span)
+        span = (at, at + len(value))
+    return Passage(doc.id, span, doc.text[span[0] : span[1]])
 
 
 def _context(doc: Doc, span: tuple[int, int]) -> Passage:

@@ -317,6 +317,8 @@ def _qualifiers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, lex: Lexicon) -> Ite
             if phrase in lex.approx and any(_is_number_at(sy, j + len(p.split())) for p in lex.approx if p != phrase
                                             for j in _phrase_all(sy.tokens, p)):
                 continue  # "about 200" vs "around 200": another approximation, not a dropped one
+            if phrase in lex.approx and i + n < len(sx.tokens) and _as_much_as(sy, sx.tokens[i + n].text):
+                continue  # "as many as two weeks" / "as much as", "as long as": the same approximation reworded
             if phrase in lex.time and any(_phrase_at(sy.tokens, p) is not None for p in lex.time if p != phrase):
                 continue
             qualified = sx.tokens[i + n] if i + n < len(sx.tokens) else sx.tokens[max(0, i - 1)]
@@ -327,6 +329,12 @@ def _qualifiers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, lex: Lexicon) -> Ite
             yield Disagreement("qualifier", severity, doc_x.id, span_x, doc_x.text[slice(*span_x)], doc_y.id, span_y,
                                doc_y.text[slice(*span_y)], f"drops '{phrase}'")  # doc_a holds it, doc_b lacks it
             break
+
+
+def _as_much_as(s: Sentence, number: str) -> bool:
+    """Does the sentence approximate ``number`` as "as <word> as <number>"?"""
+    toks = s.tokens
+    return any(toks[i].text == "as" and toks[i + 2].text == "as" and toks[i + 3].text == number for i in range(len(toks) - 3))
 
 
 def _is_number_at(s: Sentence, i: int) -> bool:

@@ -191,7 +191,7 @@ def _disputes(by_id: dict[str, Doc], statements: Sequence[AlignedStatement], con
             continue
         sides = " vs ".join(f"{s.value} ({', '.join(sorted({_name(by_id[p.article_id]) for p in s.passages}))})" for s in c.sides)
         out.append(SummaryLine("dispute", f"{c.label or c.kind}: {sides}",
-                               tuple(p for s in c.sides for p in s.passages[:2])[:MAX_PASSAGES]))
+                               tuple(p for s in c.sides for p in (s.contexts or s.passages)[:2])[:MAX_PASSAGES]))
     for a in statements:
         shifted = [(v, sh) for v in a.variants for sh in v.shifts if sh.kind == "modality"]
         if shifted:
