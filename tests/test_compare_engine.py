@@ -142,3 +142,17 @@ def test_every_comparison_key_is_documented() -> None:
     keys = set(record) | set(record["summary"]) | set(record["summary"]["lines"][0]) | set(record["summary"]["compared"]) \
         | set(record["sources"][0]) | set(variant) | set(variant["shift"][0]) | set(variant["shift"][0]["from"])
     assert {k for k in keys if not re.search(rf"[`{{, ]{k}[`}},]", doc_text)} == set()
+
+
+def test_denied_becoming_admitted_and_a_quote_becoming_a_paraphrase() -> None:
+    a = doc("a", 'Ana Ruiz denied that the council hid the report. "We hid nothing," Ruiz said.',
+            ("that the council hid the report", "Ana Ruiz", StatementKind.INDIRECT, "denied"))
+    b = doc("b", "Ana Ruiz admitted that the council hid the report.",
+            ("that the council hid the report", "Ana Ruiz", StatementKind.INDIRECT, "admitted"), published="2024-05-02")
+    [group] = compare_story("s", [a, b]).statements
+    [shift] = [s for s in group.variants[1].shifts if s.kind == "modality"]
+    assert shift.detail == "deny ('denied') → admit ('admitted')"
+    c = doc("c", '"The dam will hold," Ana Ruiz said.', ('"The dam will hold,"', "Ana Ruiz", StatementKind.DIRECT))
+    d = doc("d", "Ana Ruiz said that the dam will hold.", "that the dam will hold", published="2024-05-02")
+    [group] = compare_story("s", [c, d]).statements
+    assert [s.detail for s in group.variants[1].shifts if s.kind == "attribution"] == ["quoted → paraphrased"]
