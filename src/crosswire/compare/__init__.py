@@ -98,9 +98,11 @@ def _conflicts(found: list[Disagreement], docs: dict[str, Doc], groups: dict[str
         sides = []
         for _, places in sorted(by_value.items()):
             value = next(iter(places.values()))
-            passages = tuple(_value_passage(docs[doc], span, kind, value) for (doc, span) in sorted(places))
+            found_at = {(p.article_id, p.span): (p, _context(docs[doc], span)) for doc, span in sorted(places)
+                        for p in (_value_passage(docs[doc], span, kind, value),)}  # one passage per place in the text
+            passages = tuple(p for p, _ in found_at.values())
             sides.append(ConflictSide(value, passages, len({groups.get(p.article_id, p.article_id) for p in passages}),
-                                      tuple(_context(docs[doc], span) for (doc, span) in sorted(places))))
+                                      tuple(c for _, c in found_at.values())))
         severity = max((d.severity for d in ds), key=("weak", "medium", "strong").index)
         key = "|".join(sorted(f"{doc}:{span}" for d in ds for doc, span in ((d.doc_a, d.span_a), (d.doc_b, d.span_b))))
         label = conflict_label(docs[ds[0].doc_a], ds[0])
