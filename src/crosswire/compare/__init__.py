@@ -19,7 +19,11 @@ from crosswire.compare.summary import assess_sources, coverage, independent_coun
 from crosswire.compare.text import load_lexicon
 from crosswire.model import Comparison, Conflict, ConflictSide, Passage
 
-__all__ = ["Doc", "compare_story", "bench_predict", "flag_contradictions"]
+__all__ = ["COMPARE_VERSION", "Doc", "compare_story", "bench_predict", "flag_contradictions"]
+
+# bump when the comparison record changes; a stored comparison computed by another version is stale (the caller
+# must fold it into the stored signature next to the analysis version — workflows/browse do not yet)
+COMPARE_VERSION = "compare-3"  # 3: summary, sources, conflict labels and contexts, variant shifts and repeats
 
 CONTRADICTION_OVERLAP = 0.3  # content stems two statements about the same thing share (Dice)
 

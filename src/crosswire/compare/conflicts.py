@@ -52,6 +52,8 @@ def disagreements(a: Doc, b: Doc, related: bool = False, aligner: Callable[[Doc,
     lex = load_lexicon()
     out: list[Disagreement] = []
     pairs = _best_for_both(aligner(a, b))
+    if not (a.language and b.language and a.language != b.language):
+        pairs += _merged_parts(pairs, aligner(b, a))
     if a.language and b.language and a.language != b.language:
         # across languages only figures written in digits are compared: word lists and names are per language
         for pair in pairs:
@@ -72,6 +74,14 @@ def _best_for_both(pairs: list[Pair]) -> list[Pair]:
     for p in pairs:
         best[p.a.index] = max(best.get(p.a.index, 0.0), p.score)
     return [p for p in pairs if p.score >= best[p.a.index] or containment(p.a, p.b) >= ALIGN_CONTAINMENT]
+
+
+def _merged_parts(pairs: list[Pair], reverse: list[Pair]) -> list[Pair]:
+    """Sentences of ``a`` merged into a longer sentence of ``b`` ("… 54 games, and the Yankees also have not
+    expressed interest"): that sentence of ``b`` answers only one of them; the reverse alignment finds the others."""
+    seen = {(p.a.index, p.b.index) for p in pairs}
+    return [Pair(p.b, p.a, p.score) for p in reverse
+            if (p.b.index, p.a.index) not in seen and containment(p.a, p.b) >= ALIGN_CONTAINMENT]
 
 
 def _digits(text: str) -> bool:
