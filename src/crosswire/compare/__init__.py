@@ -10,9 +10,11 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 
-from crosswire.compare.conflicts import Disagreement, conflict_label, disagreements
+from crosswire.compare.conflicts import Disagreement, disagreements
+from crosswire.compare.contradictions import flag_contradictions
 from crosswire.compare.docs import Aligner, Doc
 from crosswire.compare.facts import fact_table, single_figures
+from crosswire.compare.labels import conflict_label
 from crosswire.compare.provenance import originals, source_groups, trace
 from crosswire.compare.statements import align_statements, assertion_groups, speech_items
 from crosswire.compare.summary import assess_sources, coverage, independent_count, rank_articles, summarise
@@ -25,7 +27,6 @@ __all__ = ["COMPARE_VERSION", "Doc", "compare_story", "bench_predict", "flag_con
 # must fold it into the stored signature next to the analysis version — workflows/browse do not yet)
 COMPARE_VERSION = "compare-3"  # 3: summary, sources, conflict labels and contexts, variant shifts and repeats
 
-CONTRADICTION_OVERLAP = 0.3  # content stems two statements about the same thing share (Dice)
 
 
 def compare_story(story_id: str, docs: Sequence[Doc]) -> Comparison:
@@ -163,54 +164,6 @@ def _conservative(kind: str, sides: list[ConflictSide]) -> str | None:
 
     valued = [(q[0].value, s.value) for s in sides if (q := find_quantities(s.value))]
     return min(valued)[1] if valued else None
-
-
-def flag_contradictions(entries: list) -> list:
-    """Timeline entries (in time order) with earlier statements they may contradict: the same entity named,
-    similar words, one of the two negated, and what the negation governs said by the other (``no plans to take
-    Kharkiv`` vs ``plans to take Kharkiv``; not ``need not fear for the river`` vs ``reassure residents worried``)."""
-    from dataclasses import replace
-
-    from crosswire.compare.statements import content_stems, dice
-
-    out = []
-    for i, e in enumerate(entries):
-        hits = []
-        for prev in entries[:i]:
-            if not set(e.about) & set(prev.about) or e.statement.article_id == prev.statement.article_id:
-                continue
-            if _contradicts(e.statement.text, prev.statement.text) and \
-                    dice(content_stems(e.statement.text), content_stems(prev.statement.text)) >= CONTRADICTION_OVERLAP:
-                hits.append(prev.statement.statement.id)
-        out.append(replace(e, contradicts=tuple(hits)) if hits else e)
-    return out
-
-
-def _contradicts(a: str, b: str) -> bool:
-    """One text is negated and the other asserts what the negation governs."""
-    from crosswire.compare.statements import content_stems
-
-    ha, hb = _negated_heads(a), _negated_heads(b)
-    if bool(ha) == bool(hb):
-        return False
-    negated, other = (ha, b) if ha else (hb, a)
-    return bool(negated & content_stems(other))
-
-
-def _negated_heads(text: str) -> frozenset[str]:
-    """The content words negations govern: the first content word within three words after each negation."""
-    from crosswire.compare.statements import _stem
-    from crosswire.compare.text import STOP, tokens
-
-    neg = load_lexicon().negation
-    toks = tokens(text)
-    out = set()
-    for i, t in enumerate(toks):
-        if t.text in neg or t.text.endswith(("n't", "n’t")):
-            head = next((x.text for x in toks[i + 1 : i + 4] if x.text not in STOP and x.text not in neg and len(x.text) > 2), None)
-            if head:
-                out.add(_stem(head))
-    return frozenset(out)
 
 
 def bench_predict(documents: list[dict]) -> dict:

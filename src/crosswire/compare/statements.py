@@ -54,10 +54,11 @@ def _content_text(doc: Doc, s: Statement) -> str:
 
 
 def content_stems(text: str) -> frozenset[str]:
-    return frozenset(_stem(t.text) for t in tokens(text) if t.text not in STOP and len(t.text) > 2)
+    return frozenset(stem(t.text) for t in tokens(text) if t.text not in STOP and len(t.text) > 2)
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """A crude stem: singular, without -ing, -ed, -es on long words ("capturing" → "captur")."""
     w = singular(word)
     for suffix in ("ing", "ed", "es"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
@@ -78,9 +79,9 @@ def speech_items(docs: Sequence[Doc]) -> list[Item]:
         for s in d.analysis.statements if d.analysis else ():
             if s.class_ is StatementClass.SPEECH:
                 text = _content_text(d, s)
-                speaker = {_stem(w) for w in fold(s.speaker or "").split()}
+                speaker = {stem(w) for w in fold(s.speaker or "").split()}
                 words = [t.text for t in tokens(text) if t.text not in STOP and len(t.text) > 2 and t.text not in qualifier_words]
-                keys = frozenset(lex.concepts.get(w, _stem(w)) for w in words) - speaker
+                keys = frozenset(lex.concepts.get(w, stem(w)) for w in words) - speaker
                 raw.append((d, s, text, content_stems(text), keys))
     count: dict[str, int] = defaultdict(int)
     for *_, keys in raw:
@@ -286,7 +287,7 @@ def modality(it: Item, lex: Lexicon, other: Item | None = None) -> tuple[str, tu
     against ``other``, only up to the last word the two share (a clause the other lacks is dropped context)."""
     toks = _toks(it)
     if other is not None:
-        shared = [i for i, t in enumerate(toks) if load_lexicon().concepts.get(t.text, _stem(t.text)) in other.keys]
+        shared = [i for i, t in enumerate(toks) if load_lexicon().concepts.get(t.text, stem(t.text)) in other.keys]
         toks = toks[: shared[-1] + 1] if shared else toks
     for cls, phrases in lex.modality.items():
         for phrase in phrases:
