@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from crosswire.compare.statements import stem, content_stems, dice
+from crosswire.compare.statements import content_stems, dice, stem
 from crosswire.compare.text import STOP, load_lexicon, tokens
 
 CONTRADICTION_OVERLAP = 0.3  # content stems two statements about the same thing share (Dice)
