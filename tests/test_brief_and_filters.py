@@ -39,8 +39,11 @@ def test_demo_brief_cites_every_line_and_presents_the_dispute(demo_store: Store)
     assert any({v for v, _, _ in d.sides} == {"14", "41"} and d.conservative == "14" for d in numbers)
     assert '"14"' in md and '"41"' in md and "Disputed" in md
     bullets = [ln for ln in md.splitlines() if ln.startswith("- ") and "copies" not in ln and "rewrites" not in ln
-               and "translates" not in ln and "same agency" not in ln]
-    assert all(re.search(r"[0-9a-f]{10}:\d+-\d+", ln) for ln in bullets), bullets
+               and "translates" not in ln and "same agency" not in ln and "compared;" not in ln]
+    assert all(re.search(r"[\w.)]: “[^”]+”", ln) for ln in bullets), bullets  # outlet and the quoted passage
+    assert not re.search(r"[0-9a-f]{10}:\d+-\d+", md)  # offsets only in the export and the links
+    assert md.index("## Summary") < md.index("## What the original reports say")
+    assert "firefighters injured" in md
     comparison = workflows.story_comparison(demo_store, story.id)
     assert b.independent_sources == comparison["independent_sources"] < len(story.members)
     assert "The Meridian Post copies Nordwire" in b.derived

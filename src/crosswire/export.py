@@ -159,16 +159,32 @@ def _flat(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _passage(p: Any) -> dict[str, Any]:
-    return {"article_id": p.article_id, "span": list(p.span), "text": p.text}
+def _passage(p: Any, outlets: dict[str, str | None] | None = None) -> dict[str, Any]:
+    record = {"article_id": p.article_id, "span": list(p.span), "text": p.text}
+    if outlets is not None:
+        record["outlet"] = outlets.get(p.article_id)
+    return record
 
 
 def comparison_record(c: Comparison) -> dict[str, Any]:
-    """A story's comparison: every item with the article ids and spans it rests on."""
+    """A story's comparison: every item with the article ids and spans it rests on, and its summary."""
+    outlets = dict(c.outlets)
+
+    def passage(p: Any) -> dict[str, Any]:
+        return _passage(p, outlets)
+
+    cov = c.coverage
     return {
         "story_id": c.story_id,
         "independent_sources": c.independent_sources,
         "originals": list(c.originals),
+        "summary": {
+            "lines": [{"kind": line.kind, "text": line.text, "passages": [passage(p) for p in line.passages]} for line in c.summary],
+            "compared": {"statements": cov.statements if cov else 0, "figures": cov.figures if cov else 0,
+                         "single_outlet": cov.single_outlet if cov else 0},
+        },
+        "sources": [{"article_id": s.article_id, "outlet": outlets.get(s.article_id), "status": s.status, "source": s.source,
+                     "evidence": list(s.evidence)} for s in c.sources],
         "provenance": [
             {"source": e.source, "target": e.target, "relation": e.relation, "confidence": e.confidence,
              "containment": e.containment, "coverage": e.coverage, "reason": e.reason,
@@ -177,16 +193,21 @@ def comparison_record(c: Comparison) -> dict[str, Any]:
             for e in c.provenance
         ],
         "conflicts": [
-            {"id": k.id, "kind": k.kind, "severity": k.severity, "detail": k.detail, "conservative": k.conservative,
+            {"id": k.id, "kind": k.kind, "label": k.label, "severity": k.severity, "detail": k.detail,
+             "conservative": k.conservative,
              "sides": [{"value": s.value, "independent_sources": s.independent_sources,
-                        "passages": [_passage(p) for p in s.passages]} for s in k.sides]}
+                        "passages": [passage(p) for p in s.passages], "context": [passage(p) for p in s.contexts]}
+                       for s in k.sides]}
             for k in c.conflicts
         ],
         "statements": [
             {"id": a.id, "speaker": a.speaker, "speaker_entity": a.speaker_entity,
              "variants": [{"article_id": v.article_id, "outlet": v.outlet, "statement_id": v.statement_id,
                            "speaker": v.speaker, "kind": str(v.kind), "cue": v.cue, "content_spans": [list(x) for x in v.content],
-                           "text": v.text, "differences": list(v.differences)} for v in a.variants]}
+                           "text": v.text, "differences": list(v.differences),
+                           "shift": [{"kind": x.kind, "detail": x.detail, "from": passage(x.source), "to": passage(x.target)}
+                                     for x in v.shifts],
+                           "repeats": [passage(p) for p in v.repeats]} for v in a.variants]}
             for a in c.statements
         ],
         "facts": [

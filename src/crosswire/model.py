@@ -260,6 +260,16 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class Shift:
+    """How a variant changes what the reference variant asserts, with both sides' passages."""
+
+    kind: str  # modality | attribution | scope | context | qualifier
+    detail: str  # in words: "conditional ('if this continues') → intention ('his intention')"
+    source: Passage  # the reference's passage ("from")
+    target: Passage  # this variant's passage ("to")
+
+
+@dataclass(frozen=True, slots=True)
 class StatementVariant:
     """One outlet's version of a statement."""
 
@@ -271,7 +281,9 @@ class StatementVariant:
     cue: str | None
     content: tuple[Span, ...]
     text: str
-    differences: tuple[str, ...] = ()  # against the reference variant: "drops qualifier 'as of today'", "truncated"…
+    differences: tuple[str, ...] = ()  # against the reference variant: "drops a time restriction ('as of today')"…
+    shifts: tuple[Shift, ...] = ()  # the differences that change the assertion, with both sides' passages
+    repeats: tuple[Passage, ...] = ()  # the same statement made again in the same article (one group, not two)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,8 +324,9 @@ class ConflictSide:
     """One side of a disagreement: the value, the articles that hold it, and how many independent sources."""
 
     value: str
-    passages: tuple[Passage, ...]
+    passages: tuple[Passage, ...]  # where the value stands (the sentence, for a qualifier a side lacks)
     independent_sources: int
+    contexts: tuple[Passage, ...] = ()  # the sentences holding the value, one per passage: what a reader quotes
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +339,7 @@ class Conflict:
     sides: tuple[ConflictSide, ...]
     detail: str  # in words: "injured: 9 vs 12"
     conservative: str | None = None  # the most conservative value, when the kind has one (the lowest count)
+    label: str = ""  # what is counted or qualified: "firefighters injured", "time restriction of a statement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,4 +368,36 @@ class Comparison:
     conflicts: tuple[Conflict, ...]
     provenance: tuple[ProvenanceEdge, ...]
     originals: tuple[str, ...]  # articles that derive from no other article of the story
-    independent_sources: int  # originals, with articles running the same agency copy counted once
+    independent_sources: int  # sources with evidence of their own reporting (credited agencies counted once)
+    summary: tuple[SummaryLine, ...] = ()  # 3–6 lines: agree, dispute, original, adds, coverage, independence
+    coverage: Coverage | None = None  # how much was compared
+    sources: tuple[SourceAssessment, ...] = ()  # per article: independent, credited, derived or possibly common source
+    outlets: tuple[tuple[str, str | None], ...] = ()  # article id → outlet, for passages
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLine:
+    """One line of a comparison's summary, with the passages it rests on."""
+
+    kind: str  # agree | dispute | original | adds | coverage | independence
+    text: str
+    passages: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much a comparison covered: statements and figures compared, those found in one outlet only."""
+
+    statements: int
+    figures: int
+    single_outlet: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceAssessment:
+    """Whether one article is evidence of independent reporting, and why."""
+
+    article_id: str
+    status: str  # independent | credited | derived | possibly-common-source
+    source: str  # who the reporting rests on: the outlet, the credited agency, or the article it derives from
+    evidence: tuple[str, ...] = ()  # "own quotes", "dateline", "credits AFP", "copy of Nordwire"

@@ -10,16 +10,16 @@ looks at what one sentence has and the other lacks, not at positions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from crosswire.compare.docs import Doc, Pair, align
+from crosswire.compare.docs import ALIGN_CONTAINMENT, Doc, Pair, align
 from crosswire.compare.text import STOP, Lexicon, Sentence, Token, containment, load_lexicon, similarity, tokens
 from crosswire.model import Quantity
 from crosswire.nlp.lemmas import singular
 from crosswire.nlp.names import fold
-from crosswire.nlp.quantities import find_quantities, same_amount
+from crosswire.nlp.quantities import same_amount
 
 Span = tuple[int, int]
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -46,12 +46,14 @@ class Disagreement:
     detail: str
 
 
-def disagreements(a: Doc, b: Doc, related: bool = False) -> list[Disagreement]:
+def disagreements(a: Doc, b: Doc, related: bool = False, aligner: Callable[[Doc, Doc], list[Pair]] = align) -> list[Disagreement]:
     """Every factual difference between two articles of one story, over their aligned sentences;
     ``related`` (one derives from the other) also compares the counts of reworded sentences."""
     lex = load_lexicon()
     out: list[Disagreement] = []
-    pairs = align(a, b)
+    pairs = _best_for_both(aligner(a, b))
+    if not (a.language and b.language and a.language != b.language):
+        pairs += _merged_parts(pairs, aligner(b, a))
     if a.language and b.language and a.language != b.language:
         # across languages only figures written in digits are compared: word lists and names are per language
         for pair in pairs:
@@ -62,6 +64,24 @@ def disagreements(a: Doc, b: Doc, related: bool = False) -> list[Disagreement]:
     if related:
         out.extend(loose_numbers(a, b, {p.b.index for p in pairs}))
     return _dedupe(out)
+
+
+def _best_for_both(pairs: list[Pair]) -> list[Pair]:
+    """Drop a pair whose sentence of ``a`` answers another sentence of ``b`` better, unless it holds all of it (a
+    sentence split in two): a rewrite that dropped "servers based on AMD chips" otherwise pairs it with "servers
+    based on Intel chips" and flags the names."""
+    best: dict[int, float] = {}
+    for p in pairs:
+        best[p.a.index] = max(best.get(p.a.index, 0.0), p.score)
+    return [p for p in pairs if p.score >= best[p.a.index] or containment(p.a, p.b) >= ALIGN_CONTAINMENT]
+
+
+def _merged_parts(pairs: list[Pair], reverse: list[Pair]) -> list[Pair]:
+    """Sentences of ``a`` merged into a longer sentence of ``b`` ("… 54 games, and the Yankees also have not
+    expressed interest"): that sentence of ``b`` answers only one of them; the reverse alignment finds the others."""
+    seen = {(p.a.index, p.b.index) for p in pairs}
+    return [Pair(p.b, p.a, p.score) for p in reverse
+            if (p.b.index, p.a.index) not in seen and containment(p.a, p.b) >= ALIGN_CONTAINMENT]
 
 
 def _digits(text: str) -> bool:
@@ -93,7 +113,7 @@ def _window(sa: Sentence, sb: Sentence) -> tuple[Sentence, Sentence]:
     lo = max(0, blocks[0].a - blocks[0].b - 1)
     hi = min(la if la > lb else lb, blocks[-1].a + blocks[-1].size + (len(short.tokens) - blocks[-1].b - blocks[-1].size) + 1)
     toks = long_.tokens[lo:hi]
-    part = Sentence(long_.index, toks[0].start, toks[-1].end, toks)
+    part = Sentence.of(long_.index, toks[0].start, toks[-1].end, toks)
     return (part, sb) if la > lb else (sa, part)
 
 
@@ -101,8 +121,8 @@ def _window(sa: Sentence, sb: Sentence) -> tuple[Sentence, Sentence]:
 
 
 def _numbers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, strict_units: bool = False) -> Iterable[Disagreement]:
-    qa = find_quantities(a.text[sa.start : sa.end], sa.start)
-    qb = find_quantities(b.text[sb.start : sb.end], sb.start)
+    qa = [q for q in a.quantities_in(sa.start, sa.end) if not _day_of_month(a, q)]
+    qb = [q for q in b.quantities_in(sb.start, sb.end) if not _day_of_month(b, q)]
     if strict_units:
         qa, qb = [_counted(a.text, q, sa.end) for q in qa], [_counted(b.text, q, sb.end) for q in qb]
     left, right = _unmatched(qa, qb)
@@ -114,6 +134,17 @@ def _numbers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, strict_units: bool = Fa
         for y in qb:
             if same_amount(x, y) and {x.approx, y.approx} in ({"over", "under"}, {"at least", "up to"}, {"over", "up to"}):
                 yield Disagreement("number", "weak", a.id, x.span, x.text, b.id, y.span, y.text, f"{x.text} vs {y.text}")
+
+
+FULL_MONTHS = frozenset("january february march april may june july august september october november december".split())
+
+
+def _day_of_month(doc: Doc, q: Quantity) -> bool:
+    """"20 December", "April 21": a date (compared as a date), not a count."""
+    months = FULL_MONTHS  # "Dec. 6" is left to the numbers: the date marks read only full month names
+    before = tokens(doc.text, max(0, q.span[0] - 12), q.span[0])[-1:]
+    after = tokens(doc.text, q.span[1], q.span[1] + 12)[:1]
+    return _day(q.text) is not None and any(t.text in months for t in before + after)
 
 
 def _counted(text: str, q: Quantity, end: int) -> Quantity:
@@ -128,13 +159,20 @@ def _unmatched(qa: list[Quantity], qb: list[Quantity]) -> tuple[list[Quantity], 
     """Pair quantities one to one (exact values first, then the same amount: rounding, units, ranges);
     what is left on each side has no counterpart. "dozens" can stand for 27 or for 41, not for both."""
     left, right = list(qa), list(qb)
-    for test in (lambda x, y: x.value == y.value and x.unit == y.unit, same_amount):
+    for test in (lambda x, y: x.value == y.value and x.unit == y.unit and (x.low, x.high) == (y.low, y.high), _same_amount):
         for x in list(left):
             y = next((y for y in right if test(x, y)), None)
             if y is not None:
                 left.remove(x)
                 right.remove(y)
     return left, right
+
+
+def _same_amount(x: Quantity, y: Quantity) -> bool:
+    """The same amount; two ranges only with the same ends ("2.8 to 3.8" is not "2.8 to 5.8", though they overlap)."""
+    if x.low is not None and x.high is not None and y.low is not None and y.high is not None:
+        return x.low == y.low and x.high == y.high
+    return same_amount(x, y)
 
 
 def loose_numbers(a: Doc, b: Doc, aligned: set[int]) -> list[Disagreement]:
@@ -175,9 +213,9 @@ def _date_marks(doc: Doc, s: Sentence, lex: Lexicon) -> dict[str, Span]:
         word = _bare(t.text)
         if word in lex.weekdays:
             marks[word] = (t.start, t.end)
-        elif t.text in lex.months and i + 1 < len(toks) and _day(toks[i + 1].text):
+        elif t.text in FULL_MONTHS and i + 1 < len(toks) and _day(toks[i + 1].text):
             marks[f"{t.text} {_day(toks[i + 1].text)}"] = (t.start, toks[i + 1].end)  # March 5
-        elif t.text in lex.months and i > 0 and _day(toks[i - 1].text):
+        elif t.text in FULL_MONTHS and i > 0 and _day(toks[i - 1].text):
             marks[f"{t.text} {_day(toks[i - 1].text)}"] = (toks[i - 1].start, t.end)  # 5 March
     for m in YEAR.finditer(doc.text, s.start, s.end):
         marks[m.group(0)] = (m.start(), m.end())
@@ -258,6 +296,8 @@ def _phrase_at(tokens: tuple[Token, ...], phrase: str) -> int | None:
 
 def _phrase_all(tokens: tuple[Token, ...], phrase: str) -> list[int]:
     words = phrase.split()
+    if not any(t.text == words[0] for t in tokens):
+        return []
     return [i for i in range(len(tokens) - len(words) + 1) if all(tokens[i + k].text == w for k, w in enumerate(words))]
 
 
@@ -271,7 +311,9 @@ def _qualifiers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, lex: Lexicon) -> Ite
     """A qualifier one sentence has and the other lacks at the same place ("allegedly giving $500" /
     "giving $500"), counted per occurrence: another "allegedly" elsewhere in the sentence does not excuse it."""
     for doc_x, sx, doc_y, sy in ((a, sa, b, sb), (b, sb, a, sa)):
-        for phrase in sorted(lex.qualifiers, key=lambda p: -len(p.split())):
+        for phrase in lex.qualifiers_longest_first:
+            if phrase.split()[0] not in sx.words:
+                continue
             n = len(phrase.split())
             in_y = {_context(sy.tokens, j, n) for j in _phrase_all(sy.tokens, phrase)}
             dropped = [i for i in _phrase_all(sx.tokens, phrase) if _context(sx.tokens, i, n) not in in_y]
@@ -285,6 +327,8 @@ def _qualifiers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, lex: Lexicon) -> Ite
             if phrase in lex.approx and any(_is_number_at(sy, j + len(p.split())) for p in lex.approx if p != phrase
                                             for j in _phrase_all(sy.tokens, p)):
                 continue  # "about 200" vs "around 200": another approximation, not a dropped one
+            if phrase in lex.approx and i + n < len(sx.tokens) and _as_much_as(sy, sx.tokens[i + n].text):
+                continue  # "as many as two weeks" / "as much as", "as long as": the same approximation reworded
             if phrase in lex.time and any(_phrase_at(sy.tokens, p) is not None for p in lex.time if p != phrase):
                 continue
             qualified = sx.tokens[i + n] if i + n < len(sx.tokens) else sx.tokens[max(0, i - 1)]
@@ -295,6 +339,12 @@ def _qualifiers(a: Doc, b: Doc, sa: Sentence, sb: Sentence, lex: Lexicon) -> Ite
             yield Disagreement("qualifier", severity, doc_x.id, span_x, doc_x.text[slice(*span_x)], doc_y.id, span_y,
                                doc_y.text[slice(*span_y)], f"drops '{phrase}'")  # doc_a holds it, doc_b lacks it
             break
+
+
+def _as_much_as(s: Sentence, number: str) -> bool:
+    """Does the sentence approximate ``number`` as "as <word> as <number>"?"""
+    toks = s.tokens
+    return any(toks[i].text == "as" and toks[i + 2].text == "as" and toks[i + 3].text == number for i in range(len(toks) - 3))
 
 
 def _is_number_at(s: Sentence, i: int) -> bool:
@@ -340,17 +390,32 @@ def _names(a: Doc, b: Doc, sa: Sentence, sb: Sentence, ops: list) -> Iterable[Di
         xb = [m for m in mb if m[0][0] < rb[1] and rb[0] < m[0][1]]
         if {m[2] for m in xa} & {m[2] for m in xb} or all(t.text in names_b for t in ta):
             continue  # the same name, or a name moved within the sentence
-        if fold(a.text[ra[0] : ra[1]]) == fold(b.text[rb[0] : rb[1]]):
-            continue  # one name written two ways: "U.S." / "United States"
+        if fold(a.text[ra[0] : ra[1]]) == fold(b.text[rb[0] : rb[1]]) or _abbreviates(a.text[ra[0] : ra[1]], b.text[rb[0] : rb[1]]):
+            continue  # one name written two ways: "U.S." / "United States", "U.N" / "United Nations Security"
         kinds = {m[1] for m in xa} | {m[1] for m in xb}
         if "place" in kinds and not kinds & {"person"}:
             kind = "place"
-        elif _attributed(a, sa) or _attributed(b, sb):
+        elif (_attributed(a, sa) or _attributed(b, sb)) and _names_speaker(a, ta) and _names_speaker(b, tb):
             kind = "speaker"
         else:
             continue
         yield Disagreement(kind, "strong" if kind == "speaker" else "medium", a.id, ra, a.text[slice(*ra)], b.id, rb,
                            b.text[slice(*rb)], f"{a.text[slice(*ra)]} vs {b.text[slice(*rb)]}")
+
+
+def _abbreviates(x: str, y: str) -> bool:
+    """Is one name the initials of (the start of) the other: "U.N" / "United Nations Security"?"""
+    def initials(s: str) -> str:
+        return "".join(w[0] for w in s.split() if w[:1].isupper()).lower()
+
+    def letters(s: str) -> str:
+        return re.sub(r"[^A-Za-z]", "", s).lower()
+
+    for short, long_ in ((x, y), (y, x)):
+        if len(short.split()) == 1 and len(letters(short)) >= 2 and short.upper() == short \
+                and initials(long_).startswith(letters(short)):
+            return True
+    return False
 
 
 NOT_NAMES = frozenset("according by she he they we it its his her their there this that these those an a the in on at "
@@ -372,7 +437,8 @@ def _name_run(doc: Doc, toks: tuple[Token, ...], sentence_start: int) -> tuple[T
     runs: list[list[Token]] = [[]]
     for t in toks:
         word = doc.text[t.start : t.end]
-        common = t.text in STOP or t.text in NOT_NAMES or (t.start == sentence_start and not _is_mention(doc, t))
+        common = t.text in STOP or t.text in NOT_NAMES or \
+            (t.start == sentence_start and not _is_mention(doc, t) and not _opens_attribution(doc, t))
         if (word[:1].isupper() and not common) or (runs[-1] and word.lower() in PARTICLES):
             runs[-1].append(t)
         elif runs[-1]:
@@ -381,6 +447,27 @@ def _name_run(doc: Doc, toks: tuple[Token, ...], sentence_start: int) -> tuple[T
     if len(runs) != 1 or len(runs[0]) > 5 or all(_bare(t.text) in lex.weekdays | lex.months for t in runs[0]):
         return ()
     return tuple(runs[0])
+
+
+def _names_speaker(doc: Doc, run: tuple[Token, ...]) -> bool:
+    """Does this name stand where a speaker stands: a statement's speaker, or next to a speech verb ("Armstead
+    said", "said France Telecom", "according to Zeszutek")? "Russian interference" does not."""
+    lo, hi = run[0].start, run[-1].end
+    if doc.analysis is not None and any(st.speaker_span and st.speaker_span[0] < hi and lo < st.speaker_span[1]
+                                        for st in doc.analysis.statements):
+        return True
+    near = tokens(doc.text, max(0, lo - 25), lo)[-2:] + tokens(doc.text, hi, min(len(doc.text), hi + 25))[:2]
+    return any(t.text in SPEECH for t in near)
+
+
+def _opens_attribution(doc: Doc, t: Token) -> bool:
+    """A sentence's capitalised first word that is a name: followed by a speech verb or by another capitalised
+    word ("Armstead said she heard …", "Mahnefah Gray said …")."""
+    after = tokens(doc.text, t.end, min(len(doc.text), t.end + 40))[:1]
+    if not after:
+        return False
+    word = doc.text[after[0].start : after[0].end]
+    return after[0].text in SPEECH or (word[:1].isupper() and after[0].text not in STOP and after[0].text not in NOT_NAMES)
 
 
 def _attributed(doc: Doc, s: Sentence) -> bool:

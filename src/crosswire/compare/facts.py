@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from crosswire.compare.docs import Doc, align
+from crosswire.compare.docs import Doc, Pair, align
 from crosswire.compare.text import STOP, tokens
 from crosswire.model import FactSlot, FactValue
-from crosswire.nlp.quantities import find_quantities
 
 LABEL_WORDS = 2  # content words before a quantity that say what it counts ("drones downed")
 
@@ -28,10 +27,10 @@ class _Found:
     before: tuple[str, ...]
 
 
-def fact_table(docs: Sequence[Doc]) -> list[FactSlot]:
+def fact_table(docs: Sequence[Doc], aligner: Callable[[Doc, Doc], list[Pair]] = align) -> list[FactSlot]:
     """Slots with a value from at least two articles, the most reported first."""
     found = [f for d in docs for f in _quantities(d)]
-    aligned = {(a.id, b.id, p.a.index, p.b.index) for i, a in enumerate(docs) for b in docs[i + 1 :] for p in align(a, b)}
+    aligned = {(a.id, b.id, p.a.index, p.b.index) for i, a in enumerate(docs) for b in docs[i + 1 :] for p in aligner(a, b)}
     aligned |= {(b, a, j, i) for a, b, i, j in aligned}
     per_sentence = Counter((f.doc, f.sentence, f.value.unit) for f in found)
     parent = list(range(len(found)))
@@ -71,10 +70,16 @@ def fact_table(docs: Sequence[Doc]) -> list[FactSlot]:
 def _quantities(d: Doc) -> list[_Found]:
     out = []
     for s in d.sents:
-        for q in find_quantities(d.text[s.start : s.end], s.start):
+        for q in d.quantities_in(s.start, s.end):
             before = tuple(t.text for t in tokens(d.text, s.start, q.span[0]) if t.text not in STOP)[-LABEL_WORDS:]
             after = [t.text for t in tokens(d.text, q.span[1], s.end)[:2] if t.text not in STOP]
             unit = q.unit or (after[0] if after else None)
             value = FactValue(d.id, d.outlet, q.text, q.value, unit, q.approx, q.span, (s.start, s.end))
             out.append(_Found(d.id, s.index, value, before))
     return out
+
+
+def single_figures(docs: Sequence[Doc], slots: Sequence[FactSlot]) -> int:
+    """Figures of the story that fill no slot: found in one article only (or reworded past recognition)."""
+    placed = {(v.article_id, v.span) for slot in slots for v in slot.values}
+    return sum(1 for d in docs for f in _quantities(d) if (d.id, f.value.span) not in placed)

@@ -9,7 +9,7 @@ the same agency are ``shared-source`` (both derive from the agency copy, neither
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from crosswire.compare.docs import Doc, Pair, align, containment_of
 from crosswire.model import Passage, ProvenanceEdge
@@ -21,14 +21,14 @@ SECOND_SOURCE_COVERAGE = 0.5  # … and half of that covered by another article:
 EVIDENCE_PAIRS = 3
 
 
-def trace(docs: Sequence[Doc]) -> list[ProvenanceEdge]:
+def trace(docs: Sequence[Doc], aligner: Callable[[Doc, Doc], list[Pair]] = align) -> list[ProvenanceEdge]:
     """Provenance edges of one story's articles (directed source → target, except shared-source)."""
     order = sorted(docs, key=_order_key)
     rank = {d.id: i for i, d in enumerate(order)}
     edges: list[ProvenanceEdge] = []
     for target in order:
         earlier = [s for s in order if s.id != target.id and _may_precede(s, target, rank)]
-        edges.extend(_sources(target, earlier))
+        edges.extend(_sources(target, earlier, aligner))
     edges.extend(_shared_source(order, edges))
     return edges
 
@@ -48,12 +48,12 @@ def _may_precede(s: Doc, t: Doc, rank: dict[str, int]) -> bool:
     return rank[s.id] < rank[t.id]
 
 
-def _sources(target: Doc, earlier: list[Doc]) -> list[ProvenanceEdge]:
+def _sources(target: Doc, earlier: list[Doc], aligner: Callable[[Doc, Doc], list[Pair]]) -> list[ProvenanceEdge]:
     scored = []
     for s in earlier:
         if _same_agency(s, target):
             continue  # both run an agency's copy: shared-source, decided below
-        pairs = align(s, target)
+        pairs = aligner(s, target)
         coverage = len({p.b.index for p in pairs}) / len(target.sents) if target.sents else 0.0
         scored.append((coverage, containment_of(target, s), s, pairs))
     scored.sort(key=lambda x: (-x[0], -x[1], x[2].id))

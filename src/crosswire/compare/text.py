@@ -37,14 +37,14 @@ class Sentence:
     start: int
     end: int
     tokens: tuple[Token, ...]
+    words: frozenset[str] = frozenset()  # computed once (alignment asks for them thousands of times)
+    content_words: frozenset[str] = frozenset()
 
-    @property
-    def words(self) -> frozenset[str]:
-        return frozenset(t.text for t in self.tokens)
-
-    @property
-    def content_words(self) -> frozenset[str]:
-        return frozenset(t.text for t in self.tokens if t.text not in STOP)
+    @classmethod
+    def of(cls, index: int, start: int, end: int, toks: tuple[Token, ...]) -> Sentence:
+        """A sentence with its word sets."""
+        words = frozenset(t.text for t in toks)
+        return cls(index, start, end, toks, words, words - STOP)
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> tuple[Token, ...]:
@@ -73,7 +73,7 @@ def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
         end -= 1
     toks = tokens(text, start, end)
     if toks:
-        out.append(Sentence(len(out), start, end, toks))
+        out.append(Sentence.of(len(out), start, end, toks))
 
 
 def shingles(toks: tuple[Token, ...] | list[Token], n: int = 3) -> set[tuple[str, ...]]:
@@ -104,10 +104,18 @@ class Lexicon:
     ladders: dict[str, tuple[str, ...]]
     weekdays: frozenset[str]
     months: frozenset[str]
+    modality: dict[str, tuple[str, ...]]  # class → phrases, weakest commitment first
+    cues: dict[str, frozenset[str]]  # class → cue words
+    concepts: dict[str, str]  # word → the predicate or object it names
+    qualifiers_longest_first: tuple[str, ...] = ()  # "at least" is tried before "least"
 
     @property
     def qualifiers(self) -> tuple[str, ...]:
         return self.approx + self.hedge + self.time
+
+    def qualifier_class(self, phrase: str) -> str:
+        """``time``, ``hedge`` or ``approx``: the restriction a qualifier makes, whatever its wording."""
+        return "time" if phrase in self.time else "hedge" if phrase in self.hedge else "approx"
 
 
 @cache
@@ -118,4 +126,8 @@ def load_lexicon() -> Lexicon:
         tuple(q["approx"]), tuple(q["hedge"]), tuple(q["time"]), frozenset(data["negation"]["words"]),
         {k: tuple(v) for k, v in data["escalation"].items()},
         frozenset(data["weekdays"]["names"]), frozenset(data["weekdays"]["months"]),
+        {k: tuple(v) for k, v in data["modality"].items()},
+        {k: frozenset(v) for k, v in data["cues"].items()},
+        {w: k for k, words in data["concepts"].items() for w in words},
+        tuple(sorted(q["approx"] + q["hedge"] + q["time"], key=lambda p: -len(p.split()))),
     )
