@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crosswire import workflows
-from crosswire.nlp import ANALYSIS_VERSION
 from crosswire.storage import comparisons as comparison_db
 from crosswire.storage.store import Store
 from crosswire.web.app import create_app
@@ -204,7 +203,7 @@ def store_record(store: Store, story: str, record: dict) -> None:
     """Store ``record`` as the story's current comparison, as the engine would."""
     members = [m.article_id for m in workflows.get_story(store, story).members]
     with store.transaction() as tx:
-        comparison_db.save(tx.conn, comparison_db.CachedComparison(story, comparison_db.signature(members, ANALYSIS_VERSION),
+        comparison_db.save(tx.conn, comparison_db.CachedComparison(story, comparison_db.signature(members, workflows.COMPARISON_INPUTS),
                                                                    "2024-09-13T00:00:00+00:00", len(record["conflicts"]), record))  # fmt: skip
 
 

@@ -8,13 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from crosswire.model import Article, Origin
-from crosswire.nlp import ANALYSIS_VERSION
 from crosswire.storage import browse as browse_db
 from crosswire.storage import comparisons as comparison_db
 from crosswire.storage import stories as story_db
 from crosswire.storage.browse import MemberDetail, SearchHit, StoryQuery, StoryRow
 from crosswire.storage.store import Store
-from crosswire.workflows import StoryView, central_title, get_story, story_corrections
+from crosswire.workflows import COMPARISON_INPUTS, StoryView, central_title, get_story, story_corrections
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,7 @@ def _summary(row: StoryRow, members: list[browse_db.Headline], vectors: dict[str
              cached: tuple[str, int] | None) -> StorySummary:
     outlets = tuple(sorted({m.outlet for m in members if m.outlet}))
     languages = tuple(sorted({m.language for m in members if m.language}))
-    current = cached is not None and cached[0] == comparison_db.signature((m.article_id for m in members), ANALYSIS_VERSION)
+    current = cached is not None and cached[0] == comparison_db.signature((m.article_id for m in members), COMPARISON_INPUTS)
     return StorySummary(row, central_title(members, vectors), outlets, languages, cached[1] if cached and current else None)
 
 

@@ -58,6 +58,8 @@ class AddReport:
 
 
 Progress = Callable[[InputRef, int], None]  # (input just read, items it held)
+# a stored comparison is current while its story's members, the analysis and the comparison engine are unchanged
+COMPARISON_INPUTS = f"{ANALYSIS_VERSION}+{compare.COMPARE_VERSION}"
 CompareProgress = Callable[[int, int], None]  # (stories compared so far, stories to compare)
 COMPARE_CHUNK_PER_WORKER = 4  # stories loaded per worker at a time: keeps memory bounded, workers busy
 
@@ -315,7 +317,7 @@ def stale_stories(store: Store, min_size: int = 2) -> list[str]:
         stored: dict[str, tuple[str, int]] = {}
         for chunk in _chunks(ids, 500):  # SQL parameter limits
             stored |= comparison_db.conflict_counts(conn, list(chunk))
-    return [sid for sid in ids if stored.get(sid, ("", 0))[0] != comparison_db.signature(members[sid], ANALYSIS_VERSION)]
+    return [sid for sid in ids if stored.get(sid, ("", 0))[0] != comparison_db.signature(members[sid], COMPARISON_INPUTS)]
 
 
 def compare_stories(store: Store, story_ids: Sequence[str], workers: int = 1, progress: CompareProgress | None = None) -> int:
@@ -344,7 +346,7 @@ def compare_stories(store: Store, story_ids: Sequence[str], workers: int = 1, pr
 
 
 def _save_comparison(tx: Writer, view: StoryView, record: dict[str, Any]) -> None:
-    sig = comparison_db.signature([m.article_id for m in view.members], ANALYSIS_VERSION)
+    sig = comparison_db.signature([m.article_id for m in view.members], COMPARISON_INPUTS)
     comparison_db.save(tx.conn, comparison_db.CachedComparison(view.id, sig, now_iso(), len(record["conflicts"]), record))
 
 
@@ -395,7 +397,7 @@ def stored_comparison(store: Store, story_id: str, article_ids: Sequence[str] | 
         story_id, article_ids = view.id, [m.article_id for m in view.members]
     with store.engine.connect() as conn:
         cached = comparison_db.load(conn, story_id)
-    return cached.record if cached is not None and cached.signature == comparison_db.signature(article_ids, ANALYSIS_VERSION) else None
+    return cached.record if cached is not None and cached.signature == comparison_db.signature(article_ids, COMPARISON_INPUTS) else None
 
 
 @dataclass(frozen=True, slots=True)
