@@ -24,15 +24,20 @@ def test_label_files_parse_and_are_valid() -> None:
     sample = audit.load_sample()
     files = sorted(audit.AUDIT.glob("labels_*.jsonl"))
     assert files
-    seen: set[int] = set()
+    first: set[int] = set()
     for path in files:
+        seen: set[int] = set()
+        rejudged = path.name.startswith("labels_r")  # re-judgements replace first labels, with what they judged
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             lab = json.loads(line)
             assert audit.label_problems(lab, sample) == [], (path.name, lab.get("n"))
-            assert lab["n"] not in seen, f"item {lab['n']} labelled twice"
+            assert lab["n"] not in seen, f"item {lab['n']} labelled twice in {path.name}"
+            assert not rejudged or "judged" in lab, f"{path.name}: item {lab['n']} does not say what it judged"
+            assert rejudged or lab["n"] not in first, f"item {lab['n']} labelled twice"
             seen.add(lab["n"])
+        first |= seen if not rejudged else set()
 
 
 def _st(doc: str, content: list[list[int]], cls: str = "speech", speaker: str | None = "Ana Costa") -> dict:

@@ -53,7 +53,10 @@ def test_the_conditional_threat_becomes_an_intention_and_a_focus(seed: tuple) ->
     [zone] = [a for a in record["statements"] if any("security zone" in t for t in _texts(a))]
     shifts = {prefix[v["article_id"]]: [s for s in v["shift"] if s["kind"] == "modality"] for v in zone["variants"]}
     assert prefix[zone["variants"][0]["article_id"]] == "000"
-    assert "conditional" in shifts["001"][0]["detail"] and "intention" in shifts["001"][0]["detail"]
+    # 001 renders the threat twice ("his intention to establish a buffer zone", "compelled Russia to consider
+    # creating a safe zone"); either is a shift away from the condition
+    detail = shifts["001"][0]["detail"]
+    assert "conditional" in detail and ("intention" in detail or "possibility" in detail), detail
     assert "ongoing" in shifts["002"][0]["detail"]
     for s in shifts["001"] + shifts["002"]:  # both sides' passages, inside their articles
         assert s["from"]["text"] and s["to"]["text"] and s["from"]["article_id"] != s["to"]["article_id"]

@@ -265,10 +265,13 @@ def _content(variant: object) -> object:
 
 
 def _is_modality_shift(variant: object) -> object:
+    """The variant's modality shifts (other shift kinds — attribution, scope, context — are not modality
+    conflicts)."""
     for name in ("shift", "shifts", "modality_shift", "modality_shifts"):
         v = _get(variant, name)
         if v:
-            return v
+            hits = [x for x in v if (_get(x, "kind") or "modality") == "modality"] if isinstance(v, list | tuple) else [v]
+            return hits or None
     diffs = _get(variant, "differences") or ()
     hits = [d for d in diffs if isinstance(d, str) and re.search(r"modal|conditional|intention|commitment", d, re.I)]
     return hits or None

@@ -395,12 +395,35 @@ def _names(a: Doc, b: Doc, sa: Sentence, sb: Sentence, ops: list) -> Iterable[Di
         kinds = {m[1] for m in xa} | {m[1] for m in xb}
         if "place" in kinds and not kinds & {"person"}:
             kind = "place"
+            if not _two_places(xa, xb):
+                continue  # "New Zealand" / "New Zealander", a place on one side only: not two places
         elif (_attributed(a, sa) or _attributed(b, sb)) and _names_speaker(a, ta) and _names_speaker(b, tb):
             kind = "speaker"
+            if not _two_people(ma, mb, xa, xb, (fold(a.text[ra[0] : ra[1]]), fold(b.text[rb[0] : rb[1]]))):
+                continue  # "Inspector Gaskin" / "Mr Gaskin" / "Dave Gaskin": one person written three ways
         else:
             continue
         yield Disagreement(kind, "strong" if kind == "speaker" else "medium", a.id, ra, a.text[slice(*ra)], b.id, rb,
                            b.text[slice(*rb)], f"{a.text[slice(*ra)]} vs {b.text[slice(*rb)]}")
+
+
+def _two_places(xa: list[tuple[Span, str, str]], xb: list[tuple[Span, str, str]]) -> bool:
+    """Both sides name a place, and neither name is the other's stem (Zealand / Zealander, Ukraine / Ukrainian)."""
+    pa, pb = [m[2] for m in xa if m[1] == "place"], [m[2] for m in xb if m[1] == "place"]
+    return bool(pa and pb) and not any(x.startswith(y) or y.startswith(x) for x in pa for y in pb)
+
+
+def _two_people(ma: list, mb: list, xa: list, xb: list, runs: tuple[str, str]) -> bool:
+    """Each side names a person or organisation — a mention, or a run of two or more capitalised words where
+    the analysis has none (not a stray title or first name: "Inspector" / "Dave") — and no family name of one
+    side's speaker is named in the other sentence."""
+    na = [m[2] for m in xa if m[1] in ("person", "org")] or ([runs[0]] if len(runs[0].split()) >= 2 else [])
+    nb = [m[2] for m in xb if m[1] in ("person", "org")] or ([runs[1]] if len(runs[1].split()) >= 2 else [])
+    if not na or not nb:
+        return False
+    last_b = {w for m in mb if m[1] in ("person", "org") for w in m[2].split()[-1:]}
+    last_a = {w for m in ma if m[1] in ("person", "org") for w in m[2].split()[-1:]}
+    return not any(n.split()[-1] in last_b for n in na) and not any(n.split()[-1] in last_a for n in nb)
 
 
 def _abbreviates(x: str, y: str) -> bool:

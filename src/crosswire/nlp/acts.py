@@ -87,6 +87,8 @@ def statement_class(doc: Doc, how: str, cue_head: int | None, source_head: int |
         return StatementClass.STANCE  # "the situation continues to evolve"
     if how == "verb:xcomp":
         return StatementClass.SPEECH if word in acts.xcomp_speech else StatementClass.STANCE
+    if how == "verb:dobj" and _clausal(doc, content):
+        return StatementClass.SPEECH  # "expressed his intention to establish a zone", "emphasized the need to protect"
     return StatementClass.SPEECH if how in CLAUSE_RULES else StatementClass.STANCE
 
 
