@@ -269,9 +269,12 @@ def test_story_page_opens_with_a_summary_and_never_claims_agreement_without_cove
     client, _keys, stories = demo
     page = client.get(f"/stories/{stories['A1']}").text
     assert page.index('id="summary"') < page.index('id="articles"')
-    assert "agree on every compared fact" not in page and "The outlets dispute 3 point(s)" in page
+    summary = page[page.index('id="summary"') : page.index('id="articles"')]
+    assert "agree on every compared fact" not in page
+    assert "firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)" in summary  # the engine's dispute line
+    assert re.search(r"\d+ statements and \d+ figures compared", summary)  # and how much was compared
     quiet = client.get(f"/stories/{stories['C1']}").text  # compared, no conflict: says how much was compared
-    assert "agree on every" not in quiet and re.search(r"\d+ aligned statement\(s\) and \d+ fact\(s\) compared; no conflict found", quiet)
+    assert "agree on every" not in quiet and re.search(r"\d+ statements and \d+ figures compared", quiet)
 
 
 def test_engine_summary_labels_and_shifts_are_shown_with_their_passages(writable) -> None:
