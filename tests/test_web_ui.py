@@ -308,7 +308,7 @@ def test_the_brief_page_cites_outlet_quote_and_link_without_offsets(demo) -> Non
     assert farm and all(text[int(s):int(e)].strip('"“”')[:50] in page.replace("&#39;", "'").replace("&#34;", '"')
                         for _, s, e, _ in farm)  # fmt: skip
     assert not re.search(r"\w{10}:\d+-\d+", page)  # no raw offsets: those stay in the export and the Markdown
-    assert "<strong>number: 14 (Nordwire) vs 41 (newsflashhub.example)</strong>" in page
+    assert "<strong>firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)</strong>" in page  # the label
     assert client.get(f"/stories/{stories['A1']}/brief?format=md").text.startswith("# ")
 
 
