@@ -100,3 +100,9 @@ def test_brief_opens_with_the_summary_and_never_pairs_the_offensive_with_the_zon
     for line in b.statements:
         assert not ("offensive" in line.text and "zone" in line.text)
     assert not re.search(r"\d+-\d+\]", md)  # outlet and quoted passage, no raw offsets
+
+
+def test_the_reference_variant_comes_from_the_original_report(seed: tuple) -> None:
+    _, _, record, prefix = seed
+    groups = [a for a in record["statements"] if any(NO_PLANS.search(t) for t in _texts(a))]
+    assert prefix[groups[0]["variants"][0]["article_id"]] == "000"  # The Moscow Times/AFP, as the summary says

@@ -110,10 +110,21 @@ def _name(d: Doc) -> str:
 
 
 def rank_articles(docs: Sequence[Doc], sources: Sequence[SourceAssessment]) -> dict[str, int]:
-    """Articles in the order a reader should trust them as the reference: own reporting first, then the earliest."""
-    status = {s.article_id: ("independent", "credited", "possibly-common-source", "derived").index(s.status) for s in sources}
-    order = sorted(docs, key=lambda d: (status.get(d.id, 3), d.published or "9999", -len(d.words), d.id))
-    return {d.id: i for i, d in enumerate(order)}
+    """Articles in the order a reader should trust them as the reference — the same order that names the
+    original in the summary: own reporting (or a credited source) first, the report others derive from most,
+    the earliest, the one with most evidence of its own."""
+    by_id = {s.article_id: s for s in sources}
+    followers: dict[str, int] = defaultdict(int)
+    for s in sources:
+        if s.status == "derived":
+            followers[s.source] += 1
+
+    def key(d: Doc) -> tuple:
+        s = by_id.get(d.id)
+        group = 0 if s is not None and s.status in ("independent", "credited") else 1 if s is not None and s.status != "derived" else 2
+        return (group, -followers[d.id], d.published or "9999", -len(s.evidence) if s else 0, d.id)  # as _original
+
+    return {d.id: i for i, d in enumerate(sorted(docs, key=key))}
 
 
 def coverage(groups: list[list[Item]], facts: Sequence[FactSlot], single_figures: int) -> Coverage:
