@@ -343,3 +343,20 @@ def test_a_form_of_address_tells_the_pronouns_person() -> None:
     text = "Mrs. Alex Pine met Mr. Lee Harmon at the depot on Friday.\n\nShe said the deal was done."
     a = analyse(text)
     assert [s.speaker for s in a.statements] == ["Alex Pine"]
+
+
+def test_a_quotation_the_content_opens_is_never_cut_short() -> None:
+    text = 'Rebuilding the depot is "a long road for the town, but at this stage, it is worth the cost," Mayor Ilse Varga said.'
+    a = analyse(text)
+    st = [s for s in a.statements if s.speaker == "Ilse Varga"]
+    assert st and content(text, st[0]).endswith('worth the cost,"')
+
+
+def test_a_first_person_wish_frames_the_cue_after_it() -> None:
+    text = 'She has done nothing wrong. I hope in 2027 the town says, "Mayor Varga, thank you for your service."'
+    assert not [s for s in analyse(text).statements if s.class_ is StatementClass.SPEECH]
+
+
+def test_a_reporting_noun_with_only_an_object_is_not_speech() -> None:
+    text = "The minister warned of Moscow's threat to the Baltic countries, whose leaders are worried about the border."
+    assert not [s for s in analyse(text).statements if s.how == "noun" and s.class_ is StatementClass.SPEECH]

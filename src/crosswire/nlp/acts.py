@@ -71,8 +71,9 @@ def statement_class(doc: Doc, how: str, cue_head: int | None, source_head: int |
     cue = doc[cue_head]
     if how == "according-to":
         return StatementClass.STANCE if source is not None and _is_document(source, acts) else StatementClass.SPEECH
-    if how == "noun":
-        return StatementClass.SPEECH if cue.lower_ in acts.speech_nouns and _clausal(doc, content) else StatementClass.STANCE
+    if how == "noun":  # "his claim that …" is speech; "Putin's threat to Eastern countries (…)" is not
+        that_clause = any(c.dep_ in ("acl", "ccomp") for c in cue.children)
+        return StatementClass.SPEECH if cue.lower_ in acts.speech_nouns and that_clause and _clausal(doc, content) else StatementClass.STANCE
     word = lemma(cue)
     if _is_no_comment(doc, cue, content, acts) or (word in cues.speech and _negated_token(cue)):
         return StatementClass.NO_COMMENT  # "did not say", "never mentioned"

@@ -39,6 +39,7 @@ XCOMP_CUES = frozenset({
 ADDRESSED = frozenset({"ask", "tell", "inform", "advise", "urge", "warn", "remind", "notify", "question", "accuse",
                        "criticize", "criticise", "praise", "blame", "call", "describe", "thank",
                        "attack", "dismiss", "deny", "promise", "assure", "reject", "name", "identify"})
+WISHES = frozenset({"hope", "wish", "pray", "dream", "imagine"})  # "I hope America says …"
 SUPPOSING = frozenset({"say", "suppose", "imagine", "assume", "picture"})  # "Say Mexico demanded …"
 ADDRESSEE_DEPS = frozenset({"dobj", "dative", "iobj"})
 CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
@@ -119,7 +120,7 @@ def _is_cue_verb(ctx: _Context, tok: Token) -> bool:
 def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[Attribution]:
     claimed = _claimed(found)
     for tok in sent:
-        if not _is_cue_verb(ctx, tok) or _hypothetical(tok):
+        if not _is_cue_verb(ctx, tok) or _hypothetical(tok) or _wished(sent, tok):
             continue
         source = _subject(tok) or _name_in_cue(tok)
         content, how, cue_end = _content(ctx, sent, tok)
@@ -187,6 +188,17 @@ def _hypothetical(verb: Token) -> bool:
             return True  # "I hope …", "we imagine …"; "I said that …" inside a quotation is handled elsewhere
         if not subjects and tok.tag_ == "VB" and tok.dep_ == "ROOT":
             return True  # an imperative: "Say …", "Imagine …"
+    return False
+
+
+def _wished(sent: Span, verb: Token) -> bool:
+    """"I hope (in 2017) America says …" however the parser hung it: a first-person wish earlier in the
+    cue's sentence frames everything after it."""
+    for t in sent:
+        if t.i >= verb.i:
+            return False
+        if t.lower_ in WISHES and t.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in t.children):
+            return True
     return False
 
 
@@ -597,13 +609,15 @@ def _trim(doc: Doc, start: int, end: int) -> Range | None:
 
 
 def _expand_to_quotes(ctx: _Context, rng: Range) -> Range:
-    """A content span that cuts a quotation is widened to the whole quotation."""
+    """A content span that cuts a quotation is widened to the whole quotation: a quotation the content opens
+    is never cut short ("… is “a stretch for the Oscars, but” at this stage, it's worth the risk," — the parse
+    ended the clause at "but"), and a mark just outside the span is taken in."""
     s, e = rng
     for q in ctx.quotes:
         if q.start < e and q.end > s and (q.start < s or q.end > e):
             if q.start < s and s - q.start <= 2:
                 s = q.start
-            if q.end > e and q.end - e <= 3:
+            if q.end > e and (q.end - e <= 3 or (q.start >= s and q.closed and "\n" not in ctx.text[e : q.end])):
                 e = q.end
     return (s, e)
 
