@@ -381,3 +381,24 @@ def test_version_and_help_load_no_model():
     env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60).stdout
     assert "HEAVY []" in out
+
+
+def test_titles_and_names_are_bidi_isolated_in_the_pages(tmp_path) -> None:  # noqa: ANN001
+    from fastapi.testclient import TestClient
+
+    from crosswire import workflows
+    from crosswire.ingest.sources import expand_inputs
+    from crosswire.settings import Settings
+    from crosswire.storage.store import Store
+    from crosswire.web.app import create_app
+
+    page = tmp_path / "rlo.txt"
+    page.write_text("Harbour \u202eerif\u202c reopens\n\nThe harbour reopened on Monday after the fire, the port said.\n", "utf-8")
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 's.db'}", workers=1)
+    store = Store(settings.db_url)
+    workflows.add_inputs(expand_inputs([str(page)]), settings, store)
+    client = TestClient(create_app(settings))
+    story = workflows.list_stories(store)[0]
+    listing, story_page = client.get("/").text, client.get(f"/stories/{story.id}").text
+    assert "<bdi>Harbour \u202eerif\u202c reopens</bdi>" in listing and "<bdi>Harbour \u202eerif\u202c reopens</bdi>" in story_page
+    assert "<title>\u2068Harbour \u202eerif\u202c reopens\u2069 · crosswire</title>" in story_page  # the override ends with the isolate

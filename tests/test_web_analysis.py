@@ -161,7 +161,7 @@ def test_article_page_marks_statements_mentions_and_the_linked_passage(demo) -> 
 def test_entity_page_lists_variants_and_the_timeline(demo) -> None:
     client, *_ = demo
     page = client.get("/entities/person%3Adana%20kovel").text
-    assert 'id="entity-name">Dana Kovel<' in page and "Interior Minister" in page and "Kovel" in page
+    assert 'id="entity-name"><bdi>Dana Kovel</bdi><' in page and "Interior Minister" in page and "Kovel" in page
     assert page.count('class="said-item') == len(client.get("/api/timeline", params={"speaker": KOVEL}).json()["items"])
     r = client.get("/entities/person%3Anobody")
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
