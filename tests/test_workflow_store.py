@@ -158,3 +158,31 @@ def test_parallel_processing_gives_the_serial_result(tmp_path: Path) -> None:
     assert parallel == serial
     assert [r.origin.locator for r, _ in parallel] == [r.origin.locator for r in raws]
     assert type(parallel[-1][1]).__name__ == "Rejected"
+
+
+def test_one_big_input_is_written_in_batches_as_it_is_read(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """A JSONL of 5 articles with batches of 2: three transactions, the first before the file is read to its end."""
+    import json as _json
+
+    from crosswire import workflows as wf
+    from crosswire.ingest.sources import expand_inputs
+    from crosswire.settings import Settings
+    from crosswire.storage.store import Store
+
+    lines = [_json.dumps({"id": f"n{i}", "title": f"Harbour note {i}", "text": f"Ferry {i} sailed at {i} o'clock "
+                          f"from pier {i} with {i * 7} passengers aboard, the port office said on day {i}."}) for i in range(5)]
+    path = tmp_path / "notes.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 's.db'}", workers=1, batch_size=2)
+    store = Store(settings.db_url)
+    sizes: list[int] = []
+    real = wf.write_batch
+
+    def spy(store_, batch, settings_):  # noqa: ANN001, ANN202
+        batch = list(batch)
+        sizes.append(len(batch))
+        return real(store_, batch, settings_)
+
+    monkeypatch.setattr(wf, "write_batch", spy)
+    report = wf.add_inputs(expand_inputs([str(path)]), settings, store)
+    assert sizes == [2, 2, 1] and report.count("added") == 5

@@ -17,7 +17,7 @@ from crosswire import brief, compare, export
 from crosswire.errors import NotFound
 from crosswire.extract.article import EXTRACTOR_VERSION, drop_template_lines, paragraph_keys
 from crosswire.ingest.fetch import fetch_url
-from crosswire.ingest.sources import Fetcher, InputRef, read_input
+from crosswire.ingest.sources import Fetcher, InputRef, iter_input
 from crosswire.model import Analysis, Article, Comparison, Origin, RawDocument, Rejected, StatementClass
 from crosswire.nlp import ANALYSIS_VERSION
 from crosswire.pipeline.runner import Processed, analyse_articles, annotate_article, process_documents
@@ -78,19 +78,23 @@ def add_inputs(
     fetch: Fetcher = fetch_url,
     compared: CompareProgress | None = None,
 ) -> AddReport:
-    """Read, clean and store every input; each batch of articles is written in one transaction. Then every story
-    whose members changed (or whose stored comparison is otherwise stale) is compared and stored, so readers
-    never wait for a comparison (``compared`` reports that step's progress)."""
+    """Read, clean and store every input; items are streamed (a JSONL line, a WARC record at a time) and written
+    in transactions of ``batch_size``, also inside one big input, so memory stays bounded and an interrupted run
+    loses at most the batch in flight. Then every story whose members changed (or whose stored comparison is
+    otherwise stale) is compared and stored, so readers never wait for a comparison (``compared`` reports that
+    step's progress)."""
     outcomes: list[Outcome] = []
     pending: list[RawDocument | Rejected] = []
     for ref in refs:
-        items = read_input(ref, settings, stdin, fetch)
-        pending += items
-        if len(pending) >= settings.batch_size:
-            outcomes += write_batch(store, _process(pending, settings), settings)
-            pending = []
+        count = 0
+        for item in iter_input(ref, settings, stdin, fetch):
+            pending.append(item)
+            count += 1
+            if len(pending) >= settings.batch_size:
+                outcomes += write_batch(store, _process(pending, settings), settings)
+                pending = []
         if progress:
-            progress(ref, len(items))
+            progress(ref, count)
     if pending:
         outcomes += write_batch(store, _process(pending, settings), settings)
     if any(o.status == "added" for o in outcomes):
