@@ -126,3 +126,12 @@ def test_surname_first_person_is_one_across_articles(tmp_path: Path, order: tupl
     xi = [e for e in people if {"Xi", "Xi Jinping"} & set(e.variants)]
     assert len(xi) == 1 and xi[0].name == "Xi Jinping", [e.key for e in xi]
     store.close()
+
+
+def test_a_headline_verb_taken_into_a_name_is_cut_off() -> None:
+    from crosswire.nlp.entities import find_entities
+    from crosswire.nlp.parse import parse
+
+    text = "Varga Says Harbour Will Reopen.\n\nMayor Ilse Varga said the harbour would reopen on Monday."
+    names = {m.text for m in find_entities(next(parse([text]))).mentions}
+    assert "Varga Says" not in names

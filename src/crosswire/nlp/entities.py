@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from crosswire.model import Entity, Mention
+from crosswire.nlp.cues import load_cues
+from crosswire.nlp.lemmas import verb_forms
 from crosswire.nlp.names import (
     PERSON_TITLES,
     POSSESSIVE,
@@ -197,13 +199,21 @@ def _repaired(doc: Doc) -> list[Span]:
     """The tagger's entities with its commonest slips mended: a name split at a particle (``[Ursula von der]PERSON
     [Leyen]GPE``) is one person; a name after a title it missed or mislabelled (``Defence Minister Rustem Umerov``)
     is a person."""
-    ents = _joined_particles(doc)
+    ents = [_without_headline_verb(e) for e in _joined_particles(doc)]
     titled = _titled_names(doc)
     if not titled:
         return ents
     taken = {i for span in titled for i in range(span.start, span.end)}
     kept = [e for e in ents if not any(i in taken for i in range(e.start, e.end))]
     return sorted(kept + titled, key=lambda e: e.start)
+
+
+def _without_headline_verb(ent: Span) -> Span:
+    """``[Obama Says]PERSON`` in a title-case headline: the speech verb the tagger took into the name is cut off."""
+    last = ent[-1]
+    if len(ent) > 1 and last.is_title and verb_forms().get(last.lower_) in load_cues().speech and last.lower_.endswith(("s", "ed")):
+        return Span(ent.doc, ent.start, ent.end - 1, label=ent.label_)
+    return ent
 
 
 def _joined_particles(doc: Doc) -> list[Span]:
