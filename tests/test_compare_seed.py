@@ -106,3 +106,9 @@ def test_the_reference_variant_comes_from_the_original_report(seed: tuple) -> No
     _, _, record, prefix = seed
     groups = [a for a in record["statements"] if any(NO_PLANS.search(t) for t in _texts(a))]
     assert prefix[groups[0]["variants"][0]["article_id"]] == "000"  # The Moscow Times/AFP, as the summary says
+
+
+def test_the_brief_quotes_only_reports_with_their_own_reporting(seed: tuple) -> None:
+    store, story, _, prefix = seed
+    brief = workflows.story_brief(store, story)
+    assert {prefix[c.article_id] for line in brief.facts for c in line.citations} == {"000", "002"}  # not ICARO's rewrite

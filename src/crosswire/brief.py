@@ -68,7 +68,11 @@ def make_brief(view: Any, comparison: dict[str, Any], texts: dict[str, str]) -> 
 
     summary = tuple(Line(x["text"], tuple(cite(p["article_id"], p["span"]) for p in x["passages"]), x["kind"])
                     for x in comparison.get("summary", {}).get("lines", ()))
-    originals = [m.article_id for m in view.members if m.article_id in set(comparison["originals"])]
+    # the original reports: no other article derives from them, and they show reporting of their own (or credit an
+    # agency that did) — a rewrite nothing derives from is not an original (its source may be another outlet's)
+    own = {s["article_id"] for s in comparison.get("sources", ()) if s.get("status") in ("independent", "credited")}
+    originals = [m.article_id for m in view.members if m.article_id in set(comparison["originals"])
+                 and (not own or m.article_id in own)]
     facts = []
     for aid in originals:
         informative = [s for s in sentences(texts[aid]) if len(s.tokens) >= MIN_LEAD_WORDS]
