@@ -242,3 +242,21 @@ def test_truncated_jsonl_gz_keeps_the_complete_lines(tmp_path: Path, db: str) ->
     assert result.exit_code == 1 and "truncated gzip" in result.stderr
     added = int(result.stdout.split(" added")[0].split()[-1])
     assert 5 < added < 30
+
+
+def test_statement_listing_says_negated_modal_and_unresolved() -> None:
+    from rich.console import Console
+
+    from crosswire.cli import render
+    from crosswire.model import Statement, StatementClass, StatementKind
+    from crosswire.storage.analysis import StoredStatement
+
+    denies = Statement("st1", StatementKind.INDIRECT, ((10, 40),), "Russia", (0, 6), cue="denies", negated=True)
+    unsure = Statement("st2", StatementKind.INDIRECT, ((50, 80),), None, (44, 48), cue="claim", modality="may",
+                       class_=StatementClass.STANCE)
+    rows = [StoredStatement("a" * 16, "t", "Outlet", "2024-05-17", "stated", denies, "that its forces committed war crimes"),
+            StoredStatement("a" * 16, "t", "Outlet", "2024-05-17", "stated", unsure, "they may not intend to capture it")]
+    console = Console(record=True, width=200)
+    console.print(render.statements_table(rows))
+    text = console.export_text()
+    assert "negated" in text and "unresolved" in text and "may" in text and "stance" in text

@@ -112,3 +112,17 @@ def test_the_brief_quotes_only_reports_with_their_own_reporting(seed: tuple) -> 
     store, story, _, prefix = seed
     brief = workflows.story_brief(store, story)
     assert {prefix[c.article_id] for line in brief.facts for c in line.citations} == {"000", "002"}  # not ICARO's rewrite
+
+
+def test_the_cli_comparison_opens_with_the_summary_and_each_articles_standing(seed: tuple) -> None:
+    from rich.console import Console
+
+    from crosswire.cli import render
+
+    store, story, _, _ = seed
+    console = Console(record=True, width=200)
+    render.print_comparison(console, workflows.get_story(store, story), workflows.compare_story(store, story))
+    text = console.export_text()
+    assert "coverage" in text and "statements and" in text and "compared" in text  # how much was compared, even with 0 conflicts
+    assert "ICARO Media Group [992deab7] — possibly-common-source" in text  # never called an original outright
+    assert "originals:" not in text

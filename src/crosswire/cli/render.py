@@ -173,11 +173,31 @@ def statements_table(rows: Sequence[Any]) -> Table:
         t.add_column(col, overflow="fold", ratio=ratio)
     for r in rows:
         s = r.statement
-        who = escape(s.speaker or "—") + (f"\n[dim]{escape(s.speaker_role)}[/]" if s.speaker_role else "")
+        who = _speaker(s) + (f"\n[dim]{escape(s.speaker_role)}[/]" if s.speaker_role else "")
         spans = ", ".join(f"{a}-{b}" for a, b in s.content)
-        t.add_row(r.published or "—", escape(r.outlet or "—"), who, escape(s.cue or "—"), str(s.kind),
+        t.add_row(r.published or "—", escape(r.outlet or "—"), who, escape(s.cue or "—"), _kind(s),
                   escape(_clip(r.text, 220)), f"{r.article_id[:10]} · {spans}")
     return t
+
+
+def _speaker(s: Any) -> str:
+    """The speaker, or why there is none: never a blank a reader could fill with the wrong person."""
+    if s.speaker:
+        return escape(s.speaker)
+    return "[yellow]unresolved[/]" if s.speaker_span else "[yellow]no speaker found[/]"
+
+
+def _kind(s: Any) -> str:
+    """direct / mixed / indirect, with the class when it is not speech and what governs the content's truth
+    (the content span alone may not show it: "denies | that its forces committed war crimes")."""
+    parts = [str(s.kind)]
+    if str(s.class_) != "speech":
+        parts.append(f"[cyan]{s.class_}[/]")
+    if s.negated:
+        parts.append("[bold red]negated[/]")
+    if s.modality:
+        parts.append(f"[magenta]{escape(s.modality)}[/]")
+    return "\n".join(parts)
 
 
 def entities_table(rows: Sequence[Any]) -> Table:
@@ -202,7 +222,7 @@ def print_analysis(out: Console, a: Article, analysis: Any) -> None:
         t.add_column(col, overflow="fold")
     for s in analysis.statements:
         text = " … ".join(a.text[x:y] for x, y in s.content)
-        t.add_row(escape(s.speaker or "—"), escape(s.cue or "—"), str(s.kind), escape(_clip(text, 200)),
+        t.add_row(_speaker(s), escape(s.cue or "—"), _kind(s), escape(_clip(text, 200)),
                   ", ".join(f"{x}-{y}" for x, y in s.content))
     out.print(t)
     facts = [c for c in analysis.claims if c.quantities or c.dates]
@@ -233,12 +253,14 @@ def print_comparison(out: Console, view: Any, c: Any) -> None:
     """Provenance tree, conflicts, aligned statements and the fact table of one story."""
     outlet = {m.article_id: m.outlet or m.article_id[:8] for m in view.members}
     out.print(f"[bold]{escape(view.title or '(untitled)')}[/]  [dim]{view.id}[/]")
-    out.print(f"{len(c.article_ids)} articles · {c.independent_sources} independent source(s) · "
-              f"originals: {escape(', '.join(outlet.get(o, o) for o in c.originals))}")
-    tree = Tree("[bold]provenance[/]")
+    out.print(f"{len(c.article_ids)} articles · {c.independent_sources} independent source(s)")
+    for line in c.summary:  # what was compared and what it shows, before any table
+        out.print(f"  [bold]{escape(line.kind)}[/]  {escape(line.text)}")
+    status = {s.article_id: f"{s.status}: {'; '.join(s.evidence)}" for s in c.sources}
+    tree = Tree("[bold]provenance[/] (an article without an arrow derives from no other article found here)")
     nodes = {}
     for o in c.originals:
-        nodes[o] = tree.add(escape(f"{outlet.get(o, o)} [{o[:8]}]"))
+        nodes[o] = tree.add(escape(f"{outlet.get(o, o)} [{o[:8]}]" + (f" — {status[o]}" if o in status else "")))
     for e in c.provenance:
         parent = nodes.get(e.source) or tree.add(escape(f"{outlet.get(e.source, e.source)} [{e.source[:8]}]"))
         nodes[e.source] = parent

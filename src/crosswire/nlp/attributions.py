@@ -35,6 +35,8 @@ XCOMP_CUES = frozenset({
     "intend", "seek", "offer", "urge", "prefer", "decide", "claim", "propose", "demand", "ask", "tell", "warn",
     "call", "appear", "seem", "fear", "wish",
 })
+# verbs whose direct object is the one addressed ("warned Washington against …"), never what was said
+ADDRESSING = frozenset({"tell", "ask", "call", "warn", "urge", "remind", "assure", "inform", "advise", "notify"})
 # verbs whose passive subject is the one addressed or talked about, never the speaker
 ADDRESSED = frozenset({"ask", "tell", "inform", "advise", "urge", "warn", "remind", "notify", "question", "accuse",
                        "criticize", "criticise", "praise", "blame", "call", "describe", "thank",
@@ -276,7 +278,7 @@ def _content(ctx: _Context, sent: Span, verb: Token) -> tuple[list[Range], str, 
         if dep in ("dobj", "attr", "oprd") and verb_lemma in ctx.cues.cognition - ctx.cues.stance:
             continue
         for child in verb.children:
-            if child.dep_ != dep or (dep == "dobj" and verb_lemma in ("tell", "ask", "call")):
+            if child.dep_ != dep or (dep == "dobj" and verb_lemma in ADDRESSING):
                 continue
             if dep in ("dobj", "attr", "oprd") and (quoted or not _is_content_object(child)):
                 continue
@@ -328,11 +330,13 @@ def _adjacent_quotes(ctx: _Context, sent: Span, verb: Token) -> list[Range]:
     """Quotations in the verb's sentence (a quote split around "he said" gives two)."""
     s, e = sent.start_char, sent.end_char
     text = ctx.text  # only quotations of the verb's paragraph: the splitter may run a sentence over a break
-    venues = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in verb.children
-              if c.dep_ in ("prep", "npadvmod") and c.i > verb.i]  # "said on CNN's “State of the Union”": a title
+    # not the quotations of a venue ("said on CNN's “State of the Union”": a title) or of a chained cue
+    # ("warned …, saying that … would cross a “red line”": the fragments are the saying's, inside its clause)
+    elsewhere = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in verb.children if c.i > verb.i
+                 and (c.dep_ in ("prep", "npadvmod") or (c.dep_ in CHAINED and _is_cue_verb(ctx, c)))]
     return [(q.start, q.end) for q in ctx.quotes if q.start < e and q.end > s and q.end - q.start > 3
             and not (q.start <= verb.idx < q.end) and "\n" not in text[min(q.end, verb.idx) : max(q.start, verb.idx)]
-            and not any(a <= q.start and q.end <= b + 2 for a, b in venues)]
+            and not any(a <= q.start and q.end <= b + 2 for a, b in elsewhere)]
 
 
 def _with_continuation(ctx: _Context, sent: Span, ranges: list[Range]) -> list[Range]:
@@ -601,8 +605,9 @@ def _trim(doc: Doc, start: int, end: int) -> Range | None:
     """Token range → character range without leading/trailing punctuation (closing quote marks stay)."""
     while start < end and (doc[start].is_punct and doc[start].text not in "“\"«„") :
         start += 1
-    while end > start and doc[end - 1].is_punct and doc[end - 1].text not in CLOSING_MARKS:
-        end -= 1
+    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in CLOSING_MARKS
+                           or doc[end - 1].dep_ in ("prep", "cc", "mark") and all(c.i >= end for c in doc[end - 1].children)):
+        end -= 1  # nor a dangling "with" / "and" whose object the parse left outside
     if start >= end:
         return None
     return (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
