@@ -15,6 +15,26 @@ SHARED = ROOT.parent / "shared" / "data"
 SEEDS = SHARED / "seeds"
 
 
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict]:
+    """The user's five seed articles added once to a store: the store, and each seed's (Article, Analysis) by its
+    file-name prefix ("000" … "004")."""
+    from crosswire import workflows
+    from crosswire.ingest.sources import expand_inputs
+
+    db = tmp_path_factory.mktemp("seeds") / "s.db"
+    settings = Settings(db_url=f"sqlite:///{db}", workers=1)
+    store = Store(settings.db_url)
+    report = workflows.add_inputs(expand_inputs([str(SEEDS)]), settings, store)
+    assert report.count("added") == 5
+    out = {}
+    for a in store.articles():
+        analysis = workflows.article_analysis(store, a.id)
+        assert analysis is not None and analysis.analysed
+        out[a.origin.locator.rsplit("/", 1)[-1][:3]] = (a, analysis)
+    return store, out
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Defaults with the store in tmp_path and a small input limit, so size tests stay fast."""

@@ -9,8 +9,6 @@ import re
 import pytest
 
 from crosswire import brief, export, workflows
-from crosswire.ingest.sources import expand_inputs
-from crosswire.settings import Settings
 from crosswire.storage.store import Store
 from tests.conftest import SEEDS
 
@@ -19,12 +17,9 @@ NO_PLANS = re.compile(r"(plans?|intentions?|intend).*Kharkiv|Kharkiv.*plans?|par
 
 
 @pytest.fixture(scope="module")
-def seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, str, dict, dict[str, str]]:
-    db = tmp_path_factory.mktemp("seed") / "s.db"
-    settings = Settings(db_url=f"sqlite:///{db}", workers=1)
-    store = Store(settings.db_url)
-    workflows.add_inputs(expand_inputs([str(SEEDS)]), settings, store)
-    prefix = {a.id: a.origin.locator.rsplit("/", 1)[-1][:3] for a in store.articles()}
+def seed(seeded: tuple[Store, dict]) -> tuple[Store, str, dict, dict[str, str]]:
+    store = seeded[0]
+    prefix = {a.id: p for p, (a, _) in seeded[1].items()}
     story = workflows.story_of(store)[next(i for i, p in prefix.items() if p == "000")]
     return store, story, export.comparison_record(workflows.compare_story(store, story)), prefix
 

@@ -7,29 +7,12 @@ import os
 import pytest
 
 from crosswire import workflows
-from crosswire.ingest.sources import expand_inputs
-from crosswire.model import Analysis, Article, Entity
+from crosswire.model import Entity
 from crosswire.nlp.names import is_honorific
-from crosswire.settings import Settings
 from crosswire.storage.store import Store
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir() and not os.environ.get("CI"), reason="../shared/data/seeds not present")
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[str, tuple[Article, Analysis]]]:
-    db = tmp_path_factory.mktemp("seed-entities") / "s.db"
-    settings = Settings(db_url=f"sqlite:///{db}", workers=1)
-    store = Store(settings.db_url)
-    report = workflows.add_inputs(expand_inputs([str(SEEDS)]), settings, store)
-    assert report.count("added") == 5
-    out = {}
-    for a in store.articles():
-        analysis = workflows.article_analysis(store, a.id)
-        assert analysis is not None and analysis.analysed
-        out[a.origin.locator.rsplit("/", 1)[-1][:3]] = (a, analysis)
-    return store, out
 
 
 def _named(store: Store, name: str) -> list[Entity]:
