@@ -136,11 +136,6 @@ def _clausal(doc: Doc, content: list[Range]) -> bool:
     return False
 
 
-def is_document(tok: Token) -> bool:
-    """A poll, survey, study, report or data set: its findings are stance, never speech."""
-    return _is_document(tok, load_acts())
-
-
 def _is_finding_source(tok: Token, acts: Acts) -> bool:
     """A document, or a share of people ("35 percent said", "half of voters"): what it says is a finding."""
     return _is_document(tok, acts) or tok.pos_ == "NUM" or lemma(tok) in acts.quantities
@@ -198,15 +193,15 @@ def content_heads(doc: Doc, content: list[Range]) -> list[Token]:
 NEGATIVE_CUES = frozenset({"deny", "refuse", "decline", "reject", "dismiss", "dispute", "rebut", "refute", "rule"})
 
 
-def negated(doc: Doc, cue_head: int | None, content: list[Range]) -> bool:
+def negated(doc: Doc, cue_head: int | None, heads: list[Token]) -> bool:
     """The cue or the content's main predicate is negated (also ``no plans`` / ``no intention`` as its object,
-    and contents a speaker denies, refuses or rejects, or declines to say)."""
+    and contents a speaker denies, refuses or rejects, or declines to say). ``heads``: ``content_heads`` of the content."""
     if cue_head is not None:
         cue = doc[cue_head]
         governing = _governing(cue)
         if _negated_token(cue) or lemma(cue) in NEGATIVE_CUES or (governing is not None and lemma(governing) in NEGATIVE_CUES):
             return True
-    for head in content_heads(doc, content):
+    for head in heads:
         verbs = [head, *(c for c in head.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))]
         for v in verbs:
             if _negated_token(v):
@@ -222,10 +217,11 @@ def negated(doc: Doc, cue_head: int | None, content: list[Range]) -> bool:
 HEDGING_CUES = frozenset({"seem", "appear", "sound"})  # "seems to think", "appears to have said"
 
 
-def modality(doc: Doc, content: list[Range], cue_head: int | None = None) -> str | None:
+def modality(doc: Doc, heads: list[Token], cue_head: int | None = None) -> str | None:
     """The modal, condition or hedge governing the content: ``may``, ``would``, ``conditional``, ``hedged``
     (several joined with ``+``: ``conditional+will``); None when the content is asserted plainly. A hedge or
-    modal on the cue itself ("Hopefully, …, he said", "it can be argued", "seems to think") counts too."""
+    modal on the cue itself ("Hopefully, …, he said", "it can be argued", "seems to think") counts too. ``heads``:
+    ``content_heads`` of the content."""
     acts = load_acts()
     found: list[str] = []
     if cue_head is not None:
@@ -234,7 +230,7 @@ def modality(doc: Doc, content: list[Range], cue_head: int | None = None) -> str
             found.append("hedged")
         found.extend(MODAL_FORMS.get(c.lower_, c.lower_) for c in cue.children if c.dep_ == "aux" and c.lower_ in acts.modals
                      and c.lower_ not in ("will", "'ll", "wo"))  # "can be argued", "would say"; not "will announce"
-    for head in content_heads(doc, content):
+    for head in heads:
         for c in head.children:
             if c.dep_ == "aux" and c.lower_ in acts.modals:
                 found.append(MODAL_FORMS.get(c.lower_, c.lower_))

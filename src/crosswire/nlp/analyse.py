@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from crosswire.model import Analysis, Statement, StatementKind
 from crosswire.nlp import ANALYSIS_VERSION as VERSION  # noqa: F401  (re-exported)
-from crosswire.nlp.acts import can_speak, modality, negated, statement_class, with_conditions
+from crosswire.nlp.acts import can_speak, content_heads, modality, negated, statement_class, with_conditions
 from crosswire.nlp.attributions import Attribution, find_attributions, paragraph_quotes
 from crosswire.nlp.claims import find_claims
 from crosswire.nlp.entities import ArticleEntities, find_entities
@@ -88,6 +88,7 @@ def _speaker(doc: Doc, ents: ArticleEntities, att: Attribution, speakers: dict[i
 def _statement(doc: Doc, text: str, att: Attribution, speaker: Speaker | None, article_id: str) -> Statement:
     cue = text[att.cue[0] : att.cue[1]] if att.cue else None
     content = with_conditions(doc, att.content)
+    heads = content_heads(doc, content)  # the content's main predicates, read once for negation and modality
     unresolved = speaker is not None and speaker.via == "unresolved"
     return Statement(
         id=_statement_id(article_id, att.content),
@@ -104,8 +105,8 @@ def _statement(doc: Doc, text: str, att: Attribution, speaker: Speaker | None, a
         addressee=att.addressee,
         how=att.how,
         class_=statement_class(doc, att.how, att.cue_head, att.source_head, content),
-        negated=negated(doc, att.cue_head, content),
-        modality=modality(doc, content, att.cue_head),
+        negated=negated(doc, att.cue_head, heads),
+        modality=modality(doc, heads, att.cue_head),
     )
 
 

@@ -373,13 +373,3 @@ def _description(ent: Span, kind: str) -> str | None:
             if 0 < len(text.split()) <= 12:
                 return text
     return None
-
-
-def entity_index(entities: tuple[Entity, ...]) -> dict[str, list[str]]:
-    """Lower-cased description words → entity keys, for resolving "the Russian president"."""
-    index: dict[str, list[str]] = defaultdict(list)
-    for e in entities:
-        for d in e.descriptions:
-            for w in d.lower().split():
-                index[w.strip(",.")].append(e.key)
-    return index

@@ -136,20 +136,22 @@ def _pronoun(doc: Doc, ents: ArticleEntities, at: int, gender: str, previous: Sp
     fitting person was the subject of a sentence since; else the latest fitting subject."""
     people = [m for m in ents.mentions if m.kind == "person" and m.span[1] <= at and at - m.span[0] < LOOKBACK_CHARS
               and not any(s <= m.span[0] and m.span[1] <= e for s, e in reported)]  # "Fowler said he expects Clinton to …"
-    people = [m for m in people if _gender(ents, m.entity, sents.text) in (gender, None)]
+    keys = {m.entity for m in people} | ({previous.entity} if previous is not None and previous.entity else set())
+    genders = {k: _gender(ents, k, sents.text) for k in keys}  # each person once, not once per mention
+    people = [m for m in people if genders[m.entity] in (gender, None)]
     subjects = [m for m in people if _is_subject(doc, m)]
     sentence = sents.at(at)
     if sentence is not None:
         start = sentence.start_char
         here = [m for m in people if m.span[0] >= start]
-        same = ([m for m in here if _gender(ents, m.entity, sents.text) == gender] or [m for m in subjects if m.span[0] >= start]
+        same = ([m for m in here if genders[m.entity] == gender] or [m for m in subjects if m.span[0] >= start]
                 or [m for m in here if _is_possessor(doc, m)])  # "During Zelensky's trip …, he described …"
         if same:  # "von der Leyen held talks with Zelensky, where she told him …"
             return _replace_via(_named(ents, same[-1], ""), "pronoun", same[-1].span)
     pick = subjects[-1] if subjects else None
     if previous is not None and previous.entity and previous.entity.startswith("person:"):
         since = [m for m in subjects if previous_at is not None and m.span[0] > previous_at and m.entity != previous.entity]
-        if _gender(ents, previous.entity, sents.text) in (gender, None) and (pick is None or _later_or_same(previous, pick) or not since):
+        if genders[previous.entity] in (gender, None) and (pick is None or _later_or_same(previous, pick) or not since):
             return _replace_via(previous, "pronoun", previous.resolved_from)
     if pick is None and people:
         pick = people[-1]
