@@ -10,12 +10,12 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+from crosswire.app.ingest import write_batch
 from crosswire.extract.text import clean_text, line_key
 from crosswire.model import InputFormat, Origin, RawDocument
 from crosswire.pipeline.runner import process_documents
 from crosswire.settings import Settings
 from crosswire.storage.store import Store
-from crosswire.workflows import write_batch
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "zyte-aeb" / "line-labels.silver.jsonl"
 Label = tuple[str, int]  # (line text, content 0|1)

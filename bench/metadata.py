@@ -6,11 +6,11 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from crosswire.app.reading import demo_corpus_path
 from crosswire.extract.article import extract_article
 from crosswire.ingest.sources import expand_inputs, read_input
 from crosswire.model import Article
 from crosswire.settings import Settings
-from crosswire.workflows import demo_corpus_path
 
 FIELDS = ("title", "outlet", "authors", "published", "date_source", "credited", "dateline", "url", "language")
 

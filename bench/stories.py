@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
+from crosswire.app.reading import demo_corpus_path
 from crosswire.extract.article import extract_article
 from crosswire.ingest.sources import expand_inputs, read_input
 from crosswire.model import Article, InputFormat, Origin, RawDocument
 from crosswire.settings import Settings
 from crosswire.stories.clusters import StoryIndex, StoryParams, load_model
 from crosswire.stories.signals import story_signals
-from crosswire.workflows import demo_corpus_path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEED_GOLD = {"000": "kharkiv", "001": "kharkiv", "002": "kharkiv", "003": "kursk", "004": "samarkand"}

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 from fastapi.testclient import TestClient
 
+from crosswire.app.ingest import add_inputs
+from crosswire.app.reading import demo_corpus_path
 from crosswire.extract.article import EXTRACTOR_VERSION
 from crosswire.ingest.sources import expand_inputs
 from crosswire.model import Article, DateSource, Origin, PublishedDate
@@ -32,7 +34,6 @@ from crosswire.storage.store import Store
 from crosswire.stories.clusters import Assignment
 from crosswire.stories.signals import StorySignals
 from crosswire.web.app import create_app
-from crosswire.workflows import add_inputs, demo_corpus_path
 
 OUTLETS, LANGUAGES, FIRST_DAY = 60, ("en", "de", "fr"), date(2022, 1, 1)
 

@@ -19,17 +19,17 @@ SEEDS = SHARED / "seeds"
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict]:
     """The user's five seed articles added once to a store: the store, and each seed's (Article, Analysis) by its
     file-name prefix ("000" … "004")."""
-    from crosswire import workflows
+    from crosswire.app import ingest, reading
     from crosswire.ingest.sources import expand_inputs
 
     db = tmp_path_factory.mktemp("seeds") / "s.db"
     settings = Settings(db_url=f"sqlite:///{db}", workers=1)
     store = Store(settings.db_url)
-    report = workflows.add_inputs(expand_inputs([str(SEEDS)]), settings, store)
+    report = ingest.add_inputs(expand_inputs([str(SEEDS)]), settings, store)
     assert report.count("added") == 5
     out = {}
     for a in store.articles():
-        analysis = workflows.article_analysis(store, a.id)
+        analysis = reading.article_analysis(store, a.id)
         assert analysis is not None and analysis.analysed
         out[a.origin.locator.rsplit("/", 1)[-1][:3]] = (a, analysis)
     return store, out

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from crosswire import workflows
-from crosswire.brief import make_brief, to_html, to_markdown
+from crosswire.app import comparison as cmp_app
+from crosswire.app import ingest, reading, stories
+from crosswire.app.stories import StoryView
+from crosswire.compare.brief import make_brief, to_html, to_markdown
 from crosswire.ingest.sources import expand_inputs
 from crosswire.settings import Settings
 from crosswire.storage.store import Store
-from crosswire.workflows import StoryView
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +21,13 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     db = tmp_path_factory.mktemp("brief") / "demo.db"
     settings = Settings(db_url=f"sqlite:///{db}", workers=1)
     store = Store(settings.db_url)
-    workflows.add_inputs(expand_inputs([str(workflows.demo_corpus_path())]), settings, store)
+    ingest.add_inputs(expand_inputs([str(reading.demo_corpus_path())]), settings, store)
     return store
 
 
 def test_demo_brief_cites_every_line_and_presents_the_dispute(demo_store: Store) -> None:
-    story = workflows.list_stories(demo_store)[0]
-    b = workflows.story_brief(demo_store, story.id)
+    story = stories.list_stories(demo_store)[0]
+    b = cmp_app.story_brief(demo_store, story.id)
     md = to_markdown(b)
     texts = {m.article_id: demo_store.article(m.article_id).text for m in story.members}
     for line in (*b.facts, *b.statements):
@@ -44,7 +45,7 @@ def test_demo_brief_cites_every_line_and_presents_the_dispute(demo_store: Store)
     assert not re.search(r"[0-9a-f]{10}:\d+-\d+", md)  # offsets only in the export and the links
     assert md.index("## Summary") < md.index("## What the original reports say")
     assert "firefighters injured" in md
-    comparison = workflows.story_comparison(demo_store, story.id)
+    comparison = cmp_app.story_comparison(demo_store, story.id)
     assert b.independent_sources == comparison["independent_sources"] < len(story.members)
     assert "The Meridian Post copies Nordwire" in b.derived
 
@@ -65,7 +66,7 @@ def test_brief_cli_writes_markdown_and_html(demo_store: Store, tmp_path: Path) -
 
     from crosswire.cli.app import app
 
-    story = workflows.list_stories(demo_store)[0]
+    story = stories.list_stories(demo_store)[0]
     db = demo_store.engine.url.database
     out = tmp_path / "b.html"
     r = CliRunner().invoke(app, ["brief", story.id[:8], "--db", str(db), "--format", "html", "-o", str(out)])
@@ -110,7 +111,7 @@ def test_story_list_filters_by_entity(tmp_path: Path) -> None:
 
 
 def test_search_finds_articles_by_the_canonical_name_of_a_quoted_speaker(tmp_path: Path) -> None:
-    from crosswire.browse import find_stories, search_articles
+    from crosswire.app.reading import find_stories, search_articles
     from crosswire.storage.browse import StoryQuery
 
     settings = Settings(db_url=f"sqlite:///{tmp_path / 's.db'}", workers=1)
@@ -121,10 +122,10 @@ def test_search_finds_articles_by_the_canonical_name_of_a_quoted_speaker(tmp_pat
                                   "Kovel said the water was safe to drink.\n", "utf-8")
     (inputs / "b.txt").write_text("Harbour update\n\nThe harbour reopened on Saturday, Kovel told reporters, "
                                   "after divers checked the quay walls.\n", "utf-8")
-    workflows.add_inputs(expand_inputs([str(inputs)]), settings, store)
+    ingest.add_inputs(expand_inputs([str(inputs)]), settings, store)
     page = search_articles(store, "Dana Kovel", 10, 0)
     titles = [h.title for h in page.hits]
     assert page.total == 2 and titles[0] == "Minister talks" and "Harbour update" in titles  # b only says "Kovel"
     assert any("quotes" in h.snippet for h in page.hits if h.title == "Harbour update")
-    stories = find_stories(store, StoryQuery(q="Dana Kovel"))
-    assert {s.row.id for s in stories.stories} == set(workflows.story_of(store).values())
+    found = find_stories(store, StoryQuery(q="Dana Kovel"))
+    assert {s.row.id for s in found.stories} == set(stories.story_of(store).values())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crosswire import workflows
+from crosswire.app import comparison, ingest, reading, stories
 from crosswire.compare import Doc, compare_story
 from crosswire.compare.conflicts import disagreements
 from crosswire.compare.provenance import trace
@@ -148,7 +148,7 @@ def test_translation_is_found_across_languages() -> None:
 
 # -- the demo corpus and the seeds ---------------------------------------------------------------
 
-EXPECTED = json.loads((workflows.demo_corpus_path().parent / "EXPECTED.json").read_text("utf-8"))
+EXPECTED = json.loads((reading.demo_corpus_path().parent / "EXPECTED.json").read_text("utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -156,14 +156,14 @@ def demo_comparison(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, d
     db = tmp_path_factory.mktemp("cmp") / "demo.db"
     settings = Settings(db_url=f"sqlite:///{db}", workers=1)
     store = Store(settings.db_url)
-    workflows.add_inputs(expand_inputs([str(workflows.demo_corpus_path())]), settings, store)
+    ingest.add_inputs(expand_inputs([str(reading.demo_corpus_path())]), settings, store)
     key_of = {}
     for a in store.articles():
         name, item = Path(a.origin.locator).name, a.origin.item
         [case] = [c for c in EXPECTED["articles"] if c["file"] == name and (c["item"] is None or c["item"] == item)]
         key_of[a.id] = case["key"]
-    story = workflows.story_of(store)[next(i for i, k in key_of.items() if k == "A1")]
-    return workflows.compare_story(store, story), key_of
+    story = stories.story_of(store)[next(i for i, k in key_of.items() if k == "A1")]
+    return comparison.compare_story(store, story), key_of
 
 
 def test_demo_provenance_matches_the_ground_truth(demo_comparison: tuple) -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from crosswire import export
+from crosswire.app.reading import TimelineEntry
 from crosswire.compare import Doc, compare_story, flag_contradictions
 from crosswire.model import Analysis, Statement, StatementClass, StatementKind
 from crosswire.storage.analysis import StoredStatement
-from crosswire.workflows import TimelineEntry
 
 
 def st(text: str, content: str, speaker: str | None = "Ana Ruiz", kind: StatementKind = StatementKind.INDIRECT,

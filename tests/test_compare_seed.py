@@ -8,7 +8,9 @@ import re
 
 import pytest
 
-from crosswire import brief, export, workflows
+from crosswire import export
+from crosswire.app import comparison, stories
+from crosswire.compare import brief
 from crosswire.storage.store import Store
 from tests.conftest import SEEDS
 
@@ -20,8 +22,8 @@ NO_PLANS = re.compile(r"(plans?|intentions?|intend).*Kharkiv|Kharkiv.*plans?|par
 def seed(seeded: tuple[Store, dict]) -> tuple[Store, str, dict, dict[str, str]]:
     store = seeded[0]
     prefix = {a.id: p for p, (a, _) in seeded[1].items()}
-    story = workflows.story_of(store)[next(i for i, p in prefix.items() if p == "000")]
-    return store, story, export.comparison_record(workflows.compare_story(store, story)), prefix
+    story = stories.story_of(store)[next(i for i, p in prefix.items() if p == "000")]
+    return store, story, export.comparison_record(comparison.compare_story(store, story)), prefix
 
 
 def _texts(group: dict) -> list[str]:
@@ -89,7 +91,7 @@ def test_summary_lines_carry_passages_and_say_how_much_was_compared(seed: tuple)
 
 def test_brief_opens_with_the_summary_and_never_pairs_the_offensive_with_the_zone(seed: tuple) -> None:
     store, story, _, _ = seed
-    b = workflows.story_brief(store, story)
+    b = comparison.story_brief(store, story)
     md = brief.to_markdown(b)
     assert md.index("## Summary") < md.index("## What the original reports say")
     for line in b.statements:
@@ -105,7 +107,7 @@ def test_the_reference_variant_comes_from_the_original_report(seed: tuple) -> No
 
 def test_the_brief_quotes_only_reports_with_their_own_reporting(seed: tuple) -> None:
     store, story, _, prefix = seed
-    brief = workflows.story_brief(store, story)
+    brief = comparison.story_brief(store, story)
     assert {prefix[c.article_id] for line in brief.facts for c in line.citations} == {"000", "002"}  # not ICARO's rewrite
 
 
@@ -116,7 +118,7 @@ def test_the_cli_comparison_opens_with_the_summary_and_each_articles_standing(se
 
     store, story, _, _ = seed
     console = Console(record=True, width=200)
-    render.print_comparison(console, workflows.get_story(store, story), workflows.compare_story(store, story))
+    render.print_comparison(console, stories.get_story(store, story), comparison.compare_story(store, story))
     text = console.export_text()
     assert "coverage" in text and "statements and" in text and "compared" in text  # how much was compared, even with 0 conflicts
     assert "ICARO Media Group [992deab7] — possibly-common-source" in text  # never called an original outright

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from crosswire.app.ingest import add_inputs
+from crosswire.app.reading import demo_corpus_path
+from crosswire.app.stories import story_of
 from crosswire.export import article_record
 from crosswire.ingest.sources import expand_inputs
 from crosswire.settings import Settings
 from crosswire.storage.store import Store
-from crosswire.workflows import add_inputs, demo_corpus_path, story_of
 
 EXPECTED = json.loads((demo_corpus_path().parent / "EXPECTED.json").read_text("utf-8"))
 CASES = {a["key"]: a for a in EXPECTED["articles"]}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crosswire import workflows
+from crosswire.app import ingest, reading
 from crosswire.ingest.sources import expand_inputs
 from crosswire.model import Entity
 from crosswire.nlp.entities import ArticleEntities, find_entities
@@ -121,8 +121,8 @@ def test_surname_first_person_is_one_across_articles(tmp_path: Path, order: tupl
     settings = Settings(db_url=f"sqlite:///{tmp_path / 'x.db'}", workers=1)
     store = Store(settings.db_url)
     for i, text in enumerate(order):
-        workflows.add_inputs(expand_inputs([str(write(tmp_path / f"in{i}", f"{i}.txt", text))]), settings, store)
-    people: list[Entity] = [r.entity for r in workflows.entities(store, kind="person")]
+        ingest.add_inputs(expand_inputs([str(write(tmp_path / f"in{i}", f"{i}.txt", text))]), settings, store)
+    people: list[Entity] = [r.entity for r in reading.entities(store, kind="person")]
     xi = [e for e in people if {"Xi", "Xi Jinping"} & set(e.variants)]
     assert len(xi) == 1 and xi[0].name == "Xi Jinping", [e.key for e in xi]
     store.close()

@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crosswire.app import reading
 from crosswire.errors import FetchError
 from crosswire.ingest import readers
 from crosswire.ingest.decode import InflatingStream, bounded_lines
@@ -307,12 +308,11 @@ def test_every_response_carries_the_security_headers(client, path):
     (OperationalError("SELECT 1", {}, Exception("database is locked")), 503, "busy"),
 ])  # fmt: skip
 def test_an_unexpected_error_on_the_api_is_json_not_plain_text(client, monkeypatch, error, status, code):
-    from crosswire import browse
 
     def broken(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr(browse, "find_stories", broken)
+    monkeypatch.setattr(reading, "find_stories", broken)
     response = client.get("/api/stories")
     assert response.status_code == status
     assert response.headers["content-type"] == "application/json"
@@ -386,7 +386,7 @@ def test_version_and_help_load_no_model():
 def test_titles_and_names_are_bidi_isolated_in_the_pages(tmp_path) -> None:  # noqa: ANN001
     from fastapi.testclient import TestClient
 
-    from crosswire import workflows
+    from crosswire.app import ingest, stories
     from crosswire.ingest.sources import expand_inputs
     from crosswire.settings import Settings
     from crosswire.storage.store import Store
@@ -396,9 +396,9 @@ def test_titles_and_names_are_bidi_isolated_in_the_pages(tmp_path) -> None:  # n
     page.write_text("Harbour \u202eerif\u202c reopens\n\nThe harbour reopened on Monday after the fire, the port said.\n", "utf-8")
     settings = Settings(db_url=f"sqlite:///{tmp_path / 's.db'}", workers=1)
     store = Store(settings.db_url)
-    workflows.add_inputs(expand_inputs([str(page)]), settings, store)
+    ingest.add_inputs(expand_inputs([str(page)]), settings, store)
     client = TestClient(create_app(settings))
-    story = workflows.list_stories(store)[0]
+    story = stories.list_stories(store)[0]
     listing, story_page = client.get("/").text, client.get(f"/stories/{story.id}").text
     assert "<bdi>Harbour \u202eerif\u202c reopens</bdi>" in listing and "<bdi>Harbour \u202eerif\u202c reopens</bdi>" in story_page
     assert "<title>\u2068Harbour \u202eerif\u202c reopens\u2069 · crosswire</title>" in story_page  # the override ends with the isolate

@@ -9,11 +9,12 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import text
 
+from crosswire.app.ingest import add_inputs
+from crosswire.app.reading import demo_corpus_path
 from crosswire.ingest.sources import expand_inputs
 from crosswire.settings import Settings
 from crosswire.storage.schema import metadata
 from crosswire.storage.store import ArticleFilter, Store
-from crosswire.workflows import add_inputs, demo_corpus_path
 
 URL = os.environ.get("CROSSWIRE_TEST_POSTGRES")
 pytestmark = pytest.mark.skipif(not URL, reason="set CROSSWIRE_TEST_POSTGRES to a PostgreSQL URL to run")

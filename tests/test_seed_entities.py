@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from crosswire import workflows
+from crosswire.app import reading
 from crosswire.model import Entity
 from crosswire.nlp.names import is_honorific
 from crosswire.storage.store import Store
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(not SEEDS.is_dir() and not os.environ.get("CI"),
 
 
 def _named(store: Store, name: str) -> list[Entity]:
-    return [r.entity for r in workflows.entities(store) if name in r.entity.variants]
+    return [r.entity for r in reading.entities(store) if name in r.entity.variants]
 
 
 def test_003_004_xi_is_one_person(seeded: tuple[Store, dict]) -> None:
@@ -46,7 +46,7 @@ def test_towns_regions_and_cities_are_places(seeded: tuple[Store, dict], name: s
 
 
 def test_no_form_of_address_is_kept_as_a_role(seeded: tuple[Store, dict]) -> None:
-    for r in workflows.entities(seeded[0]):
+    for r in reading.entities(seeded[0]):
         assert not any(is_honorific(d) for d in r.entity.descriptions), r.entity
     for _, an in seeded[1].values():
         assert not any(s.speaker_role and is_honorific(s.speaker_role) for s in an.statements)

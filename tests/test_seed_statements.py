@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from crosswire import workflows
+from crosswire.app import reading
 from crosswire.model import Analysis, Article, StatementClass, StatementKind
 from crosswire.storage.store import Store
 from tests.conftest import SEEDS
@@ -63,13 +63,13 @@ def test_claims_normalise_quantities_and_keep_their_source(seeded: tuple[Store, 
 
 def test_entities_are_canonical_across_articles(seeded: tuple[Store, dict]) -> None:
     store = seeded[0]
-    syrskyi = workflows.entities(store, kind="person", search="sirsk") + workflows.entities(store, kind="person", search="syrsk")
+    syrskyi = reading.entities(store, kind="person", search="sirsk") + reading.entities(store, kind="person", search="syrsk")
     keys = {r.entity.key for r in syrskyi}
     assert len(keys) == 1, keys
     assert {"Olexander Syrskyj", "Oleksandr Sirsky"} <= set(syrskyi[0].entity.variants)
-    kyiv = {r.entity.key for r in workflows.entities(store, search="ki") if {"Kyiv", "Kiev"} & set(r.entity.variants)}
+    kyiv = {r.entity.key for r in reading.entities(store, search="ki") if {"Kyiv", "Kiev"} & set(r.entity.variants)}
     assert kyiv == {"place:kiv"}
-    putin = workflows.statements(store, speaker="person:vladimir putin")
+    putin = reading.statements(store, speaker="person:vladimir putin")
     assert {s.article_id for s in putin} == {seeded[1][k][0].id for k in ("000", "001", "002", "003", "004")}
 
 
@@ -119,10 +119,10 @@ def test_no_speaker_is_a_thing(seeded: tuple[Store, dict]) -> None:
 
 
 def test_putins_speech_in_the_store_is_only_his(seeded: tuple[Store, dict]) -> None:
-    rows = workflows.statements(seeded[0], speaker="person:vladimir putin")
+    rows = reading.statements(seeded[0], speaker="person:vladimir putin")
     assert rows and all(r.statement.class_ is StatementClass.SPEECH for r in rows)
     assert not [r for r in rows if "generally manageable" in r.text or "has the capacity" in r.text]
-    every = workflows.statements(seeded[0], speaker="person:vladimir putin", classes=None)
+    every = reading.statements(seeded[0], speaker="person:vladimir putin", classes=None)
     assert len(every) > len(rows)  # stances ("criticized Ukraine") and no-comments are there when asked for
 
 

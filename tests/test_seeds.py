@@ -6,11 +6,11 @@ import os
 
 import pytest
 
+from crosswire.app.ingest import add_inputs
 from crosswire.ingest.sources import expand_inputs
 from crosswire.model import Article, DateSource
 from crosswire.settings import Settings
 from crosswire.storage.store import Store
-from crosswire.workflows import add_inputs
 from tests.conftest import SEEDS
 
 # ../shared is always beside the repo in CI: there a missing folder must fail, not skip.
@@ -111,7 +111,7 @@ def test_only_the_restating_close_of_002_is_flagged(seeds: dict[str, Article]) -
 
 
 def test_three_stories(seeds: dict[str, Article], store: Store) -> None:
-    from crosswire.workflows import list_stories, story_of
+    from crosswire.app.stories import list_stories, story_of
 
     of = story_of(store)
     ids = {k: of[a.id] for k, a in seeds.items()}

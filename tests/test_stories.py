@@ -7,13 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
+from crosswire.app.ingest import add_inputs
+from crosswire.app.stories import list_stories, story_of
 from crosswire.ingest.sources import expand_inputs
 from crosswire.model import Article, DateSource, InputFormat, Metadata, Origin, PublishedDate
 from crosswire.settings import Settings
 from crosswire.storage.store import ArticleFilter, Store
 from crosswire.stories.clusters import StoryIndex
 from crosswire.stories.signals import StorySignals, proper_names, story_signals
-from crosswire.workflows import add_inputs, list_stories, story_of
 from tests.conftest import write
 
 FLOOD_1 = ("The river Orva burst its banks in Brask on Tuesday, flooding the lower town and forcing two hundred "
@@ -119,7 +120,7 @@ def test_one_by_one_equals_one_batch(tmp_path: Path) -> None:
 
 
 def test_corrections_are_recorded_and_kept_by_later_additions(tmp_path: Path) -> None:
-    from crosswire.workflows import merge_stories, move_article, split_story, story_corrections
+    from crosswire.app.stories import merge_stories, move_article, split_story, story_corrections
 
     settings = replace(Settings(), db_url=str(tmp_path / "fix.db"))
     store = Store(settings.sqlalchemy_url)
@@ -150,8 +151,8 @@ def test_corrections_are_recorded_and_kept_by_later_additions(tmp_path: Path) ->
 
 
 def test_regrouping_from_scratch_is_stable_and_keeps_corrections(tmp_path: Path) -> None:
+    from crosswire.app.stories import merge_stories, move_article, regroup
     from crosswire.stories.clusters import StoryParams
-    from crosswire.workflows import merge_stories, move_article, regroup
 
     settings = replace(Settings(), db_url=str(tmp_path / "re.db"))
     store = Store(settings.sqlalchemy_url)
@@ -179,16 +180,16 @@ def test_regrouping_from_scratch_is_stable_and_keeps_corrections(tmp_path: Path)
 def test_bad_corrections_are_refused(tmp_path: Path) -> None:
     import pytest
 
-    from crosswire.errors import NotFound
-    from crosswire.workflows import merge_stories, split_story
+    from crosswire.app.stories import merge_stories, split_story
+    from crosswire.errors import Conflict, NotFound
 
     settings = replace(Settings(), db_url=str(tmp_path / "bad.db"))
     store = Store(settings.sqlalchemy_url)
     add_inputs(expand_inputs([str(write(tmp_path, "a.txt", f"Headline\n{FLOOD_1}\n"))]), settings, store)
     [view] = list_stories(store)
-    with pytest.raises(ValueError, match="itself"):
+    with pytest.raises(Conflict, match="itself"):
         merge_stories(store, view.id, view.id, who="x")
-    with pytest.raises(ValueError, match="nothing behind"):
+    with pytest.raises(Conflict, match="nothing behind"):
         split_story(store, view.id, [view.members[0].article_id], who="x")
     with pytest.raises(NotFound):
         merge_stories(store, view.id, "snope", who="x")
@@ -281,8 +282,8 @@ def test_the_reasons_name_only_what_the_story_already_had() -> None:
 
 
 def test_a_move_by_regrouping_is_stored_and_the_same_one_by_one_or_in_one_batch(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from crosswire.app.stories import get_story
     from crosswire.stories import clusters
-    from crosswire.workflows import get_story
 
     # the names-only model of the unit test above, through the whole add workflow and the store
     names_only = clusters.StoryModel({**dict.fromkeys(clusters.FEATURES, 0.0), "bias": -2.0, "names_share": 8.0}, 0.5)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from crosswire import workflows
+from crosswire.app import comparison, reading, stories
 from crosswire.storage import comparisons as comparison_db
 from crosswire.storage.store import Store
 from crosswire.web.app import create_app
@@ -201,9 +201,9 @@ def _record_of(client: TestClient, story: str) -> dict:
 
 def store_record(store: Store, story: str, record: dict) -> None:
     """Store ``record`` as the story's current comparison, as the engine would."""
-    members = [m.article_id for m in workflows.get_story(store, story).members]
+    members = [m.article_id for m in stories.get_story(store, story).members]
     with store.transaction() as tx:
-        comparison_db.save(tx.conn, comparison_db.CachedComparison(story, comparison_db.signature(members, workflows.COMPARISON_INPUTS),
+        comparison_db.save(tx.conn, comparison_db.CachedComparison(story, comparison_db.signature(members, comparison.COMPARISON_INPUTS),
                                                                    "2024-09-13T00:00:00+00:00", len(record["conflicts"]), record))  # fmt: skip
 
 
@@ -231,7 +231,7 @@ def augmented_record(store: Store, story: str, keys: dict[str, str]) -> dict:
 def test_ingest_stores_every_comparison_so_pages_never_wait(demo) -> None:
     client, _keys, stories = demo
     store = client.app.state.store
-    assert workflows.stale_stories(store) == []  # the add run compared every story of two or more articles
+    assert comparison.stale_stories(store) == []  # the add run compared every story of two or more articles
     for story in set(stories.values()):
         page = client.get(f"/stories/{story}").text
         assert 'id="comparison-pending"' not in page and 'id="compare-link"' not in page and "?compare" not in page
@@ -245,9 +245,9 @@ def test_parallel_comparison_matches_the_serial_one_and_reports_progress(writabl
     before = {s: _record_of(client, s) for s in small}
     with store.transaction() as tx:
         tx.conn.exec_driver_sql("DELETE FROM story_comparisons")
-    assert set(small) <= set(workflows.stale_stories(store)) and client.get("/api/stories?limit=5").json()["items"][0]["conflicts"] is None
+    assert set(small) <= set(comparison.stale_stories(store)) and client.get("/api/stories?limit=5").json()["items"][0]["conflicts"] is None
     seen: list[tuple[int, int]] = []
-    assert workflows.compare_stories(store, small, workers=2, progress=lambda done, total: seen.append((done, total))) == 2
+    assert comparison.compare_stories(store, small, workers=2, progress=lambda done, total: seen.append((done, total))) == 2
     assert seen == [(1, 2), (2, 2)] and {s: _record_of(client, s) for s in small} == before
 
 
@@ -257,12 +257,12 @@ def test_export_computes_missing_comparisons_only_when_asked(writable) -> None:
     with store.transaction() as tx:
         tx.conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
     out = io.StringIO()
-    workflows.export_all(store, "json", out, compare_missing=False)  # the API's export: reads, never computes
+    reading.export_all(store, "json", out, compare_missing=False)  # the API's export: reads, never computes
     exported = {s["id"]: s["comparison"] for s in json.loads(out.getvalue())["stories"]}
-    assert exported[stories["B1"]] is None and exported[stories["A1"]] is not None and stories["B1"] in workflows.stale_stories(store)
+    assert exported[stories["B1"]] is None and exported[stories["A1"]] is not None and stories["B1"] in comparison.stale_stories(store)
     seen: list[tuple[int, int]] = []
-    workflows.export_all(store, "json", io.StringIO(), compare_missing=True, workers=2, progress=lambda d, n: seen.append((d, n)))
-    assert seen and seen[-1][0] == seen[-1][1] and workflows.stale_stories(store) == []
+    reading.export_all(store, "json", io.StringIO(), compare_missing=True, workers=2, progress=lambda d, n: seen.append((d, n)))
+    assert seen and seen[-1][0] == seen[-1][1] and comparison.stale_stories(store) == []
 
 
 def test_story_page_opens_with_a_summary_and_never_claims_agreement_without_coverage(demo) -> None:

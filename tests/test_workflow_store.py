@@ -9,12 +9,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from crosswire.app.ingest import add_inputs
 from crosswire.ingest.sources import expand_inputs
 from crosswire.settings import Settings
 from crosswire.storage import store as store_module
 from crosswire.storage.schema import metadata
 from crosswire.storage.store import ArticleFilter, Store
-from crosswire.workflows import add_inputs
 from tests.conftest import write
 
 BODY = (
@@ -164,7 +164,7 @@ def test_one_big_input_is_written_in_batches_as_it_is_read(tmp_path, monkeypatch
     """A JSONL of 5 articles with batches of 2: three transactions, the first before the file is read to its end."""
     import json as _json
 
-    from crosswire import workflows as wf
+    from crosswire.app import ingest
     from crosswire.ingest.sources import expand_inputs
     from crosswire.settings import Settings
     from crosswire.storage.store import Store
@@ -176,13 +176,13 @@ def test_one_big_input_is_written_in_batches_as_it_is_read(tmp_path, monkeypatch
     settings = Settings(db_url=f"sqlite:///{tmp_path / 's.db'}", workers=1, batch_size=2)
     store = Store(settings.db_url)
     sizes: list[int] = []
-    real = wf.write_batch
+    real = ingest.write_batch
 
     def spy(store_, batch, settings_):  # noqa: ANN001, ANN202
         batch = list(batch)
         sizes.append(len(batch))
         return real(store_, batch, settings_)
 
-    monkeypatch.setattr(wf, "write_batch", spy)
-    report = wf.add_inputs(expand_inputs([str(path)]), settings, store)
+    monkeypatch.setattr(ingest, "write_batch", spy)
+    report = ingest.add_inputs(expand_inputs([str(path)]), settings, store)
     assert sizes == [2, 2, 1] and report.count("added") == 5

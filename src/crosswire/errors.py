@@ -9,6 +9,9 @@
     ├── FetchError                 a URL could not be fetched
     │   └── BlockedAddress         private/loopback/link-local target without --allow-private
     ├── NotFound                   an id that is not in the store
+    ├── Pending                    a result computed after ingest is not there yet
+    ├── Conflict                   a correction that contradicts the store (merge a story into itself, …)
+    ├── StoreBusy                  another writer held the store's write lock for too long
     └── ConfigError                a bad setting
 
 Bugs are not caught: they raise. Bad input is turned into a ``Rejected`` value by the workflow.
@@ -53,6 +56,14 @@ class NotFound(CrosswireError):
 
 class Pending(CrosswireError):
     """A result that is computed after ingest (a story's comparison) is not there yet."""
+
+
+class Conflict(CrosswireError):
+    """A request that contradicts what the store holds (a story merged into itself, an article not in the story)."""
+
+
+class StoreBusy(CrosswireError):
+    """Another process held the store's write lock longer than the writer was willing to wait."""
 
 
 class ConfigError(CrosswireError):

@@ -25,13 +25,13 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from crosswire import __version__
-from crosswire.errors import ConfigError, NotFound
+from crosswire.errors import ConfigError, Conflict, NotFound, StoreBusy
 from crosswire.settings import Settings
 
 if TYPE_CHECKING:
+    from crosswire.app.ingest import Progress as ProgressCallback
     from crosswire.model import StatementClass
     from crosswire.storage.store import Store
-    from crosswire.workflows import Progress as ProgressCallback
 
 EXIT_FAILED_INPUTS, EXIT_NOT_FOUND, EXIT_STORE = 1, 3, 4
 
@@ -97,12 +97,12 @@ def _root(
 def _store(db: str | None, **overrides: Any) -> Iterator[tuple[Store, Settings]]:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from crosswire import workflows
+    from crosswire import app as cases
 
     try:
         settings = Settings.from_env(db_url=db, **overrides)
-        store = workflows.open_store(settings)
-    except (ConfigError, SQLAlchemyError) as exc:
+        store = cases.open_store(settings, on_wait=_tell_waiting())
+    except (ConfigError, SQLAlchemyError, StoreBusy) as exc:
         err.print(f"[red]error:[/] cannot open the store: {escape(str(exc))}")
         raise typer.Exit(EXIT_STORE) from exc
     try:
@@ -110,8 +110,23 @@ def _store(db: str | None, **overrides: Any) -> Iterator[tuple[Store, Settings]]
     except NotFound as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_NOT_FOUND) from exc
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(EXIT_STORE) from exc
     finally:
         store.close()
+
+
+def _tell_waiting() -> Any:
+    """Say once, then every half minute, that another process holds the store's write lock."""
+    told = [-1.0]
+
+    def on_wait(waited: float) -> None:
+        if told[0] < 0 or waited - told[0] >= 30:
+            err.print(f"[yellow]waiting:[/] another crosswire is writing to the store; waiting for it ({waited:.0f} s so far)")
+            told[0] = waited
+
+    return on_wait
 
 
 @app.command()
@@ -123,14 +138,14 @@ def add(
     json_out: JsonOption = False,
 ) -> None:
     """Ingest articles: clean them, recover their metadata and store them. Adding twice changes nothing."""
-    from crosswire import workflows
+    from crosswire.app import ingest
     from crosswire.cli import render
     from crosswire.ingest.sources import expand_inputs
 
     with _store(db, allow_private=allow_private or None, fetch_links=fetch or None) as (store, settings):
         refs = expand_inputs(inputs)
         with _progress(len(refs), quiet=json_out) as advance, _comparing(quiet=json_out) as compared:
-            report = workflows.add_inputs(refs, settings, store, progress=advance, compared=compared)
+            report = ingest.add_inputs(refs, settings, store, progress=advance, compared=compared)
     if json_out:
         out.print_json(data=render.report_json(report))
     else:
@@ -151,14 +166,14 @@ def articles(
     json_out: JsonOption = False,
 ) -> None:
     """List stored articles with their outlet, date (and how it was found) and language."""
-    from crosswire import workflows
+    from crosswire.app import reading
     from crosswire.cli import render
     from crosswire.export import article_record
     from crosswire.storage.store import ArticleFilter
 
     flt = ArticleFilter(outlet, language, since, until, search, limit or None)
     with _store(db) as (store, _):
-        rows = workflows.list_articles(store, flt)
+        rows = reading.list_articles(store, flt)
         if json_out:
             out.print_json(data=[article_record(a, store.origins(a.id)) | {"text": None} for a in rows])
         else:
@@ -173,14 +188,14 @@ def show(
     json_out: JsonOption = False,
 ) -> None:
     """One article: metadata (with where each value came from), clean text, removed lines."""
-    from crosswire import workflows
+    from crosswire.app import reading
     from crosswire.cli import render
     from crosswire.export import article_record
 
     with _store(db) as (store, _):
         article = store.article(article_id)
         origins = store.origins(article.id)
-        analysis = workflows.article_analysis(store, article.id)
+        analysis = reading.article_analysis(store, article.id)
     if json_out:
         out.print_json(data=article_record(article, origins, analysis=analysis))
     else:
@@ -195,11 +210,11 @@ ClassOption = Annotated[list[str] | None, typer.Option(
 
 def _classes(values: list[str] | None) -> tuple[StatementClass, ...] | None:
     """--class values → the classes to list (None: all); a bad value is a usage error naming it."""
-    from crosswire import workflows
+    from crosswire.app import reading
     from crosswire.model import StatementClass
 
     if not values:
-        return workflows.SPEECH_ONLY
+        return reading.SPEECH_ONLY
     if "all" in values:
         return None
     try:
@@ -221,12 +236,12 @@ def statements_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """Who said what: statements with speaker, cue, kind and the character spans they came from (speech unless --class)."""
-    from crosswire import workflows
+    from crosswire.app import reading
     from crosswire.cli import render
     from crosswire.export import statement_record
 
     with _store(db) as (store, _):
-        rows = workflows.statements(store, speaker, article, story, limit or None, _classes(classes))
+        rows = reading.statements(store, speaker, article, story, limit or None, _classes(classes))
     if json_out:
         out.print_json(data=[{"article_id": r.article_id, "outlet": r.outlet, "published": r.published,
                               **statement_record(r.statement, "") , "content_text": r.text} for r in rows])
@@ -241,13 +256,13 @@ def compare_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """How the articles of one story differ: aligned statements, fact table, conflicts, provenance tree."""
-    from crosswire import workflows
+    from crosswire.app import comparison, stories
     from crosswire.cli import render
     from crosswire.export import comparison_record
 
     with _store(db) as (store, _):
-        view = workflows.get_story(store, story_id)
-        comparison = workflows.compare_story(store, view.id)
+        view = stories.get_story(store, story_id)
+        comparison = comparison.compare_story(store, view.id)
     if json_out:
         out.print_json(data=comparison_record(comparison))
     else:
@@ -265,11 +280,11 @@ def brief_cmd(
     if fmt not in ("md", "html"):
         err.print(f"[red]error:[/] unknown format {fmt!r}; use md or html")
         raise typer.Exit(2)
-    from crosswire import workflows
-    from crosswire.brief import to_html, to_markdown
+    from crosswire.app import comparison
+    from crosswire.compare.brief import to_html, to_markdown
 
     with _store(db) as (store, _):
-        b = workflows.story_brief(store, story_id)
+        b = comparison.story_brief(store, story_id)
     text = to_markdown(b) if fmt == "md" else to_html(b)
     if output:
         tmp = output.with_name(output.name + ".partial")
@@ -289,14 +304,14 @@ def timeline_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """Everything one speaker said across stories, in time order, with possible contradictions flagged (speech unless --class)."""
-    from crosswire import workflows
+    from crosswire.app import reading
     from crosswire.cli import render
     from crosswire.export import timeline_record
 
     with _store(db) as (store, _):
-        entries = workflows.timeline(store, speaker, about, _classes(classes))
+        entries = reading.timeline(store, speaker, about, _classes(classes))
         about_keys = {k for e in entries for k in e.about}
-        names = {r.entity.key: r.entity.name for r in workflows.entities(store) if r.entity.key in about_keys}
+        names = {r.entity.key: r.entity.name for r in reading.entities(store) if r.entity.key in about_keys}
     if json_out:
         out.print_json(data=[timeline_record(e) for e in entries])
     else:
@@ -312,11 +327,11 @@ def entities_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """People, organisations and places across the store, with every spelling seen and how often quoted."""
-    from crosswire import workflows
+    from crosswire.app import reading
     from crosswire.cli import render
 
     with _store(db) as (store, _):
-        rows = workflows.entities(store, kind, search, limit or None)
+        rows = reading.entities(store, kind, search, limit or None)
     if json_out:
         out.print_json(data=[{"key": r.entity.key, "kind": r.entity.kind, "name": r.entity.name,
                               "variants": list(r.entity.variants), "descriptions": list(r.entity.descriptions),
@@ -335,7 +350,7 @@ def export_cmd(
 ) -> None:
     """Export every article following the versioned schema in docs/export-schema.md (stories carry their stored
     comparison; --compare computes missing ones first, else they are null)."""
-    from crosswire import workflows
+    from crosswire.app import reading
 
     if fmt not in ("json", "jsonl", "csv"):
         err.print(f"[red]error:[/] unknown format {fmt!r}; use json, jsonl or csv")
@@ -345,22 +360,22 @@ def export_cmd(
         if output:
             tmp = output.with_name(output.name + ".partial")
             with tmp.open("w", encoding="utf-8", newline="") as fh:
-                n = workflows.export_all(store, fmt, fh, **options)  # type: ignore[arg-type]
+                n = reading.export_all(store, fmt, fh, **options)  # type: ignore[arg-type]
             tmp.replace(output)  # never leave a half-written export under the real name
             err.print(f"wrote {n} articles to {output}")
         else:
-            workflows.export_all(store, fmt, sys.stdout, **options)  # type: ignore[arg-type]
+            reading.export_all(store, fmt, sys.stdout, **options)  # type: ignore[arg-type]
 
 
 @app.command()
 def stories(db: DbOption = None, json_out: JsonOption = False) -> None:
     """Stories: groups of articles about one event, with their time span, outlets and size."""
-    from crosswire import workflows
+    from crosswire.app import stories
     from crosswire.cli import render
     from crosswire.export import story_record
 
     with _store(db) as (store, _):
-        views = workflows.list_stories(store)
+        views = stories.list_stories(store)
     if json_out:
         out.print_json(data=[story_record(v) for v in views])
     else:
@@ -390,13 +405,13 @@ def story_show(
     json_out: JsonOption = False,
 ) -> None:
     """One story: its articles in time order, why each is there, and the corrections made to it."""
-    from crosswire import workflows
+    from crosswire.app import stories
     from crosswire.cli import render
     from crosswire.export import story_record
 
     with _store(db) as (store, _):
-        view = workflows.get_story(store, story_id)
-        fixes = workflows.story_corrections(store, view.id)
+        view = stories.get_story(store, story_id)
+        fixes = stories.story_corrections(store, view.id)
     if json_out:
         out.print_json(data=story_record(view) | {"corrections": [asdict(c) for c in fixes]})
     else:
@@ -412,9 +427,9 @@ def story_merge(
     by: WhoOption = "",
 ) -> None:
     """Merge story B into story A."""
-    from crosswire import workflows
+    from crosswire.app import stories
 
-    _correct(db, lambda store: workflows.merge_stories(store, into, other, by or _user()))
+    _correct(db, lambda store: stories.merge_stories(store, into, other, by or _user()))
 
 
 @story_app.command("split")
@@ -425,9 +440,9 @@ def story_split(
     by: WhoOption = "",
 ) -> None:
     """Split articles out of story S into a new story."""
-    from crosswire import workflows
+    from crosswire.app import stories
 
-    _correct(db, lambda store: workflows.split_story(store, story_id, articles_, by or _user()))
+    _correct(db, lambda store: stories.split_story(store, story_id, articles_, by or _user()))
 
 
 @story_app.command("move")
@@ -438,18 +453,18 @@ def story_move(
     by: WhoOption = "",
 ) -> None:
     """Move an article into story S."""
-    from crosswire import workflows
+    from crosswire.app import stories
 
-    _correct(db, lambda store: workflows.move_article(store, article, story_id, by or _user()))
+    _correct(db, lambda store: stories.move_article(store, article, story_id, by or _user()))
 
 
 @story_app.command("regroup")
 def story_regroup(db: DbOption = None, json_out: JsonOption = False) -> None:
     """Group every article again from its stored signals and re-apply all recorded corrections."""
-    from crosswire import workflows
+    from crosswire.app import stories
 
     with _store(db) as (store, _):
-        report = workflows.regroup(store)
+        report = stories.regroup(store)
     if json_out:
         out.print_json(data=asdict(report))
     else:
@@ -461,7 +476,7 @@ def _correct(db: str | None, action: Any) -> None:
     with _store(db) as (store, _):
         try:
             c = action(store)
-        except ValueError as exc:
+        except Conflict as exc:
             err.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from exc
     moved = ", ".join(a[:8] for a in c.article_ids)
@@ -475,16 +490,16 @@ def _user() -> str:
 @app.command()
 def demo(db: DbOption = None, json_out: JsonOption = False) -> None:
     """Ingest the bundled fictional demo corpus and print what crosswire found in it."""
-    from crosswire import workflows
+    from crosswire.app import ingest, reading, stories
     from crosswire.cli import render
     from crosswire.ingest.sources import expand_inputs
 
     with _store(db) as (store, settings):
-        refs = expand_inputs([str(workflows.demo_corpus_path())])
+        refs = expand_inputs([str(reading.demo_corpus_path())])
         with _progress(len(refs), quiet=json_out) as advance, _comparing(quiet=json_out) as compared:
-            report = workflows.add_inputs(refs, settings, store, progress=advance, compared=compared)
-        views = workflows.list_stories(store)
-        summary = workflows.summarise(store)
+            report = ingest.add_inputs(refs, settings, store, progress=advance, compared=compared)
+        views = stories.list_stories(store)
+        summary = reading.summarise(store)
         rows = store.articles()
     if json_out:
         out.print_json(data={"report": render.report_json(report), "summary": summary})

@@ -12,8 +12,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.tree import Tree
 
+from crosswire.app.ingest import AddReport
 from crosswire.model import Article, Origin
-from crosswire.workflows import AddReport
 
 
 def report_json(report: AddReport) -> dict[str, Any]:

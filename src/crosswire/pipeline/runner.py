@@ -1,22 +1,55 @@
-"""Run the document stages over raw inputs. Serial today; the Dask driver maps the same function."""
+"""The per-document stages and the runner that maps them over a stream of inputs.
+
+Two pure stages run on each document, outside any transaction: ``extract_documents`` (raw bytes → clean
+``Article`` or ``Rejected``) and ``analyse_documents`` (clean article → its ``Analysis`` and ``StorySignals``).
+``Runner`` maps them over an unbounded stream in order, in this process or in a pool of worker processes that
+load their models once; between the two stages the caller sees each extracted article (to skip the ones the
+store already holds, or to apply what the store knows), and at the end it gets ``Prepared`` values, in input
+order, for the one short step that writes. A Dask driver maps the same two functions.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+import hashlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any
 
 from crosswire.extract.article import extract_article
 from crosswire.extract.lexicon import Lexicon, load_lexicon
 from crosswire.extract.summary import flag_restated_summary
 from crosswire.model import Analysis, Article, DateSource, RawDocument, Rejected
+from crosswire.stories.signals import StorySignals
 
 Processed = tuple[RawDocument, Article | Rejected]
 PARALLEL_MIN_DOCUMENTS = 40  # below this, starting worker processes costs more than it saves
+CHUNK_DOCUMENTS = 8  # documents per job sent to a worker: amortises the hand-over, keeps spaCy batches useful
+JOBS_PER_WORKER = 3  # jobs in flight per worker: workers never starve, memory stays bounded
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One input item after the per-document stages, ready for the write step."""
+
+    raw: RawDocument | None  # None: the item was refused before it could be read
+    result: Article | Rejected
+    analysis: Analysis | None = None  # of ``analysed_text``; None: not analysed (the store holds it already)
+    analysed_text: str = ""  # sha256 of the text the analysis read (the write step keeps it only if it still matches)
+    signals: StorySignals | None = None  # for story grouping, from the extracted text
+
+
+def text_hash(text: str) -> str:
+    """The key that ties an analysis to the exact text it read."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- the pure stages ---------------------------------------------------------------------------
 
 
 def process_document(raw: RawDocument, lexicon: Lexicon) -> Article | Rejected:
-    """Every per-document stage, in order: extract (clean + describe), then annotate the clean text."""
+    """Every per-document cleaning stage, in order: extract (clean + describe), then annotate the clean text."""
     article = extract_article(raw, lexicon)
     return article if isinstance(article, Rejected) else annotate_article(article)
 
@@ -26,37 +59,40 @@ def annotate_article(article: Article) -> Article:
     return replace(article, flags=flag_restated_summary(article.text))
 
 
-def process_documents(raws: Sequence[RawDocument], workers: int = 1) -> list[Processed]:
-    """Process documents, keeping each raw input beside its result, in input order.
-
-    With ``workers`` > 1 and enough documents, the same ``process_document`` runs in a pool of
-    processes; each loads the lexicon once. Results are identical to the serial run.
-    """
-    if workers <= 1 or len(raws) < PARALLEL_MIN_DOCUMENTS:
-        lex = load_lexicon()
-        return [(raw, process_document(raw, lex)) for raw in raws]
-    chunk = max(1, len(raws) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers, initializer=load_lexicon) as pool:
-        return list(zip(raws, pool.map(_process_one, raws, chunksize=chunk), strict=True))
+def extract_documents(raws: Sequence[RawDocument]) -> list[Article | Rejected]:
+    """The cleaning stage over a chunk of raw documents."""
+    lexicon = load_lexicon()
+    return [process_document(raw, lexicon) for raw in raws]
 
 
-def _process_one(raw: RawDocument) -> Article | Rejected:
-    return process_document(raw, load_lexicon())
+def analyse_documents(jobs: Sequence[tuple[Article, Article]]) -> list[tuple[Analysis, StorySignals]]:
+    """The language stage over a chunk: each job is (the extracted article, the same with the outlet's known
+    template lines taken out); the analysis reads the second, the story signals the first (so grouping does not
+    depend on what the store knew when the job was sent)."""
+    from crosswire.stories.signals import story_signals
+
+    analyses = analyse_articles([clean for _extracted, clean in jobs])
+    return list(zip(analyses, story_signals([extracted for extracted, _clean in jobs]), strict=True))
 
 
 def analyse_articles(articles: Sequence[Article], workers: int = 1) -> list[Analysis]:
     """The language stage over final clean texts: entities, statements, claims; one result per article.
 
-    English articles are parsed by spaCy (in ``workers`` processes when there are enough of them);
-    other languages get an explicit "not analysed" result rather than English rules applied wrongly.
+    English articles are parsed by spaCy (in ``workers`` processes when there are enough of them); other
+    languages get an explicit "not analysed" result rather than English rules applied wrongly. An article the
+    analysers fail on gets a "not analysed" result naming the failure; the rest of the chunk goes on.
     """
     from crosswire.nlp.analyse import analyse_doc, is_supported, not_analysed
     from crosswire.nlp.parse import parse
 
     supported = [a for a in articles if is_supported(a.meta.language)]
     processes = workers if workers > 1 and len(supported) >= PARALLEL_MIN_DOCUMENTS else 1
-    docs = parse((a.text for a in supported), processes=processes)
-    done = {a.id: analyse_doc(doc, a.id, _own_date(a), a.meta.language) for a, doc in zip(supported, docs, strict=True)}
+    done: dict[str, Analysis] = {}
+    for a, doc in zip(supported, parse((a.text for a in supported), processes=processes), strict=True):
+        try:
+            done[a.id] = analyse_doc(doc, a.id, _own_date(a), a.meta.language)
+        except Exception as exc:  # noqa: BLE001 — one odd text must not sink a batch; the note says what failed
+            done[a.id] = replace(not_analysed(a.id, a.meta.language), note=f"analysis failed: {type(exc).__name__}: {exc}")
     return [done.get(a.id) or not_analysed(a.id, a.meta.language) for a in articles]
 
 
@@ -64,3 +100,132 @@ def _own_date(article: Article) -> str | None:
     """The article's own date (stated or from metadata): the only base for resolving "yesterday"."""
     p = article.meta.published
     return p.value if p.source in (DateSource.STATED, DateSource.METADATA) else None
+
+
+# --- the runner ---------------------------------------------------------------------------------
+
+Item = RawDocument | Rejected
+Triage = Callable[[list[Article]], list[Article | None]]  # extracted → what to analyse (None: skip, stored already)
+
+
+class _Slot:
+    """One chunk of input items on its way through the two stages."""
+
+    __slots__ = ("items", "extracted", "analysed")
+
+    def __init__(self, items: list[Item]) -> None:
+        self.items = items
+        self.extracted: Future[list[Article | Rejected]] | None = None
+        self.analysed: Future[list[tuple[Analysis, StorySignals]]] | None = None
+
+
+class Runner:
+    """Maps the two stages over a stream of items, in order, in ``workers`` processes (1: in this process).
+
+    The pool starts only once the stream has shown ``PARALLEL_MIN_DOCUMENTS`` items, so a single small file costs
+    no process start. Workers are forked: models this process already loaded are shared, and a worker that needs a
+    model loads it once. ``triage`` (run here, between the stages) decides what each extracted article needs.
+    """
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = max(1, workers)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def prepare(self, items: Iterable[Item], triage: Triage) -> Iterator[Prepared]:
+        """Every item of ``items`` through both stages, yielded in input order as soon as it and all before it are done."""
+        window: deque[_Slot] = deque()
+        chunk: list[Item] = []
+        seen = 0
+        for item in items:
+            chunk.append(item)
+            seen += 1
+            if len(chunk) >= CHUNK_DOCUMENTS:
+                window.append(self._start(chunk, seen))
+                chunk = []
+            yield from self._advance(window, triage, block=len(window) >= self.workers * JOBS_PER_WORKER)
+        if chunk:
+            window.append(self._start(chunk, seen))
+        while window:
+            yield from self._advance(window, triage, block=True)
+
+    def analyse(self, articles: Sequence[Article]) -> list[Analysis]:
+        """The language stage alone (articles whose text changed after they were stored), chunked over the pool."""
+        jobs = [articles[i : i + CHUNK_DOCUMENTS] for i in range(0, len(articles), CHUNK_DOCUMENTS)]
+        if self._pool is None and len(articles) >= PARALLEL_MIN_DOCUMENTS and self.workers > 1:
+            self._pool = _new_pool(self.workers)
+        if self._pool is None:
+            return [a for job in jobs for a in analyse_articles(job)]
+        return [a for result in self._pool.map(analyse_articles, jobs) for a in result]
+
+    def _start(self, items: list[Item], seen: int) -> _Slot:
+        if self._pool is None and self.workers > 1 and seen >= PARALLEL_MIN_DOCUMENTS:
+            self._pool = _new_pool(self.workers)
+        slot = _Slot(items)
+        slot.extracted = self._submit(extract_documents, [i for i in items if isinstance(i, RawDocument)])
+        return slot
+
+    def _submit(self, fn: Callable[[Any], Any], arg: Any) -> Future[Any]:
+        if self._pool is not None:
+            return self._pool.submit(fn, arg)
+        done: Future[Any] = Future()
+        done.set_result(fn(arg))
+        return done
+
+    def _advance(self, window: deque[_Slot], triage: Triage, block: bool) -> Iterator[Prepared]:
+        """Send every extracted chunk on to analysis; yield the finished chunks at the head of the window."""
+        for slot in window:
+            if slot.analysed is None and slot.extracted is not None and (slot.extracted.done() or (block and slot is window[0])):
+                slot.analysed = self._submit(analyse_documents, _jobs(slot, triage))
+        while window and window[0].analysed is not None and (window[0].analysed.done() or block):
+            yield from _prepared(window.popleft())
+            block = False  # one finished chunk makes room; the rest are collected when they are done
+
+
+def _jobs(slot: _Slot, triage: Triage) -> list[tuple[Article, Article]]:
+    assert slot.extracted is not None
+    articles = [r for r in slot.extracted.result() if isinstance(r, Article)]
+    wanted = triage(articles)
+    slot.items = list(_annotated(slot.items, slot.extracted.result(), wanted))  # type: ignore[arg-type]
+    return [(a, w) for a, w in zip(articles, wanted, strict=True) if w is not None]
+
+
+def _annotated(items: list[Item], extracted: list[Article | Rejected], wanted: list[Article | None]) -> Iterator[object]:
+    """Pair each item with its extraction and what triage decided, in input order."""
+    results = iter(extracted)
+    decisions = iter(wanted)
+    for item in items:
+        if isinstance(item, Rejected):
+            yield (None, item, None)
+            continue
+        result = next(results)
+        yield (item, result, next(decisions) if isinstance(result, Article) else None)
+
+
+def _prepared(slot: _Slot) -> Iterator[Prepared]:
+    assert slot.analysed is not None
+    analysed = iter(slot.analysed.result())
+    for raw, result, wanted in slot.items:  # type: ignore[misc]
+        if wanted is None:
+            yield Prepared(raw, result)
+            continue
+        analysis, signals = next(analysed)
+        yield Prepared(raw, result, analysis, text_hash(wanted.text), signals)
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=load_lexicon)
+
+
+def process_documents(raws: Sequence[RawDocument], workers: int = 1) -> list[Processed]:
+    """The cleaning stage alone over a list (benchmarks, ``crosswire clean``), each raw input beside its result."""
+    with Runner(workers) as runner:
+        prepared = list(runner.prepare(raws, lambda arts: [None] * len(arts)))
+    return [(p.raw, p.result) for p in prepared if p.raw is not None]

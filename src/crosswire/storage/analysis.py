@@ -65,6 +65,12 @@ def replace_analysis(conn: Connection, a: Analysis, version: str) -> None:
         conn.execute(insert(claims), [_claim_row(a.article_id, c, remap) for c in a.claims])
 
 
+def drop_analysis(conn: Connection, article_id: str) -> None:
+    """Forget an article's analysis (its text changed): it is analysed again after the write."""
+    for table in (claims, statements, mentions, analyses):
+        conn.execute(delete(table).where(table.c.article_id == article_id))
+
+
 def _canonical_keys(conn: Connection, ents: Sequence[Entity]) -> dict[str, str]:
     """Surname-only people → the single stored full-name person with that surname (and the reverse)."""
     remap: dict[str, str] = {}

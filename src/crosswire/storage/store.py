@@ -1,24 +1,31 @@
 """The Store: every read and write of crosswire's data goes through here.
 
 Writes happen inside ``Store.transaction()``: a batch is committed whole or not at all, so an
-interrupted run never leaves a half-written article. SQLite runs in WAL mode with foreign keys on.
+interrupted run never leaves a half-written article. A write transaction takes the store's write lock when it
+begins (SQLite ``BEGIN IMMEDIATE``; a PostgreSQL advisory lock), so concurrent writers queue instead of failing
+half-way; a busy store is waited on (``Store.on_wait`` is told, so a shell can say so) for up to
+``lock_timeout_s``. Readers never wait: SQLite runs in WAL mode (readers see the last commit), with foreign keys on.
+Migrations run under the same lock, so two processes opening a new store never both create its tables.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.resources import files
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, insert, inspect, or_, select, text, update
 from sqlalchemy.engine import Row
+from sqlalchemy.exc import OperationalError
 
-from crosswire.errors import NotFound
+from crosswire.errors import NotFound, StoreBusy
 from crosswire.model import (
     Article,
     DateSource,
@@ -58,39 +65,85 @@ class StoredRejection:
     times: int
 
 
+_T = TypeVar("_T")
+
+
 def now_iso() -> str:
     """The current UTC time as ISO 8601, for audit columns."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+WRITE_LOCK_KEY = 0x63726F7373  # PostgreSQL advisory lock id of the store's write lock ("cross")
+LOCK_POLL_S = 2.0  # how long one attempt waits inside the database before the waiter is told again
+POOL_SIZE = 8  # connections kept open; the web's thread pool (40 threads) can open up to POOL_OVERFLOW more
+POOL_OVERFLOW = 48  # so a read load of 64 clients queues in the thread pool, never in a full connection pool
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the database schema to the newest migration."""
+    """Bring the database schema to the newest migration, under the write lock (two processes opening a new store
+    never both run them); a store already at the newest schema is only read."""
     config = Config()
     config.set_main_option("script_location", str(files("crosswire.storage").joinpath("migrations")))
-    with engine.begin() as connection:
+    if _at_head(engine, config):
+        return
+    with engine.connect().execution_options(crosswire_write=True) as connection, connection.begin():
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
 
-def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+def _at_head(engine: Engine, config: Config) -> bool:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [head]
+
+
+def _sqlite_connect(dbapi_connection: object, _record: object) -> None:
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]  # transactions begin in _sqlite_begin
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(LOCK_POLL_S * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Writers take SQLite's write lock as they begin (IMMEDIATE): a deferred transaction that reads first and
+    writes later cannot wait for the lock (SQLite fails it at once to avoid a deadlock)."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("crosswire_write") else "BEGIN")
+
+
+def _postgres_begin(conn: Connection) -> None:
+    if conn.get_execution_options().get("crosswire_write"):
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(LOCK_POLL_S * 1000)}ms'")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    message = str(exc.orig).lower()
+    return "database is locked" in message or "lock timeout" in message or "locknotavailable" in type(exc.orig).__name__.lower()
 
 
 class Store:
     """crosswire's database: SQLite file by default, any SQLAlchemy URL (PostgreSQL) otherwise."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, lock_timeout_s: float = 600.0, on_wait: Callable[[float], None] | None = None) -> None:
         self.url = url
-        self.story_cache: tuple[int, object] | None = None  # (next assignment seq, StoryIndex) between batches
-        self.engine = create_engine(url, future=True)
+        self.lock_timeout_s = lock_timeout_s  # how long a writer waits for a busy store before giving up
+        self.on_wait = on_wait  # told the seconds waited so far while another process holds the write lock
+        self._story_index: tuple[int, object] | None = None  # (next assignment seq, StoryIndex) between batches
+        pool = {} if url.startswith("sqlite") and ":memory:" in url else {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+        self.engine = create_engine(url, **pool)
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        migrate(self.engine)
+            event.listen(self.engine, "connect", _sqlite_connect)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        elif self.engine.dialect.name == "postgresql":
+            event.listen(self.engine, "begin", _postgres_begin)
+        self._with_lock(lambda: migrate(self.engine))
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -98,9 +151,55 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:
-        """One atomic batch of writes."""
-        with self.engine.begin() as conn:
+        """One atomic batch of writes, holding the store's write lock from its first statement to its commit."""
+        conn = self._with_lock(self._begin_write)
+        try:
             yield Writer(conn)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
+
+    def _begin_write(self) -> Connection:
+        conn = self.engine.connect().execution_options(crosswire_write=True)
+        try:
+            conn.begin()
+            return conn
+        except BaseException:
+            conn.close()
+            raise
+
+    def _with_lock(self, step: Callable[[], _T]) -> _T:
+        """Run ``step``, retrying while another process holds the write lock (telling ``on_wait``), up to
+        ``lock_timeout_s``; then ``StoreBusy``."""
+        started = time.monotonic()
+        while True:
+            try:
+                return step()
+            except OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+                waited = time.monotonic() - started
+                if waited >= self.lock_timeout_s:
+                    raise StoreBusy(f"the store {self.safe_url} stayed locked by another writer for {waited:.0f} s; "
+                                    "try again when it has finished") from exc
+                if self.on_wait:
+                    self.on_wait(waited)
+
+    @property
+    def safe_url(self) -> str:
+        """The store's URL without its password."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def cached_story_index(self, seq: int) -> object | None:
+        """The grouping index kept from this process's last write, if no one has written stories since."""
+        return self._story_index[1] if self._story_index and self._story_index[0] == seq else None
+
+    def keep_story_index(self, seq: int, index: object | None) -> None:
+        """Keep the grouping index as it stands after a write (None: forget it, memberships were changed)."""
+        self._story_index = (seq, index) if index is not None else None
 
     # --- reads -----------------------------------------------------------------------------
 
@@ -132,6 +231,26 @@ class Store:
                 _article(r, self._first_origin(conn, r.id), self._removed(conn, r.id) if with_removed else (), self._flags(conn, r.id))
                 for r in rows
             ]
+
+    def known_ids(self, article_ids: Sequence[str]) -> set[str]:
+        """Which of these article ids are stored."""
+        with self.engine.connect() as conn:
+            return {i for chunk in _chunks(list(article_ids), 500)
+                    for i in conn.execute(select(articles.c.id).where(articles.c.id.in_(chunk))).scalars()}
+
+    def template_keys(self, outlet: str, candidates: Sequence[str], min_articles: int) -> frozenset[str]:
+        """Of ``candidates``, the outlet's known template lines (seen in ``min_articles`` of its articles)."""
+        with self.engine.connect() as conn:
+            return _template_keys(conn, outlet, candidates, min_articles)
+
+    def unanalysed(self) -> list[Article]:
+        """Stored articles with no analysis (their text changed after they were analysed), oldest first."""
+        from crosswire.storage.schema import analyses
+
+        query = select(articles.c.id).where(~articles.c.id.in_(select(analyses.c.article_id))).order_by(articles.c.added_at, articles.c.id)
+        with self.engine.connect() as conn:
+            ids = list(conn.execute(query).scalars())
+        return [self.article(i) for i in ids]
 
     def count_articles(self) -> int:
         """How many articles the store holds."""
@@ -256,15 +375,7 @@ class Writer:
 
     def template_keys(self, outlet: str, candidates: Sequence[str], min_articles: int) -> frozenset[str]:
         """Of ``candidates``, the keys seen in at least ``min_articles`` distinct articles of ``outlet``."""
-        if not candidates:
-            return frozenset()
-        query = (
-            select(outlet_lines.c.line_key)
-            .where(outlet_lines.c.outlet == outlet, outlet_lines.c.line_key.in_(list(set(candidates))))
-            .group_by(outlet_lines.c.line_key)
-            .having(func.count(outlet_lines.c.article_id) >= min_articles)
-        )
-        return frozenset(self.conn.execute(query).scalars())
+        return _template_keys(self.conn, outlet, candidates, min_articles)
 
     def articles_with_keys(self, outlet: str, keys: Sequence[str]) -> list[str]:
         """Ids of the outlet's articles that contain any of ``keys``."""
@@ -353,6 +464,23 @@ def _conditions(flt: ArticleFilter) -> list[object]:
         pattern = f"%{_escape(flt.search.lower())}%"
         conds.append(or_(func.lower(articles.c.title).like(pattern, escape="\\"), func.lower(articles.c.text).like(pattern, escape="\\")))
     return conds
+
+
+def _template_keys(conn: Connection, outlet: str, candidates: Sequence[str], min_articles: int) -> frozenset[str]:
+    if not candidates:
+        return frozenset()
+    query = (
+        select(outlet_lines.c.line_key)
+        .where(outlet_lines.c.outlet == outlet, outlet_lines.c.line_key.in_(list(set(candidates))))
+        .group_by(outlet_lines.c.line_key)
+        .having(func.count(outlet_lines.c.article_id) >= min_articles)
+    )
+    return frozenset(conn.execute(query).scalars())
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def _escape(text: str) -> str:

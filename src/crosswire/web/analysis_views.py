@@ -9,9 +9,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from crosswire import export
+from crosswire.app.reading import TimelineEntry
 from crosswire.model import Analysis
 from crosswire.storage.analysis import EntityRow, StoredStatement
-from crosswire.workflows import TimelineEntry
 
 Span = tuple[int, int]
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from crosswire import browse, workflows
+from crosswire.app import comparison, ingest, reading, stories
 from crosswire.errors import Pending
 from crosswire.ingest.sources import InputRef
 from crosswire.model import StatementClass
@@ -60,7 +60,7 @@ def list_articles(
 ) -> views.ArticleListOut:  # fmt: skip
     """Stored articles, oldest publication first (undated last)."""
     flt = ArticleFilter(outlet, language, since, until, search, limit + 1, offset)
-    rows = workflows.list_articles(store_of(request), flt)
+    rows = reading.list_articles(store_of(request), flt)
     items = [views.article_summary(a) for a in rows[:limit]]
     return views.ArticleListOut(limit=limit, offset=offset, next_offset=offset + limit if len(rows) > limit else None, items=items)
 
@@ -68,7 +68,7 @@ def list_articles(
 @router.get("/articles/{article_id}", response_model=views.ArticleOut, responses=ERRORS)
 def get_article(request: Request, article_id: str) -> views.ArticleOut:
     """One article (id or unique prefix): metadata with the signal behind each value, clean text, removed lines, flags."""
-    return views.article_out(browse.article_detail(store_of(request), article_id))
+    return views.article_out(reading.article_detail(store_of(request), article_id))
 
 
 @router.get("/stories", response_model=views.StoryListOut, responses=ERRORS)
@@ -80,13 +80,13 @@ def list_stories(
 ) -> views.StoryListOut:  # fmt: skip
     """Stories with a member matching every filter; biggest first, or most recently updated first."""
     query = StoryQuery(since, until, outlet, language, q, order, limit, offset, entity)
-    return views.story_list_out(browse.find_stories(store_of(request), query))
+    return views.story_list_out(reading.find_stories(store_of(request), query))
 
 
 @router.get("/stories/{story_id}", response_model=views.StoryOut, responses=ERRORS)
 def get_story(request: Request, story_id: str) -> views.StoryOut:
     """One story (id or unique prefix): its articles by time, why each is there, and the corrections made."""
-    return views.story_out(browse.story_detail(store_of(request), story_id))
+    return views.story_out(reading.story_detail(store_of(request), story_id))
 
 
 @router.get("/stories/{story_id}/comparison", response_model=cv.StoryComparisonOut, responses=ERRORS)
@@ -95,7 +95,7 @@ def get_comparison(request: Request, story_id: str) -> cv.StoryComparisonOut:
     their shifts, fact table. Computed after ingest (``crosswire add`` / ``crosswire compare``), never in a request:
     a story whose comparison is not stored yet (or is out of date) answers 409 ``pending``."""
     store = store_of(request)
-    record = workflows.stored_comparison(store, story_id)
+    record = comparison.stored_comparison(store, story_id)
     if record is None:
         raise Pending(f"the comparison of story {story_id} is not computed yet: run `crosswire add` or `crosswire compare`")
     return cv.story_comparison_out(record)
@@ -106,7 +106,7 @@ def get_analysis(request: Request, article_id: str) -> av.AnalysisOut:
     """An article's entities, mentions, statements and claims, with spans into its clean text."""
     store = store_of(request)
     article = store.article(article_id)
-    return av.analysis_out(article.id, workflows.article_analysis(store, article.id), article.text)
+    return av.analysis_out(article.id, reading.article_analysis(store, article.id), article.text)
 
 
 ClassQuery = Annotated[list[Literal["speech", "stance", "no-comment", "all"]] | None, Query(
@@ -123,7 +123,7 @@ def list_statements(
     limit: Limit = 50, offset: Offset = 0,
 ) -> av.StatementListOut:  # fmt: skip
     """Who said what, in time order: each statement with speaker, cue, kind, class, content and spans (speech unless ``class``)."""
-    rows = workflows.statements(store_of(request), speaker or None, article or None, story or None, offset + limit + 1,
+    rows = reading.statements(store_of(request), speaker or None, article or None, story or None, offset + limit + 1,
                                 _classes(class_))
     items = [av.statement_out(r) for r in rows[offset : offset + limit]]
     return av.StatementListOut(limit=limit, offset=offset, next_offset=_next(rows, offset, limit), items=items)
@@ -136,7 +136,7 @@ def list_entities(
     limit: Limit = 50, offset: Offset = 0,
 ) -> av.EntityListOut:  # fmt: skip
     """People, organisations, places and groups, most mentioned first, with variants and counts."""
-    rows = workflows.entities(store_of(request), kind, q or None, offset + limit + 1)
+    rows = reading.entities(store_of(request), kind, q or None, offset + limit + 1)
     items = [av.entity_row_out(r) for r in rows[offset : offset + limit]]
     return av.EntityListOut(limit=limit, offset=offset, next_offset=_next(rows, offset, limit), items=items)
 
@@ -150,13 +150,13 @@ def get_timeline(
 ) -> av.TimelineOut:  # fmt: skip
     """Everything one speaker said across stories in time order (speech unless ``class``), possible contradictions flagged."""
     store = store_of(request)
-    ent = workflows.entity(store, speaker) if ":" in speaker else None
-    return av.timeline_out(speaker, about, ent, workflows.timeline(store, speaker, about or None, _classes(class_)))
+    ent = reading.entity(store, speaker) if ":" in speaker else None
+    return av.timeline_out(speaker, about, ent, reading.timeline(store, speaker, about or None, _classes(class_)))
 
 
 def _classes(values: list[str] | None) -> tuple[StatementClass, ...] | None:
     if not values:
-        return workflows.SPEECH_ONLY
+        return reading.SPEECH_ONLY
     return None if "all" in values else tuple(StatementClass(v) for v in values)
 
 
@@ -168,21 +168,21 @@ def _next(rows: list[object], offset: int, limit: int) -> int | None:
 def merge(request: Request, story_id: str, body: views.MergeIn) -> views.CorrectionOut:
     """Move every article of ``other`` into this story (recorded; kept by later grouping)."""
     with writing(request) as store:
-        return _correction(workflows.merge_stories(store, story_id, body.other, body.by or "api"))
+        return _correction(stories.merge_stories(store, story_id, body.other, body.by or "api"))
 
 
 @router.post("/stories/{story_id}/split", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write)
 def split(request: Request, story_id: str, body: views.SplitIn) -> views.CorrectionOut:
     """Take the named articles out of this story into a new one."""
     with writing(request) as store:
-        return _correction(workflows.split_story(store, story_id, body.article_ids, body.by or "api"))
+        return _correction(stories.split_story(store, story_id, body.article_ids, body.by or "api"))
 
 
 @router.post("/stories/{story_id}/move", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write)
 def move(request: Request, story_id: str, body: views.MoveIn) -> views.CorrectionOut:
     """Put one article into this story."""
     with writing(request) as store:
-        return _correction(workflows.move_article(store, body.article_id, story_id, body.by or "api"))
+        return _correction(stories.move_article(store, body.article_id, story_id, body.by or "api"))
 
 
 def _correction(c: object) -> views.CorrectionOut:
@@ -195,7 +195,7 @@ def search(
     limit: Limit = 20, offset: Offset = 0,
 ) -> views.SearchOut:  # fmt: skip
     """Articles whose title or text contains every word (SQLite FTS5), best first, with a marked snippet."""
-    return views.search_out(q, browse.search_articles(store_of(request), q, limit, offset), limit, offset)
+    return views.search_out(q, reading.search_articles(store_of(request), q, limit, offset), limit, offset)
 
 
 @router.get(
@@ -207,7 +207,7 @@ def export(
 ) -> Response:  # fmt: skip
     """Articles (and, in JSON, stories) in the versioned export schema (docs/export-schema.md)."""
     out = io.StringIO()
-    workflows.export_all(store_of(request), format, out, ArticleFilter(outlet, language, since, until), compare_missing=False)
+    reading.export_all(store_of(request), format, out, ArticleFilter(outlet, language, since, until), compare_missing=False)
     return Response(out.getvalue(), media_type=EXPORT_TYPES[format])
 
 
@@ -231,12 +231,12 @@ def ingest_urls(request: Request, body: views.IngestUrlsIn) -> views.IngestOut:
 
 
 def _ingest(request: Request, inputs: list[tuple[InputRef, bytes]]) -> views.IngestOut:
-    """Each input through ``workflows.add_inputs``, the CLI's code path; the reports are joined."""
+    """Each input through ``ingest.add_inputs``, the CLI's code path; the reports are joined."""
     # One process: a request body is at most one input's size limit, and forking a pool from a server
     # thread risks inheriting locks held by other threads.
     settings, fetch = replace(settings_of(request), workers=1), request.app.state.fetch
-    outcomes: list[workflows.Outcome] = []
+    outcomes: list[ingest.Outcome] = []
     with writing(request) as store:
         for ref, data in inputs:
-            outcomes += workflows.add_inputs([ref], settings, store, stdin=io.BytesIO(data), fetch=fetch).outcomes
-    return views.ingest_out(workflows.AddReport(tuple(outcomes)))
+            outcomes += ingest.add_inputs([ref], settings, store, stdin=io.BytesIO(data), fetch=fetch).outcomes
+    return views.ingest_out(ingest.AddReport(tuple(outcomes)))

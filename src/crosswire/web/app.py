@@ -23,8 +23,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from crosswire import __version__, workflows
-from crosswire.errors import CrosswireError, NotFound
+from crosswire import __version__
+from crosswire import app as cases
+from crosswire.errors import CrosswireError, NotFound, StoreBusy
 from crosswire.ingest.fetch import fetch_url
 from crosswire.ingest.sources import Fetcher
 from crosswire.settings import Settings
@@ -47,7 +48,7 @@ def create_app(settings: Settings, fetch: Fetcher = fetch_url) -> FastAPI:
         "POST routes need `Authorization: Bearer <CROSSWIRE_API_TOKEN>`.",
     )  # fmt: skip
     app.state.settings = settings
-    app.state.store = workflows.open_store(settings)
+    app.state.store = cases.open_store(settings)
     app.state.fetch = fetch
     app.state.write_lock = threading.Lock()  # one writer at a time: grouping keeps an index between batches
     loader = jinja2.FileSystemLoader(str(files("crosswire.web").joinpath("templates")))
@@ -167,7 +168,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def refused(request: Request, exc: Exception) -> Response:  # a correction that cannot be made, a bad setting
         return _error(request, 409, str(exc))
 
-    async def busy(request: Request, exc: OperationalError) -> Response:  # "database is locked" after the busy timeout
+    async def busy(request: Request, exc: Exception) -> Response:  # "database is locked" after the busy timeout
         message = "the store is busy with another writer or unavailable; try again in a moment"
         return _with_headers(_error(request, 503, message, {"Retry-After": "5"}))
 
@@ -177,8 +178,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, invalid)  # type: ignore[arg-type]
     app.add_exception_handler(NotFound, not_found)  # type: ignore[arg-type]
-    app.add_exception_handler(ValueError, refused)
-    app.add_exception_handler(CrosswireError, refused)
+    app.add_exception_handler(CrosswireError, refused)  # intended errors only: a ValueError is a bug (500)
+    app.add_exception_handler(StoreBusy, busy)  # type: ignore[arg-type]
     app.add_exception_handler(OperationalError, busy)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected)  # Starlette runs it outside every middleware
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from crosswire.brief import Brief, Citation
+from crosswire.compare.brief import Brief, Citation
 from crosswire.web.analysis_views import AlignedStatementOut, ComparisonOut, ConflictOut, ConflictSideOut, PassageOut, VariantOut
 
 SUMMARY_CONFLICTS = 3  # conflicts named in a summary counted from the record; the table below lists them all

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from crosswire import browse, workflows
+from crosswire.app import comparison, reading, stories
 from crosswire.storage.browse import StoryQuery
 from crosswire.web import analysis_views as av
 from crosswire.web import comparison_views as cv
@@ -42,8 +42,8 @@ def story_list(
     query = StoryQuery(since or None, until or None, outlet or None, language or None, q or None, "size", PAGE_SIZE, offset,
                        entity or None)
     store = store_of(request)
-    page = views.story_list_out(browse.find_stories(store, query))
-    outlets, languages = browse.filter_options(store)
+    page = views.story_list_out(reading.find_stories(store, query))
+    outlets, languages = reading.filter_options(store)
     context = {"page": page, "query": query, "outlets": outlets, "languages": languages}
     return html(request, "stories.html", context)
 
@@ -53,15 +53,15 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     """A story: the comparison's summary, its articles side by side, the time line, its stored comparison (computed
     after ingest, never here: pending until then), the corrections and the correction forms."""
     store = store_of(request)
-    story = views.story_out(browse.story_detail(store, story_id))
-    record = workflows.stored_comparison(store, story.id, [m.article_id for m in story.articles])
+    story = views.story_out(reading.story_detail(store, story_id))
+    record = comparison.stored_comparison(store, story.id, [m.article_id for m in story.articles])
     context: dict[str, object] = {"story": story, "timeline": story_timeline(story.articles), "comparison": None,
                                   "outlets": {m.article_id: m.outlet for m in story.articles}}  # fmt: skip
     if record is not None:
-        comparison = cv.story_comparison_out(record)
-        summary, fallback = cv.page_summary(comparison, context["outlets"])  # type: ignore[arg-type]
-        context |= {"comparison": comparison, "graph": provenance_graph(comparison, story.articles),
-                    "facts": fact_table(comparison, story.articles), "headline": cv.conflict_headline,
+        compared = cv.story_comparison_out(record)
+        summary, fallback = cv.page_summary(compared, context["outlets"])  # type: ignore[arg-type]
+        context |= {"comparison": compared, "graph": provenance_graph(compared, story.articles),
+                    "facts": fact_table(compared, story.articles), "headline": cv.conflict_headline,
                     "summary": summary, "summary_is_fallback": fallback}  # fmt: skip
     return html(request, "story.html", context)
 
@@ -74,8 +74,8 @@ def article_page(
     """An article: metadata with how each value was found, the clean text with statements, entity mentions and
     claims marked (and the passage ``start``–``end`` a comparison links to), flags, removed lines on demand."""
     store = store_of(request)
-    article = views.article_out(browse.article_detail(store, article_id))
-    analysis = av.analysis_out(article.id, workflows.article_analysis(store, article.id), article.text)
+    article = views.article_out(reading.article_detail(store, article_id))
+    analysis = av.analysis_out(article.id, reading.article_analysis(store, article.id), article.text)
     passage = (start, end) if start is not None and end is not None and start < end else None
     anchors: dict[int, tuple[str, ...]] = {}
     for st in analysis.statements:
@@ -92,8 +92,8 @@ def entity_page(request: Request, key: str) -> HTMLResponse:
     """A speaker or entity: its spellings and roles, and everything it said across stories in time order,
     possible contradictions flagged with both statements."""
     store = store_of(request)
-    row = workflows.entity(store, key)
-    timeline = av.timeline_out(key, None, row, workflows.timeline(store, key))
+    row = reading.entity(store, key)
+    timeline = av.timeline_out(key, None, row, reading.timeline(store, key))
     return html(request, "entity.html", {"entity": av.entity_row_out(row), "timeline": timeline,
                                          "by_id": {i.id: i for i in timeline.items}})  # fmt: skip
 
@@ -103,7 +103,7 @@ def search_page(request: Request, q: TextParam = None, offset: Annotated[int, Qu
     """Articles matching the words, with the matches marked in their snippets."""
     result = None
     if q and q.strip():
-        result = views.search_out(q, browse.search_articles(store_of(request), q, SEARCH_PAGE_SIZE, offset), SEARCH_PAGE_SIZE, offset)
+        result = views.search_out(q, reading.search_articles(store_of(request), q, SEARCH_PAGE_SIZE, offset), SEARCH_PAGE_SIZE, offset)
     return html(request, "search.html", {"q": q or "", "result": result})
 
 
@@ -114,7 +114,7 @@ def merge_form(
     """Merge another story into this one."""
     check_token(settings_of(request), token)
     with writing(request) as store:
-        c = workflows.merge_stories(store, story_id, other.strip(), by.strip() or "web")
+        c = stories.merge_stories(store, story_id, other.strip(), by.strip() or "web")
     return _to_story(request, c.story_id)
 
 
@@ -126,7 +126,7 @@ def split_form(
     """Split the ticked articles into a new story."""
     check_token(settings_of(request), token)
     with writing(request) as store:
-        c = workflows.split_story(store, story_id, article_ids, by.strip() or "web")
+        c = stories.split_story(store, story_id, article_ids, by.strip() or "web")
     return _to_story(request, c.story_id)
 
 
@@ -137,7 +137,7 @@ def move_form(
     """Move an article into this story."""
     check_token(settings_of(request), token)
     with writing(request) as store:
-        c = workflows.move_article(store, article_id.strip(), story_id, by.strip() or "web")
+        c = stories.move_article(store, article_id.strip(), story_id, by.strip() or "web")
     return _to_story(request, c.story_id)
 
 
@@ -149,11 +149,11 @@ def _to_story(request: Request, story_id: str) -> Response:
 def story_brief(request: Request, story_id: str, format: Literal["html", "md"] = "html") -> Response:  # noqa: A002
     """The story's extractive brief from its stored comparison (every line cited and quoted; disputes with both
     sides), as a page or as Markdown; pending while the comparison is."""
-    from crosswire.brief import to_markdown
+    from crosswire.compare.brief import to_markdown
 
     store = store_of(request)
-    story = views.story_out(browse.story_detail(store, story_id))
-    stored = workflows.stored_brief(store, story.id)
+    story = views.story_out(reading.story_detail(store, story_id))
+    stored = comparison.stored_brief(store, story.id)
     if format == "md":
         if stored is None:
             return Response(f"# {story.title or story.id}\n\n{PENDING}\n", media_type="text/markdown; charset=utf-8")
@@ -170,7 +170,7 @@ def story_brief(request: Request, story_id: str, format: Literal["html", "md"] =
 @router.get("/feed.atom", name="feed")
 def feed(request: Request) -> Response:
     """An Atom feed of stories, the most recently updated first (a story is updated when an article joins it)."""
-    page = views.story_list_out(browse.find_stories(store_of(request), StoryQuery(order="recent", limit=FEED_ENTRIES)))
+    page = views.story_list_out(reading.find_stories(store_of(request), StoryQuery(order="recent", limit=FEED_ENTRIES)))
     root = ET.Element("feed", xmlns=ATOM)
     ET.SubElement(root, "title").text = "crosswire: new and updated stories"
     ET.SubElement(root, "id").text = "urn:crosswire:stories"

@@ -10,10 +10,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from crosswire import export
-from crosswire.browse import ArticleDetail, SearchPage, StoryDetail, StoryPage
+from crosswire.app.ingest import AddReport
+from crosswire.app.reading import ArticleDetail, SearchPage, StoryDetail, StoryPage
 from crosswire.model import Article
 from crosswire.storage.browse import HIT_END, HIT_START
-from crosswire.workflows import AddReport
 
 
 class ErrorBody(BaseModel):

@@ -1,0 +1,291 @@
+"""Ingest: read inputs as a stream, run the per-document stages in workers, then write in short ordered steps.
+
+    inputs ─▶ read (one item at a time, limits checked first)
+           ─▶ extract ┐ worker processes, no transaction, models loaded once per worker
+           ─▶ analyse ┘ (entities, statements, claims, story signals)
+           ─▶ write   one short transaction per batch (≤ ``batch_size`` items or ``WRITE_EVERY_S`` of work):
+                      dedupe, store, strip outlet templates, assign stories in input order, commit
+           ─▶ re-analyse articles whose text the write step changed; compare stories whose members changed
+
+A ``kill -9`` loses at most the batch in flight; re-running completes to the same store (ids, stories) as an
+uninterrupted run, because every write is ordered by the input and grouping reads only what was committed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import BinaryIO
+
+from crosswire.extract.article import EXTRACTOR_VERSION, drop_template_lines, paragraph_keys
+from crosswire.ingest.fetch import fetch_url
+from crosswire.ingest.sources import Fetcher, InputRef, iter_input
+from crosswire.model import Article, Origin, RawDocument, Rejected
+from crosswire.nlp import ANALYSIS_VERSION
+from crosswire.pipeline.runner import Item, Prepared, Runner, annotate_article, text_hash
+from crosswire.settings import Settings
+from crosswire.storage import analysis as analysis_db
+from crosswire.storage import stories as story_db
+from crosswire.storage.store import Store, Writer
+from crosswire.stories.clusters import StoryIndex
+from crosswire.stories.signals import StorySignals
+
+Progress = Callable[[InputRef, int], None]  # (input just read, items it held)
+CompareProgress = Callable[[int, int], None]  # (stories compared so far, stories to compare)
+WRITE_EVERY_S = 5.0  # a batch is written once it is this old even if not full: a slow stream still lands
+FAILPOINT_ENV = "CROSSWIRE_FAILPOINT"  # "before-commit:N" / "after-commit:N": SIGKILL this process at batch N (tests)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one input item."""
+
+    status: str  # added | duplicate | unchanged | failed
+    origin: Origin
+    article_id: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AddReport:
+    """The outcome of every item of an ``add`` run."""
+
+    outcomes: tuple[Outcome, ...]
+
+    def count(self, status: str) -> int:
+        """How many items ended with ``status``."""
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        """The failed items, in input order."""
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def add_inputs(
+    refs: Sequence[InputRef],
+    settings: Settings,
+    store: Store,
+    progress: Progress | None = None,
+    stdin: BinaryIO | None = None,
+    fetch: Fetcher = fetch_url,
+    compared: CompareProgress | None = None,
+) -> AddReport:
+    """Read, clean, analyse and store every input, streaming item by item and writing in short batches; then
+    compare every story whose members changed (``compared`` reports that step), so readers never wait."""
+    from crosswire.app.comparison import compare_stories, stale_stories
+
+    outcomes: list[Outcome] = []
+    with Runner(settings.workers) as runner:
+        _analyse_pending(store, runner)  # left by a run killed between a write and its re-analysis
+        items = _items(refs, settings, stdin, fetch, progress)
+        for batch in _batches(runner.prepare(items, _triage(store, settings)), settings.batch_size):
+            outcomes += write_batch(store, batch, settings)
+        _analyse_pending(store, runner)
+    if any(o.status == "added" for o in outcomes) or stale_stories(store):
+        compare_stories(store, stale_stories(store), settings.workers, compared)
+    return AddReport(tuple(outcomes))
+
+
+def _items(refs: Sequence[InputRef], settings: Settings, stdin: BinaryIO | None, fetch: Fetcher,
+           progress: Progress | None) -> Iterator[Item]:
+    for ref in refs:
+        count = 0
+        for item in iter_input(ref, settings, stdin, fetch):
+            count += 1
+            yield item
+        if progress:
+            progress(ref, count)
+
+
+def _batches(prepared: Iterable[Prepared], size: int) -> Iterator[list[Prepared]]:
+    """Batches of at most ``size`` items, or fewer once the oldest has waited ``WRITE_EVERY_S``."""
+    batch: list[Prepared] = []
+    started = 0.0
+    for p in prepared:
+        if not batch:
+            started = time.monotonic()
+        batch.append(p)
+        if len(batch) >= size or time.monotonic() - started >= WRITE_EVERY_S:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _triage(store: Store, settings: Settings) -> Callable[[list[Article]], list[Article | None]]:
+    """Between the stages: skip articles the store holds (nothing to analyse), and take the outlet's known
+    template lines out of the rest first, so the analysis reads the text that will be stored."""
+
+    def triage(articles: list[Article]) -> list[Article | None]:
+        known = store.known_ids([a.id for a in articles])
+        return [None if a.id in known else _without_known_templates(store, a, settings) for a in articles]
+
+    return triage
+
+
+def _without_known_templates(store: Store, article: Article, settings: Settings) -> Article:
+    if not article.meta.outlet:
+        return article
+    keys = paragraph_keys(article, settings.template_max_words)
+    templates = store.template_keys(article.meta.outlet, sorted(keys), settings.template_min_articles)
+    stripped = drop_template_lines(article, templates) if templates else article
+    return article if stripped is article else annotate_article(stripped)
+
+
+# --- the write step ------------------------------------------------------------------------------
+
+
+def write_batch(store: Store, batch: Sequence[Prepared], settings: Settings) -> list[Outcome]:
+    """Store one batch in one short transaction: articles, their analyses, outlet templates, story assignment."""
+    outcomes: list[Outcome] = []
+    added: list[Prepared] = []
+    touched: dict[str, set[str]] = defaultdict(set)
+    with store.transaction() as tx:
+        for p in batch:
+            outcome = _reject(tx, p.result) if isinstance(p.result, Rejected) else _store_article(tx, p.raw, p.result)
+            outcomes.append(outcome)
+            if outcome.status == "added" and isinstance(p.result, Article):
+                added.append(p)
+                if p.result.meta.outlet:
+                    keys = paragraph_keys(p.result, settings.template_max_words)
+                    tx.add_outlet_lines(p.result.meta.outlet, list(keys), p.result.id)
+                    touched[p.result.meta.outlet] |= set(keys)
+        for outlet, keys in touched.items():
+            _strip_templates(tx, outlet, keys, settings)
+        for p in added:
+            _store_analysis(tx, p)
+        assign_stories(store, tx, [p.signals for p in added if p.signals is not None])
+        _failpoint("before-commit")
+    _failpoint("after-commit")
+    return outcomes
+
+
+def _store_analysis(tx: Writer, p: Prepared) -> None:
+    """Keep the worker's analysis if it read the text as stored; else the article waits for re-analysis."""
+    assert isinstance(p.result, Article)
+    if p.analysis is not None and text_hash(tx.load_article(p.result.id).text) == p.analysed_text:
+        analysis_db.replace_analysis(tx.conn, p.analysis, ANALYSIS_VERSION)
+
+
+def _analyse_pending(store: Store, runner: Runner) -> None:
+    """Analyse stored articles that have no analysis (their text changed in a write step) and store the results
+    whose text is still the one analysed."""
+    pending = store.unanalysed()
+    for start in range(0, len(pending), 200):
+        chunk = pending[start : start + 200]
+        results = runner.analyse(chunk)
+        with store.transaction() as tx:
+            for article, analysis in zip(chunk, results, strict=True):
+                if tx.has_article(article.id) and tx.load_article(article.id).text == article.text:
+                    analysis_db.replace_analysis(tx.conn, analysis, ANALYSIS_VERSION)
+
+
+def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals]) -> None:
+    """Put each new article into a story, in order, and date undated members from their story."""
+    if not signals:
+        return
+    index = _story_index(store, tx)
+    seq = story_db.next_seq(tx.conn)
+    touched = set()
+    for s in signals:
+        story_db.insert_signals(tx.conn, s)
+        assignment = index.add(s)
+        story_db.insert_member(tx.conn, assignment, seq)
+        if assignment.moved:  # regrouping around the article moved earlier ones
+            touched |= set(story_db.story_of(tx.conn, [m.article_id for m in assignment.moved]).values())
+        for moved in assignment.moved:
+            story_db.rewrite_member(tx.conn, moved)
+            touched.add(moved.story_id)
+        seq += 1
+        touched.add(assignment.story_id)
+    store.keep_story_index(seq, index)
+    for story_id in sorted(touched):
+        infer_dates(tx, story_id)
+
+
+def _story_index(store: Store, tx: Writer) -> StoryIndex:
+    """The grouping index: kept between batches of one run, rebuilt from the store when another process wrote."""
+    seq = story_db.next_seq(tx.conn)
+    cached = store.cached_story_index(seq)
+    if isinstance(cached, StoryIndex):
+        return cached
+    index = StoryIndex()
+    for signals, story_id in story_db.replay_rows(tx.conn):
+        index.restore(signals, story_id)
+    index.locked = {sid for c in story_db.corrections(tx.conn) for sid in (c.story_id, c.other_story_id) if sid}
+    return index
+
+
+def infer_dates(tx: Writer, story_id: str) -> None:
+    """Undated members of a dated story get the story's first date, marked inferred, with the range as evidence."""
+    members = story_db.members(tx.conn, story_id)
+    dated = sorted(m.published for m in members if m.published and m.published_source in story_db.OWN_DATES)
+    if not dated:
+        for m in members:
+            story_db.clear_inferred_date(tx.conn, m.article_id, "no date in the text or its metadata; its story has no dated article")
+        return
+    evidence = f"inferred from story {story_id}: {len(dated)} dated article(s) published {dated[0]} to {dated[-1]}"
+    for m in members:
+        if m.published_source not in story_db.OWN_DATES:
+            story_db.set_inferred_date(tx.conn, m.article_id, dated[0], evidence)
+
+
+def _reject(tx: Writer, rejected: Rejected) -> Outcome:
+    tx.record_rejection(rejected)
+    return Outcome("failed", rejected.origin, None, rejected.reason)
+
+
+def _store_article(tx: Writer, raw: RawDocument | None, article: Article) -> Outcome:
+    assert raw is not None  # an article always comes from a raw document
+    if tx.has_article(article.id):
+        new_origin = tx.add_origin(article.id, article.origin, article.external_id)
+        return Outcome("unchanged", article.origin, article.id, "already stored" + ("; new origin recorded" if new_origin else ""))
+    same = tx.same_content(article.content_hash)
+    m = article.meta
+    exact = [aid for aid, outlet, title in same if (outlet, title) == (m.outlet, m.title)]
+    if exact:
+        tx.add_origin(exact[0], article.origin, article.external_id)
+        return Outcome("duplicate", article.origin, exact[0], f"same outlet, headline and text as {exact[0]}")
+    detail = f"decoded as {article.encoding} (not valid UTF-8)" if article.encoding != "utf-8" else ""
+    if same:
+        article = replace(article, duplicate_of=same[0][0])
+        kind = "same text, new headline" if same[0][1] == m.outlet else "verbatim copy"
+        detail = "; ".join(filter(None, [detail, f"{kind} of {same[0][0]} ({same[0][1] or 'unknown outlet'})"]))
+    tx.insert_article(article, raw, EXTRACTOR_VERSION)
+    return Outcome("added", article.origin, article.id, detail)
+
+
+def _strip_templates(tx: Writer, outlet: str, keys: set[str], settings: Settings) -> None:
+    """Lines now seen in enough of the outlet's articles are template: remove them wherever they stand. An
+    article whose text changed loses its analysis, to be redone after the commit (spans point into the text)."""
+    templates = tx.template_keys(outlet, sorted(keys), settings.template_min_articles)
+    if not templates:
+        return
+    for article_id in tx.articles_with_keys(outlet, sorted(templates)):
+        before = tx.load_article(article_id)
+        after = drop_template_lines(before, templates)
+        if after is not before:
+            tx.replace_text(annotate_article(after))
+            analysis_db.drop_analysis(tx.conn, article_id)
+
+
+_batches_written = [0]
+
+
+def _failpoint(stage: str) -> None:
+    """Fault injection for the kill-and-resume tests: ``CROSSWIRE_FAILPOINT=after-commit:3`` kills this process
+    with SIGKILL right after the third batch is committed (``before-commit``: inside its transaction)."""
+    spec = os.environ.get(FAILPOINT_ENV)
+    if not spec:
+        return
+    if stage == "before-commit":
+        _batches_written[0] += 1
+    where, _, n = spec.partition(":")
+    if where == stage and str(_batches_written[0]) == n:
+        os.kill(os.getpid(), signal.SIGKILL)
+
