@@ -262,11 +262,11 @@ def compare_cmd(
 
     with _store(db) as (store, _):
         view = stories.get_story(store, story_id)
-        comparison = comparison.compare_story(store, view.id)
+        compared = comparison.compare_story(store, view.id)
     if json_out:
-        out.print_json(data=comparison_record(comparison))
+        out.print_json(data=comparison_record(compared))
     else:
-        render.print_comparison(out, view, comparison)
+        render.print_comparison(out, view, compared)
 
 
 @app.command("brief")

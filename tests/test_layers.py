@@ -1,0 +1,75 @@
+"""The import layers of the house style hold: shells → use-cases → pipeline/stages/storage → model.
+
+    shells     crosswire.cli, crosswire.web, crosswire.api           may import anything below
+    use-cases  crosswire.app                                         never a shell
+    stages     ingest, extract, nlp, stories, compare, pipeline,     never a use-case or a shell
+               storage, export, demo, resources, watch
+    model      model, errors, settings, crosswire/__init__           nothing of crosswire but each other
+
+Checked on the source with ``ast`` (imports inside functions count too), so a lazy import cannot hide a cycle.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "crosswire"
+SHELLS = {"cli", "web", "api"}
+USE_CASES = {"app"}
+MODEL = {"model", "errors", "settings", "__init__"}
+
+
+def layer(part: str) -> int:
+    """0 model, 1 stages, 2 use-cases, 3 shells."""
+    if part in SHELLS:
+        return 3
+    if part in USE_CASES:
+        return 2
+    if part in MODEL:
+        return 0
+    return 1
+
+
+def top_part(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "crosswire":
+        return None
+    return parts[1].removesuffix(".py") if len(parts) > 1 else "__init__"
+
+
+def imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text("utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+            if node.module == "crosswire":  # from crosswire import app, export
+                found += [(node.lineno, f"crosswire.{a.name}") for a in node.names]
+    return found
+
+
+def violations() -> list[str]:
+    out = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC)
+        own = rel.parts[0].removesuffix(".py") if len(rel.parts) > 1 or rel.name != "__init__.py" else "__init__"
+        for lineno, module in imports(path):
+            target = top_part(module)
+            if target is None or target == own or module == "crosswire":
+                continue
+            if layer(target) > layer(own) or (layer(own) == 0 and target not in MODEL):
+                out.append(f"{rel}:{lineno} ({own}, layer {layer(own)}) imports {module} (layer {layer(target)})")
+    return out
+
+
+def test_imports_point_down_only() -> None:
+    assert violations() == []
+
+
+def test_the_check_catches_an_upward_import(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f():\n    from crosswire.app import ingest\n", "utf-8")
+    assert imports(bad) == [(2, "crosswire.app")] and layer(top_part("crosswire.app") or "") > layer("storage")
