@@ -45,6 +45,7 @@ def get_story(store: Store, story_id: str) -> StoryView:
     """One story by id (or a unique prefix)."""
     with store.engine.connect() as conn:
         ids = browse_db.story_ids_like(conn, story_id)
+        ids = [story_id] if story_id in ids else ids  # a full id is never ambiguous, even when "s…-2" extends it
         if len(ids) != 1:
             raise NotFound(f"no story with id {story_id!r}" if not ids else f"story id prefix {story_id!r} is ambiguous")
         return story_view(conn, ids[0], story_db.members(conn, ids[0]))

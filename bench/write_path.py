@@ -1,0 +1,271 @@
+"""The write path under faults and concurrency (issue #15): random kills, concurrent writers, read load.
+
+    PYTHONPATH=src .venv/bin/python bench/write_path.py kills   [--articles 2000] [--kills 10] [--workers 2]
+    PYTHONPATH=src .venv/bin/python bench/write_path.py writers [--articles 240] [--writers 2,4,8]
+    PYTHONPATH=src .venv/bin/python bench/write_path.py readload [--seconds 10] [--levels 1,4,16,64]
+
+The corpus is the ECB+ documents (``../shared/data/ecbplus-docs``), each once as published and once more as an
+"update" (a numbered line appended: a new article), written to a temporary JSONL at run time (texts are never
+committed). ``kills`` adds it once uninterrupted (the reference store), then ``--kills`` times into a fresh store:
+``kill -9`` of the whole process group at a random moment, check no worker outlived it, count what was committed,
+re-run the same ``add`` and compare the store (articles and texts, story memberships, analyses, statements, removed
+lines) with the reference. ``writers`` runs N ``crosswire add`` processes on disjoint parts of the corpus plus a
+web server taking ingests over HTTP at the same time, on one store. ``readload`` serves a store (the demo grown
+to ``--store-articles`` by bench/web.py's builder) with ``crosswire serve`` and measures the story list and a story
+page at each concurrency level, with and without a writer adding articles meanwhile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[1]
+ECB = ROOT.parent / "shared" / "data" / "ecbplus-docs" / "docs.jsonl"
+CLI = [sys.executable, "-c", "from crosswire.cli.app import main; main()"]
+
+
+def corpus(path: Path, n: int, offset: int = 0) -> Path:
+    """``n`` real articles (ECB+, then their "updates") as JSONL, from item ``offset`` on."""
+    docs = [json.loads(line) for line in ECB.read_text("utf-8").splitlines()]
+    items = []
+    for i in range(offset, offset + n):
+        d, round_ = docs[i % len(docs)], i // len(docs)
+        suffix = f"\n\nUpdate {round_}: this report was revised." if round_ else ""
+        items.append(json.dumps({"id": f"{d['id']}-{round_}", "title": d["title"], "text": d["text"] + suffix,
+                                 "language": d.get("lang", "en")}))
+    path.write_text("\n".join(items) + "\n", "utf-8")
+    return path
+
+
+TOKEN = "bench-write-path"
+
+
+def env(workers: int) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT / "src"), "CROSSWIRE_WORKERS": str(workers), "CROSSWIRE_API_TOKEN": TOKEN}
+
+
+def add(db: Path, data: Path, workers: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([*CLI, "add", str(data), "--db", str(db), "--json"], env=env(workers),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    engine = create_engine(f"sqlite:///{db}")
+    queries = {
+        "articles": "SELECT id, title, text, published, published_source FROM articles ORDER BY id",
+        "members": "SELECT article_id, story_id FROM story_members ORDER BY article_id",
+        "analyses": "SELECT article_id, version, analysed FROM analyses ORDER BY article_id",
+        "statements": "SELECT article_id, seq, speaker, speaker_entity, content, class FROM statements ORDER BY article_id, seq",
+        "removed": "SELECT article_id, text, reason FROM removed_lines ORDER BY article_id, id",
+    }
+    with engine.connect() as conn:
+        snap = {k: [tuple(r) for r in conn.execute(text(q))] for k, q in queries.items()}
+    engine.dispose()
+    return snap
+
+
+def count(db: Path, table: str = "articles") -> int:
+    if not db.exists():
+        return 0
+    engine = create_engine(f"sqlite:///{db}")
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+    except Exception:  # noqa: BLE001 — killed before the tables existed
+        return 0
+    finally:
+        engine.dispose()
+
+
+def survivors(pgid: int) -> int:
+    """Processes of the killed group still alive (workers that outlived their parent)."""
+    alive = 0
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if os.getpgid(int(pid)) == pgid:
+                    alive += 1
+            except ProcessLookupError:
+                continue
+    return alive
+
+
+def kills(args: argparse.Namespace) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix="cw-kills-"))
+    data = corpus(work / "corpus.jsonl", args.articles)
+    started = time.monotonic()
+    proc = add(work / "clean.db", data, args.workers)
+    proc.communicate()
+    clean_s = time.monotonic() - started
+    reference = snapshot(work / "clean.db")
+    print(f"clean run: {len(reference['articles'])} articles in {clean_s:.0f} s", flush=True)
+    rng = random.Random(args.seed)
+    rows = []
+    for k in range(args.kills):
+        db = work / f"kill{k}.db"
+        at = rng.uniform(0.03, 0.97) * clean_s
+        proc = add(db, data, args.workers)
+        time.sleep(at)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        time.sleep(0.5)
+        left = survivors(proc.pid)
+        committed = count(db)
+        t0 = time.monotonic()
+        again = add(db, data, args.workers)
+        again.communicate()
+        same = snapshot(db) == reference
+        rows.append({"kill_at_s": round(at, 1), "committed": committed, "orphans": left, "resume_s": round(time.monotonic() - t0),
+                     "resume_exit": again.returncode, "identical": same})
+        print(rows[-1], flush=True)
+    return {"articles": args.articles, "workers": args.workers, "clean_s": round(clean_s), "runs": rows,
+            "identical": sum(r["identical"] for r in rows), "kills": len(rows)}
+
+
+def writers(args: argparse.Namespace) -> dict[str, object]:
+    results = []
+    for n in args.writers:
+        work = Path(tempfile.mkdtemp(prefix="cw-writers-"))
+        db = work / "shared.db"
+        per = args.articles // n
+        parts = [corpus(work / f"part{i}.jsonl", per, offset=i * per) for i in range(n)]
+        server, port = serve(db)
+        web_ok, web_errors = [0], []
+        web_items = [json.loads(line) for line in corpus(work / "web.jsonl", 10, offset=5000).read_text().splitlines()]
+
+        def web_ingest() -> None:
+            for item in web_items:
+                try:
+                    r = httpx.post(f"http://127.0.0.1:{port}/api/ingest/articles", json={"articles": [item]}, timeout=600,
+                                   headers={"Authorization": f"Bearer {TOKEN}"})
+                    web_ok[0] += r.status_code == 200
+                    if r.status_code != 200:
+                        web_errors.append(f"{r.status_code} {r.text[:80]}")
+                except httpx.HTTPError as exc:
+                    web_errors.append(type(exc).__name__)
+
+        t0 = time.monotonic()
+        procs = [add(db, p, 1) for p in parts]
+        client = threading.Thread(target=web_ingest)
+        client.start()
+        codes = [p.wait() for p in procs]
+        client.join()
+        seconds = time.monotonic() - t0
+        server.terminate()
+        server.wait()
+        stored, expected = count(db), per * n + len(web_items)
+        members = count(db, "story_members")
+        results.append({"writers": n, "web_ingests": len(web_items), "stored": stored, "expected": expected,
+                        "story_members": members, "failed_writers": sum(c != 0 for c in codes), "web_errors": web_errors,
+                        "seconds": round(seconds)})
+        print(results[-1], flush=True)
+    return {"writers": results}
+
+
+def serve(db: Path) -> tuple[subprocess.Popen[bytes], int]:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([*CLI, "serve", "--db", str(db), "--port", str(port)], env=env(1),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/stories", timeout=5).status_code in (200, 404):
+                return server, port
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+def load(url: str, concurrency: int, seconds: float) -> dict[str, object]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    stop = time.monotonic() + seconds
+
+    def client() -> None:
+        with httpx.Client(timeout=30) as c:
+            while time.monotonic() < stop:
+                t = time.perf_counter()
+                try:
+                    r = c.get(url)
+                    if r.status_code != 200:
+                        errors.append(str(r.status_code))
+                except httpx.HTTPError as exc:
+                    errors.append(type(exc).__name__)
+                latencies.append(time.perf_counter() - t)
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    return {"requests": len(latencies), "rps": round(len(latencies) / seconds, 1), "p50_ms": round(q[49] * 1000, 1),
+            "p95_ms": round(q[94] * 1000, 1), "p99_ms": round(q[98] * 1000, 1), "errors": len(errors),
+            "error_kinds": sorted(set(errors))[:5]}
+
+
+def readload(args: argparse.Namespace) -> dict[str, object]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from web import build_store  # the web bench's store: demo + synthetic variants
+
+    work = Path(tempfile.mkdtemp(prefix="cw-read-"))
+    db = work / "read.db"
+    build_store(db, args.store_articles).close()
+    server, port = serve(db)
+    story = httpx.get(f"http://127.0.0.1:{port}/api/stories", params={"limit": 1}).json()["items"][0]["id"]
+    pages = {"story list": f"http://127.0.0.1:{port}/", "story page": f"http://127.0.0.1:{port}/stories/{story}"}
+    out = []
+    data = corpus(work / "writer.jsonl", args.writer_articles, offset=3000)
+    for with_writer in (False, True):
+        writer = add(db, data, 1) if with_writer else None
+        for name, url in pages.items():
+            for c in args.levels:
+                row = {"page": name, "concurrency": c, "writer": with_writer, **load(url, c, args.seconds)}
+                out.append(row)
+                print(row, flush=True)
+        if writer:
+            writer.kill()
+            writer.wait()
+    server.terminate()
+    return {"store_articles": args.store_articles, "rows": out}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["kills", "writers", "readload"])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--kills", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--writers", type=lambda s: [int(x) for x in s.split(",")], default=[2, 4, 8])
+    parser.add_argument("--levels", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 16, 64])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--store-articles", type=int, default=10_000)
+    parser.add_argument("--writer-articles", type=int, default=400)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    result = {"kills": kills, "writers": writers, "readload": readload}[args.mode](args)
+    print(json.dumps(result, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1), "utf-8")
+
+
+if __name__ == "__main__":
+    main()
