@@ -144,23 +144,11 @@ def writers(args: argparse.Namespace) -> dict[str, object]:
         per = args.articles // n
         parts = [corpus(work / f"part{i}.jsonl", per, offset=i * per) for i in range(n)]
         server, port = serve(db)
-        web_ok, web_errors = [0], []
+        web_errors: list[str] = []
         web_items = [json.loads(line) for line in corpus(work / "web.jsonl", 10, offset=5000).read_text().splitlines()]
-
-        def web_ingest() -> None:
-            for item in web_items:
-                try:
-                    r = httpx.post(f"http://127.0.0.1:{port}/api/ingest/articles", json={"articles": [item]}, timeout=600,
-                                   headers={"Authorization": f"Bearer {TOKEN}"})
-                    web_ok[0] += r.status_code == 200
-                    if r.status_code != 200:
-                        web_errors.append(f"{r.status_code} {r.text[:80]}")
-                except httpx.HTTPError as exc:
-                    web_errors.append(type(exc).__name__)
-
         t0 = time.monotonic()
         procs = [add(db, p, 1) for p in parts]
-        client = threading.Thread(target=web_ingest)
+        client = threading.Thread(target=web_ingest, args=(port, web_items, web_errors))
         client.start()
         codes = [p.wait() for p in procs]
         client.join()
@@ -174,6 +162,18 @@ def writers(args: argparse.Namespace) -> dict[str, object]:
                         "seconds": round(seconds)})
         print(results[-1], flush=True)
     return {"writers": results}
+
+
+def web_ingest(port: int, items: list[dict[str, object]], errors: list[str]) -> None:
+    """POST each item to the server's ingest API, one request each, recording every non-200 answer."""
+    for item in items:
+        try:
+            r = httpx.post(f"http://127.0.0.1:{port}/api/ingest/articles", json={"articles": [item]}, timeout=600,
+                           headers={"Authorization": f"Bearer {TOKEN}"})
+            if r.status_code != 200:
+                errors.append(f"{r.status_code} {r.text[:80]}")
+        except httpx.HTTPError as exc:
+            errors.append(type(exc).__name__)
 
 
 def serve(db: Path) -> tuple[subprocess.Popen[bytes], int]:

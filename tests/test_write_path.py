@@ -182,3 +182,22 @@ def test_worker_processes_give_the_same_store_as_one_process(tmp_path: Path) -> 
         assert proc.returncode == 0, err
         assert out.split() == ["48", "0"]
     assert snapshot(tmp_path / "one.db") == snapshot(tmp_path / "two.db")
+
+
+def test_a_dask_backfill_gives_the_store_a_serial_add_gives(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    ecb = ROOT.parent / "shared" / "data" / "ecbplus-docs" / "docs.jsonl"
+    lines = ecb.read_text("utf-8").splitlines()[:24]  # three ECB+ topics' worth of real articles
+    data = tmp_path / "ecb.jsonl"
+    data.write_text("\n".join(lines) + "\n", "utf-8")
+    serial = run(tmp_path / "serial.db", data, batch=10)
+    out, err = serial.communicate(timeout=900)
+    assert serial.returncode == 0, err
+    code = RUN.replace("add_inputs(expand_inputs(paths), settings, store)",
+                       "add_inputs(expand_inputs(paths), settings, store, dask='local:2')")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "dask.db"), "10", "1", str(data)], env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.split() == out.split() == ["24", "0"]
+    assert snapshot(tmp_path / "dask.db") == snapshot(tmp_path / "serial.db")

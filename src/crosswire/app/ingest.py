@@ -18,6 +18,7 @@ import signal
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
@@ -74,13 +75,15 @@ def add_inputs(
     stdin: BinaryIO | None = None,
     fetch: Fetcher = fetch_url,
     compared: CompareProgress | None = None,
+    dask: str | None = None,
 ) -> AddReport:
     """Read, clean, analyse and store every input, streaming item by item and writing in short batches; then
-    compare every story whose members changed (``compared`` reports that step), so readers never wait."""
+    compare every story whose members changed (``compared`` reports that step), so readers never wait. ``dask``
+    (``local``, ``local:N``, ``tcp://HOST:PORT``) runs the per-document stages on that Dask cluster."""
     from crosswire.app.comparison import compare_stories, stale_stories
 
     outcomes: list[Outcome] = []
-    with Runner(settings.workers) as runner:
+    with _runner(settings, dask) as runner:
         _analyse_pending(store, runner)  # left by a run killed between a write and its re-analysis
         items = _items(refs, settings, stdin, fetch, progress)
         for batch in _batches(runner.prepare(items, _triage(store, settings)), settings.batch_size):
@@ -89,6 +92,14 @@ def add_inputs(
     if any(o.status == "added" for o in outcomes) or stale_stories(store):
         compare_stories(store, stale_stories(store), settings.workers, compared)
     return AddReport(tuple(outcomes))
+
+
+def _runner(settings: Settings, dask: str | None) -> AbstractContextManager[Runner]:
+    if dask:
+        from crosswire.pipeline.cluster import dask_runner
+
+        return dask_runner(dask)
+    return Runner(settings.workers)
 
 
 def _items(refs: Sequence[InputRef], settings: Settings, stdin: BinaryIO | None, fetch: Fetcher,

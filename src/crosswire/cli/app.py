@@ -136,16 +136,23 @@ def add(
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private/loopback addresses.")] = False,
     fetch: Annotated[bool, typer.Option("--fetch", help="For feeds, fetch each entry's linked page.")] = False,
     json_out: JsonOption = False,
+    dask: Annotated[str | None, typer.Option("--dask", metavar="local[:N]|tcp://HOST:PORT",
+                                             help="Run cleaning and analysis on a Dask cluster (back-fills); needs crosswire[dask].")] = None,
 ) -> None:
     """Ingest articles: clean them, recover their metadata and store them. Adding twice changes nothing."""
     from crosswire.app import ingest
     from crosswire.cli import render
     from crosswire.ingest.sources import expand_inputs
+    from crosswire.pipeline.runner import ChunkFailed
 
     with _store(db, allow_private=allow_private or None, fetch_links=fetch or None) as (store, settings):
         refs = expand_inputs(inputs)
         with _progress(len(refs), quiet=json_out) as advance, _comparing(quiet=json_out) as compared:
-            report = ingest.add_inputs(refs, settings, store, progress=advance, compared=compared)
+            try:
+                report = ingest.add_inputs(refs, settings, store, progress=advance, compared=compared, dask=dask)
+            except (ChunkFailed, ConfigError) as exc:
+                err.print(f"[red]error:[/] {escape(str(exc))}")
+                raise typer.Exit(EXIT_FAILED_INPUTS if isinstance(exc, ChunkFailed) else 2) from exc
     if json_out:
         out.print_json(data=render.report_json(report))
     else:

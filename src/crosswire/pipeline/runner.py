@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
+from crosswire.errors import CrosswireError
 from crosswire.extract.article import extract_article
 from crosswire.extract.lexicon import Lexicon, load_lexicon
 from crosswire.extract.summary import flag_restated_summary
@@ -120,16 +121,20 @@ class _Slot:
 
 
 class Runner:
-    """Maps the two stages over a stream of items, in order, in ``workers`` processes (1: in this process).
+    """Maps the two stages over a stream of items, in order, in ``workers`` processes (1: in this process), or on
+    a Dask cluster when given its ``client`` (``workers`` is then the cluster's thread count).
 
     The pool starts only once the stream has shown ``PARALLEL_MIN_DOCUMENTS`` items, so a single small file costs
     no process start. Workers are forked: models this process already loaded are shared, and a worker that needs a
     model loads it once. ``triage`` (run here, between the stages) decides what each extracted article needs.
+    A chunk that fails on the cluster is retried ``retries`` times, then reported (``ChunkFailed``) with its items.
     """
 
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, client: Any = None, retries: int = 2) -> None:
         self.workers = max(1, workers)
         self._pool: ProcessPoolExecutor | None = None
+        self._client = client
+        self._retries = retries
 
     def __enter__(self) -> Runner:
         return self
@@ -159,6 +164,9 @@ class Runner:
     def analyse(self, articles: Sequence[Article]) -> list[Analysis]:
         """The language stage alone (articles whose text changed after they were stored), chunked over the pool."""
         jobs = [articles[i : i + CHUNK_DOCUMENTS] for i in range(0, len(articles), CHUNK_DOCUMENTS)]
+        if self._client is not None:
+            futures = [self._submit(analyse_articles, job) for job in jobs]
+            return [a for job, f in zip(jobs, futures, strict=True) for a in _result(f, job)]
         if self._pool is None and len(articles) >= PARALLEL_MIN_DOCUMENTS and self.workers > 1:
             self._pool = _new_pool(self.workers)
         if self._pool is None:
@@ -166,35 +174,67 @@ class Runner:
         return [a for result in self._pool.map(analyse_articles, jobs) for a in result]
 
     def _start(self, items: list[Item], seen: int) -> _Slot:
-        if self._pool is None and self.workers > 1 and seen >= PARALLEL_MIN_DOCUMENTS:
+        if self._pool is None and self._client is None and self.workers > 1 and seen >= PARALLEL_MIN_DOCUMENTS:
             self._pool = _new_pool(self.workers)
         slot = _Slot(items)
         slot.extracted = self._submit(extract_documents, [i for i in items if isinstance(i, RawDocument)])
         return slot
 
-    def _submit(self, fn: Callable[[Any], Any], arg: Any) -> Future[Any]:
+    def _submit(self, fn: Callable[[Any], Any], arg: Any) -> Any:
+        if self._client is not None:  # a distributed.Future: done() and result() as concurrent.futures'
+            return self._client.submit(fn, arg, pure=False, retries=self._retries)
         if self._pool is not None:
             return self._pool.submit(fn, arg)
-        done: Future[Any] = Future()
-        done.set_result(fn(arg))
-        return done
+        return _done(fn(arg))
 
     def _advance(self, window: deque[_Slot], triage: Triage, block: bool) -> Iterator[Prepared]:
         """Send every extracted chunk on to analysis; yield the finished chunks at the head of the window."""
         for slot in window:
             if slot.analysed is None and slot.extracted is not None and (slot.extracted.done() or (block and slot is window[0])):
-                slot.analysed = self._submit(analyse_documents, _jobs(slot, triage))
+                jobs = _jobs(slot, triage)
+                slot.analysed = self._submit(analyse_documents, jobs) if jobs else _done([])
         while window and window[0].analysed is not None and (window[0].analysed.done() or block):
             yield from _prepared(window.popleft())
             block = False  # one finished chunk makes room; the rest are collected when they are done
 
 
+def _done(value: Any) -> Future[Any]:
+    done: Future[Any] = Future()
+    done.set_result(value)
+    return done
+
+
 def _jobs(slot: _Slot, triage: Triage) -> list[tuple[Article, Article]]:
     assert slot.extracted is not None
-    articles = [r for r in slot.extracted.result() if isinstance(r, Article)]
+    extracted = _result(slot.extracted, slot.items)
+    articles = [r for r in extracted if isinstance(r, Article)]
     wanted = triage(articles)
-    slot.items = list(_annotated(slot.items, slot.extracted.result(), wanted))  # type: ignore[arg-type]
+    slot.items = list(_annotated(slot.items, extracted, wanted))  # type: ignore[arg-type]
     return [(a, w) for a, w in zip(articles, wanted, strict=True) if w is not None]
+
+
+class ChunkFailed(CrosswireError):
+    """A chunk of documents failed in a worker (after its retries); nothing of it was written."""
+
+
+def _result(future: Any, items: Sequence[object]) -> Any:
+    """A worker's result, or ``ChunkFailed`` naming the chunk's inputs (a worker lost, a bug in a stage)."""
+    try:
+        return future.result()
+    except CrosswireError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — re-raised with the inputs it concerns
+        names = sorted({_origin_name(i) for i in items})
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        raise ChunkFailed(f"a worker failed on {shown}: {type(exc).__name__}: {exc}; what was written before stays, "
+                          "re-run the same command to go on") from exc
+
+
+def _origin_name(item: object) -> str:
+    origin = getattr(item, "origin", None) or getattr(getattr(item, "result", None), "origin", None)
+    if isinstance(item, tuple):
+        origin = getattr(item[1], "origin", None)
+    return f"{origin.locator}{'#' + origin.item if origin.item else ''}" if origin else "?"
 
 
 def _annotated(items: list[Item], extracted: list[Article | Rejected], wanted: list[Article | None]) -> Iterator[object]:
@@ -211,7 +251,7 @@ def _annotated(items: list[Item], extracted: list[Article | Rejected], wanted: l
 
 def _prepared(slot: _Slot) -> Iterator[Prepared]:
     assert slot.analysed is not None
-    analysed = iter(slot.analysed.result())
+    analysed = iter(_result(slot.analysed, slot.items))
     for raw, result, wanted in slot.items:  # type: ignore[misc]
         if wanted is None:
             yield Prepared(raw, result)
