@@ -225,3 +225,29 @@ def timeline_record(e: Any) -> dict[str, Any]:
     return {"article_id": r.article_id, "story_id": e.story_id, "outlet": r.outlet, "published": r.published,
             "published_source": r.published_source, "about": list(e.about), "contradicts": list(e.contradicts),
             **statement_record(r.statement, ""), "content_text": r.text}  # fmt: skip
+
+
+def plain_record(value: Any) -> dict[str, Any]:
+    """Any model value as a flat dict of JSON-ready fields (enums as their value, tuples as lists, vectors left out),
+    for ``Records.to_rows()`` of the Python API."""
+    import dataclasses
+    from enum import Enum
+
+    def plain(v: Any) -> Any:
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            return {f.name: plain(getattr(v, f.name)) for f in dataclasses.fields(v) if not _is_vector(getattr(v, f.name))}
+        if isinstance(v, Enum):
+            return v.value
+        if isinstance(v, tuple | list | frozenset | set):
+            return [plain(x) for x in (sorted(v) if isinstance(v, frozenset | set) else v)]
+        if isinstance(v, dict):
+            return {str(k): plain(x) for k, x in v.items()}
+        return v
+
+    out = plain(value)
+    return out if isinstance(out, dict) else {"value": out}
+
+
+def _is_vector(v: Any) -> bool:
+    return type(v).__module__ == "numpy"
+
