@@ -89,7 +89,7 @@ class Crosswire:
         items = [inputs] if isinstance(inputs, str | Path | Mapping) else list(inputs)
         paths = [str(i) for i in items if isinstance(i, str | Path)]
         records = [dict(i) for i in items if isinstance(i, Mapping)]
-        outcomes = []
+        outcomes: list[Any] = []
         if paths:
             outcomes += add_inputs(expand_inputs(paths), self.settings, self.store, dask=dask).outcomes
         if records:

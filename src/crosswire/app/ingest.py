@@ -163,11 +163,11 @@ def write_batch(store: Store, batch: Sequence[Prepared], settings: Settings) -> 
             if outcome.status == "added" and isinstance(p.result, Article):
                 added.append(p)
                 if p.result.meta.outlet:
-                    keys = paragraph_keys(p.result, settings.template_max_words)
-                    tx.add_outlet_lines(p.result.meta.outlet, list(keys), p.result.id)
-                    touched[p.result.meta.outlet] |= set(keys)
-        for outlet, keys in touched.items():
-            _strip_templates(tx, outlet, keys, settings)
+                    lines = list(paragraph_keys(p.result, settings.template_max_words))
+                    tx.add_outlet_lines(p.result.meta.outlet, lines, p.result.id)
+                    touched[p.result.meta.outlet] |= set(lines)
+        for outlet, outlet_lines in touched.items():
+            _strip_templates(tx, outlet, outlet_lines, settings)
         for p in added:
             _store_analysis(tx, p)
         assign_stories(store, tx, [p.signals for p in added if p.signals is not None])

@@ -4,11 +4,13 @@ full-text search, summaries and the export."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import IO
+
+import numpy as np
 
 from crosswire import compare, export
 from crosswire.app.comparison import COMPARISON_INPUTS, CompareProgress, compare_stories, stale_stories, stored_comparison
@@ -202,7 +204,7 @@ def find_stories(store: Store, query: StoryQuery) -> StoryPage:
     return StoryPage(total, query, summaries)
 
 
-def _summary(row: StoryRow, members: list[browse_db.Headline], vectors: dict[str, object],
+def _summary(row: StoryRow, members: list[browse_db.Headline], vectors: Mapping[str, np.ndarray],
              cached: tuple[str, int] | None) -> StorySummary:
     outlets = tuple(sorted({m.outlet for m in members if m.outlet}))
     languages = tuple(sorted({m.language for m in members if m.language}))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -82,12 +82,12 @@ class Titled(Protocol):
     def title(self) -> str | None: ...
 
 
-def central_title(members: Sequence[Titled], vectors: dict[str, object]) -> str | None:
+def central_title(members: Sequence[Titled], vectors: Mapping[str, np.ndarray]) -> str | None:
     """The headline of the member closest on average to the others (not simply the first one)."""
     titled = [m for m in members if m.title and m.article_id in vectors]
     if not titled:
         return None
-    matrix = np.stack([vectors[m.article_id] for m in titled])  # type: ignore[arg-type]
+    matrix: np.ndarray = np.stack([vectors[m.article_id] for m in titled])
     centrality = (matrix @ matrix.T).mean(axis=1)
     return titled[int(np.argmax(centrality))].title
 
@@ -169,11 +169,11 @@ def regroup(store: Store, params: StoryParams | None = None) -> RegroupReport:
         for c in fixes:
             _reapply(tx, c)
         after = {m.article_id: m.story_id for m in story_db.members(tx.conn)}
-        moved = sum(1 for a, sid in after.items() if before.get(a) != sid)
+        changed = sum(1 for a, sid in after.items() if before.get(a) != sid)
         for story_id in sorted(set(after.values()) | set(before.values())):
             infer_dates(tx, story_id)
     store.keep_story_index(0, None)
-    return RegroupReport(len(rows), len(set(before.values())), len(set(after.values())), moved, len(fixes))
+    return RegroupReport(len(rows), len(set(before.values())), len(set(after.values())), changed, len(fixes))
 
 
 def _reapply(tx: Writer, c: story_db.Correction) -> None:

@@ -24,6 +24,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, insert, inspect, or_, select, text, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.sql.elements import ColumnElement
 
 from crosswire.errors import NotFound, StoreBusy
 from crosswire.model import (
@@ -206,7 +207,7 @@ class Store:
     def resolve_id(self, prefix: str) -> str:
         """The full id of the one article whose id starts with ``prefix``."""
         with self.engine.connect() as conn:
-            ids = conn.execute(select(articles.c.id).where(articles.c.id.like(f"{_escape(prefix)}%", escape="\\")).limit(2)).scalars().all()
+            ids: list[str] = list(conn.execute(select(articles.c.id).where(articles.c.id.like(f"{_escape(prefix)}%", escape="\\")).limit(2)).scalars())
         if len(ids) != 1:
             raise NotFound(f"no article with id {prefix!r}" if not ids else f"id prefix {prefix!r} is ambiguous; give more characters")
         return ids[0]
@@ -235,8 +236,10 @@ class Store:
     def known_ids(self, article_ids: Sequence[str]) -> set[str]:
         """Which of these article ids are stored."""
         with self.engine.connect() as conn:
-            return {i for chunk in _chunks(list(article_ids), 500)
-                    for i in conn.execute(select(articles.c.id).where(articles.c.id.in_(chunk))).scalars()}
+            found: set[str] = set()
+            for chunk in _chunks(list(article_ids), 500):
+                found |= set(conn.execute(select(articles.c.id).where(articles.c.id.in_(chunk))).scalars())
+            return found
 
     def template_keys(self, outlet: str, candidates: Sequence[str], min_articles: int) -> frozenset[str]:
         """Of ``candidates``, the outlet's known template lines (seen in ``min_articles`` of its articles)."""
@@ -249,7 +252,7 @@ class Store:
 
         query = select(articles.c.id).where(~articles.c.id.in_(select(analyses.c.article_id))).order_by(articles.c.added_at, articles.c.id)
         with self.engine.connect() as conn:
-            ids = list(conn.execute(query).scalars())
+            ids: list[str] = list(conn.execute(query).scalars())
         return [self.article(i) for i in ids]
 
     def count_articles(self) -> int:
@@ -450,8 +453,8 @@ def _article(row: Row, origin: Origin, removed: tuple[RemovedLine, ...], flags_:
     )  # fmt: skip
 
 
-def _conditions(flt: ArticleFilter) -> list[object]:
-    conds: list[object] = []
+def _conditions(flt: ArticleFilter) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
     if flt.outlet:
         conds.append(func.lower(articles.c.outlet) == flt.outlet.lower())
     if flt.language:
