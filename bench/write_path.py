@@ -38,14 +38,16 @@ ECB = ROOT.parent / "shared" / "data" / "ecbplus-docs" / "docs.jsonl"
 CLI = [sys.executable, "-c", "from crosswire.cli.app import main; main()"]
 
 
-def corpus(path: Path, n: int, offset: int = 0) -> Path:
-    """``n`` real articles (ECB+, then their "updates") as JSONL, from item ``offset`` on."""
+def corpus(path: Path, n: int, offset: int = 0, max_chars: int | None = None) -> Path:
+    """``n`` real articles (ECB+, then their "updates") as JSONL, from item ``offset`` on; ``max_chars`` cuts each
+    text at the paragraph or sentence end before that many characters (shorter runs, same kinds of text)."""
     docs = [json.loads(line) for line in ECB.read_text("utf-8").splitlines()]
     items = []
     for i in range(offset, offset + n):
         d, round_ = docs[i % len(docs)], i // len(docs)
         suffix = f"\n\nUpdate {round_}: this report was revised." if round_ else ""
-        items.append(json.dumps({"id": f"{d['id']}-{round_}", "title": d["title"], "text": d["text"] + suffix,
+        body = d["text"] if not max_chars or len(d["text"]) <= max_chars else d["text"][: d["text"].rfind(". ", 0, max_chars) + 1]
+        items.append(json.dumps({"id": f"{d['id']}-{round_}", "title": d["title"], "text": body + suffix,
                                  "language": d.get("lang", "en")}))
     path.write_text("\n".join(items) + "\n", "utf-8")
     return path
@@ -106,7 +108,7 @@ def survivors(pgid: int) -> int:
 
 def kills(args: argparse.Namespace) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="cw-kills-"))
-    data = corpus(work / "corpus.jsonl", args.articles)
+    data = corpus(work / "corpus.jsonl", args.articles, max_chars=args.max_chars)
     started = time.monotonic()
     proc = add(work / "clean.db", data, args.workers)
     proc.communicate()
@@ -132,7 +134,7 @@ def kills(args: argparse.Namespace) -> dict[str, object]:
         rows.append({"kill_at_s": round(at, 1), "committed": committed, "orphans": left, "resume_s": round(time.monotonic() - t0),
                      "resume_exit": again.returncode, "identical": same})
         print(rows[-1], flush=True)
-    return {"articles": args.articles, "workers": args.workers, "clean_s": round(clean_s), "runs": rows,
+    return {"articles": args.articles, "max_chars": args.max_chars, "workers": args.workers, "clean_s": round(clean_s), "runs": rows,
             "identical": sum(r["identical"] for r in rows), "kills": len(rows)}
 
 
@@ -252,6 +254,7 @@ def main() -> None:
     parser.add_argument("mode", choices=["kills", "writers", "readload"])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--kills", type=int, default=10)
+    parser.add_argument("--max-chars", type=int, default=None, help="cut each text near this length (kills)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--writers", type=lambda s: [int(x) for x in s.split(",")], default=[2, 4, 8])
