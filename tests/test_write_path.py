@@ -201,3 +201,14 @@ def test_a_dask_backfill_gives_the_store_a_serial_add_gives(tmp_path: Path) -> N
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.split() == out.split() == ["24", "0"]
     assert snapshot(tmp_path / "dask.db") == snapshot(tmp_path / "serial.db")
+
+
+def test_the_newest_migration_is_the_head_alembic_knows() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from crosswire.storage.store import head_revision
+
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "src" / "crosswire" / "storage" / "migrations"))
+    assert head_revision() == ScriptDirectory.from_config(config).get_current_head()

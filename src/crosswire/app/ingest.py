@@ -22,6 +22,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
+from crosswire.app.stories import infer_dates
 from crosswire.extract.article import EXTRACTOR_VERSION, drop_template_lines, paragraph_keys
 from crosswire.ingest.fetch import fetch_url
 from crosswire.ingest.sources import Fetcher, InputRef, iter_input
@@ -230,20 +231,6 @@ def _story_index(store: Store, tx: Writer) -> StoryIndex:
         index.restore(signals, story_id)
     index.locked = {sid for c in story_db.corrections(tx.conn) for sid in (c.story_id, c.other_story_id) if sid}
     return index
-
-
-def infer_dates(tx: Writer, story_id: str) -> None:
-    """Undated members of a dated story get the story's first date, marked inferred, with the range as evidence."""
-    members = story_db.members(tx.conn, story_id)
-    dated = sorted(m.published for m in members if m.published and m.published_source in story_db.OWN_DATES)
-    if not dated:
-        for m in members:
-            story_db.clear_inferred_date(tx.conn, m.article_id, "no date in the text or its metadata; its story has no dated article")
-        return
-    evidence = f"inferred from story {story_id}: {len(dated)} dated article(s) published {dated[0]} to {dated[-1]}"
-    for m in members:
-        if m.published_source not in story_db.OWN_DATES:
-            story_db.set_inferred_date(tx.conn, m.article_id, dated[0], evidence)
 
 
 def _reject(tx: Writer, rejected: Rejected) -> Outcome:

@@ -10,7 +10,6 @@ from typing import Protocol
 
 import numpy as np
 
-from crosswire.app.ingest import infer_dates
 from crosswire.errors import Conflict, NotFound
 from crosswire.storage import browse as browse_db
 from crosswire.storage import stories as story_db
@@ -204,3 +203,17 @@ def _new_story_id(tx: Writer, first_article: str) -> str:
     taken = story_db.story_ids(tx.conn)
     base = f"s{first_article[:12]}"
     return next(c for c in (base, *(f"{base}-{i}" for i in range(2, 10_000))) if c not in taken)
+
+
+def infer_dates(tx: Writer, story_id: str) -> None:
+    """Undated members of a dated story get the story's first date, marked inferred, with the range as evidence."""
+    members = story_db.members(tx.conn, story_id)
+    dated = sorted(m.published for m in members if m.published and m.published_source in story_db.OWN_DATES)
+    if not dated:
+        for m in members:
+            story_db.clear_inferred_date(tx.conn, m.article_id, "no date in the text or its metadata; its story has no dated article")
+        return
+    evidence = f"inferred from story {story_id}: {len(dated)} dated article(s) published {dated[0]} to {dated[-1]}"
+    for m in members:
+        if m.published_source not in story_db.OWN_DATES:
+            story_db.set_inferred_date(tx.conn, m.article_id, dated[0], evidence)

@@ -19,8 +19,6 @@ from datetime import UTC, datetime
 from importlib.resources import files
 from typing import TypeVar
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, insert, inspect, or_, select, text, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import OperationalError
@@ -82,20 +80,27 @@ POOL_OVERFLOW = 48  # so a read load of 64 clients queues in the thread pool, ne
 
 def migrate(engine: Engine) -> None:
     """Bring the database schema to the newest migration, under the write lock (two processes opening a new store
-    never both run them); a store already at the newest schema is only read."""
+    never both run them); a store already at the newest schema is only read (and Alembic not even imported)."""
+    if _at_head(engine):
+        return
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(files("crosswire.storage").joinpath("migrations")))
-    if _at_head(engine, config):
-        return
     with engine.connect().execution_options(crosswire_write=True) as connection, connection.begin():
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
 
-def _at_head(engine: Engine, config: Config) -> bool:
-    from alembic.script import ScriptDirectory
+def head_revision() -> str:
+    """The newest migration's id: the migrations are one chain numbered in order (0001_…, 0002_…)."""
+    versions = files("crosswire.storage").joinpath("migrations").joinpath("versions")
+    return max(p.name[:4] for p in versions.iterdir() if p.name[:4].isdigit() and p.name.endswith(".py"))
 
-    head = ScriptDirectory.from_config(config).get_current_head()
+
+def _at_head(engine: Engine) -> bool:
+    head = head_revision()
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return False
