@@ -15,9 +15,7 @@ from crosswire.app.stories import StoryView, get_story
 from crosswire.compare import brief
 from crosswire.model import Comparison
 from crosswire.nlp import ANALYSIS_VERSION
-from crosswire.storage import analysis as analysis_db
 from crosswire.storage import comparisons as comparison_db
-from crosswire.storage import stories as story_db
 from crosswire.storage.store import Store, Writer, now_iso
 
 # a stored comparison is current while its story's members, the analysis and the comparison engine are unchanged
@@ -39,11 +37,11 @@ def compare_story(store: Store, story_id: str) -> Comparison:
 def _story_docs(store: Store, view: StoryView) -> list[compare.Doc]:
     """What the comparison reads of each member: text, headline, outlet, date, credits, language, analysis."""
     docs = []
-    with store.engine.connect() as conn:
+    with store.reader() as rd:
         for m in view.members:
             a = store.article(m.article_id)
             docs.append(compare.Doc(a.id, a.text, a.meta.title, a.meta.outlet, a.meta.published.value, a.meta.credited,
-                                    a.meta.language, analysis_db.load_analysis(conn, a.id)))
+                                    a.meta.language, rd.load_analysis(a.id)))
     return docs
 
 
@@ -63,14 +61,14 @@ def story_comparison(store: Store, story_id: str) -> dict[str, object]:
 def stale_stories(store: Store, min_size: int = 2) -> list[str]:
     """Stories of ``min_size`` or more articles whose stored comparison is missing or was computed for other
     members or another analysis version, biggest first."""
-    with store.engine.connect() as conn:
+    with store.reader() as rd:
         members: dict[str, list[str]] = defaultdict(list)
-        for m in story_db.members(conn):
+        for m in rd.members():
             members[m.story_id].append(m.article_id)
         ids = sorted((sid for sid, aids in members.items() if len(aids) >= min_size), key=lambda sid: (-len(members[sid]), sid))
         stored: dict[str, tuple[str, int]] = {}
         for chunk in _chunks(ids, 500):  # SQL parameter limits
-            stored |= comparison_db.conflict_counts(conn, list(chunk))
+            stored |= rd.conflict_counts(list(chunk))
     return [sid for sid in ids if stored.get(sid, ("", 0))[0] != comparison_db.signature(members[sid], COMPARISON_INPUTS)]
 
 
@@ -101,7 +99,7 @@ def compare_stories(store: Store, story_ids: Sequence[str], workers: int = 1, pr
 
 def _save_comparison(tx: Writer, view: StoryView, record: dict[str, Any]) -> None:
     sig = comparison_db.signature([m.article_id for m in view.members], COMPARISON_INPUTS)
-    comparison_db.save(tx.conn, comparison_db.CachedComparison(view.id, sig, now_iso(), len(record["conflicts"]), record))
+    tx.save_comparison(comparison_db.CachedComparison(view.id, sig, now_iso(), len(record["conflicts"]), record))
 
 
 def _chunks(items: Iterable[str], size: int) -> Iterable[list[str]]:
@@ -149,6 +147,6 @@ def stored_comparison(store: Store, story_id: str, article_ids: Sequence[str] | 
     if article_ids is None:
         view = get_story(store, story_id)
         story_id, article_ids = view.id, [m.article_id for m in view.members]
-    with store.engine.connect() as conn:
-        cached = comparison_db.load(conn, story_id)
+    with store.reader() as rd:
+        cached = rd.cached_comparison(story_id)
     return cached.record if cached is not None and cached.signature == comparison_db.signature(article_ids, COMPARISON_INPUTS) else None

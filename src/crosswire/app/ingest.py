@@ -30,8 +30,6 @@ from crosswire.model import Article, Origin, RawDocument, Rejected
 from crosswire.nlp import ANALYSIS_VERSION
 from crosswire.pipeline.runner import Item, Prepared, Runner, annotate_article, text_hash
 from crosswire.settings import Settings
-from crosswire.storage import analysis as analysis_db
-from crosswire.storage import stories as story_db
 from crosswire.storage.store import Store, Writer
 from crosswire.stories.clusters import StoryIndex
 from crosswire.stories.signals import StorySignals
@@ -181,7 +179,7 @@ def _store_analysis(tx: Writer, p: Prepared) -> None:
     """Keep the worker's analysis if it read the text as stored; else the article waits for re-analysis."""
     assert isinstance(p.result, Article)
     if p.analysis is not None and text_hash(tx.load_article(p.result.id).text) == p.analysed_text:
-        analysis_db.replace_analysis(tx.conn, p.analysis, ANALYSIS_VERSION)
+        tx.replace_analysis(p.analysis, ANALYSIS_VERSION)
 
 
 def _analyse_pending(store: Store, runner: Runner) -> None:
@@ -194,7 +192,7 @@ def _analyse_pending(store: Store, runner: Runner) -> None:
         with store.transaction() as tx:
             for article, analysis in zip(chunk, results, strict=True):
                 if tx.has_article(article.id) and tx.load_article(article.id).text == article.text:
-                    analysis_db.replace_analysis(tx.conn, analysis, ANALYSIS_VERSION)
+                    tx.replace_analysis(analysis, ANALYSIS_VERSION)
 
 
 def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals]) -> None:
@@ -202,16 +200,16 @@ def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals]) ->
     if not signals:
         return
     index = _story_index(store, tx)
-    seq = story_db.next_seq(tx.conn)
+    seq = tx.next_seq()
     touched = set()
     for s in signals:
-        story_db.insert_signals(tx.conn, s)
+        tx.insert_signals(s)
         assignment = index.add(s)
-        story_db.insert_member(tx.conn, assignment, seq)
+        tx.insert_member(assignment, seq)
         if assignment.moved:  # regrouping around the article moved earlier ones
-            touched |= set(story_db.story_of(tx.conn, [m.article_id for m in assignment.moved]).values())
+            touched |= set(tx.story_of([m.article_id for m in assignment.moved]).values())
         for moved in assignment.moved:
-            story_db.rewrite_member(tx.conn, moved)
+            tx.rewrite_member(moved)
             touched.add(moved.story_id)
         seq += 1
         touched.add(assignment.story_id)
@@ -222,14 +220,14 @@ def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals]) ->
 
 def _story_index(store: Store, tx: Writer) -> StoryIndex:
     """The grouping index: kept between batches of one run, rebuilt from the store when another process wrote."""
-    seq = story_db.next_seq(tx.conn)
+    seq = tx.next_seq()
     cached = store.cached_story_index(seq)
     if isinstance(cached, StoryIndex):
         return cached
     index = StoryIndex()
-    for signals, story_id in story_db.replay_rows(tx.conn):
+    for signals, story_id in tx.replay_rows():
         index.restore(signals, story_id)
-    index.locked = {sid for c in story_db.corrections(tx.conn) for sid in (c.story_id, c.other_story_id) if sid}
+    index.locked = {sid for c in tx.corrections() for sid in (c.story_id, c.other_story_id) if sid}
     return index
 
 
@@ -269,7 +267,7 @@ def _strip_templates(tx: Writer, outlet: str, keys: set[str], settings: Settings
         after = drop_template_lines(before, templates)
         if after is not before:
             tx.replace_text(annotate_article(after))
-            analysis_db.drop_analysis(tx.conn, article_id)
+            tx.drop_analysis(article_id)
 
 
 _batches_written = [0]

@@ -27,8 +27,8 @@ from crosswire.storage.store import ArticleFilter, Store, now_iso
 
 def article_analysis(store: Store, article_id: str) -> Analysis | None:
     """The stored entities, statements and claims of one article (None: not analysed yet)."""
-    with store.engine.connect() as conn:
-        return analysis_db.load_analysis(conn, store.resolve_id(article_id))
+    with store.reader() as rd:
+        return rd.load_analysis(store.resolve_id(article_id))
 
 
 SPEECH_ONLY = (StatementClass.SPEECH,)
@@ -45,14 +45,14 @@ def statements(store: Store, speaker: str | None = None, article: str | None = N
     if story:
         members = [m.article_id for m in get_story(store, story).members]
         ids = members if ids is None else [i for i in ids if i in members]
-    with store.engine.connect() as conn:
-        return analysis_db.find_statements(conn, speaker, ids, limit, classes)
+    with store.reader() as rd:
+        return rd.find_statements(speaker, ids, limit, classes)
 
 
 def entities(store: Store, kind: str | None = None, search: str | None = None, limit: int | None = None) -> list[analysis_db.EntityRow]:
     """Canonical entities with how many articles mention them and how often they are quoted."""
-    with store.engine.connect() as conn:
-        return analysis_db.entity_rows(conn, kind, search, limit)
+    with store.reader() as rd:
+        return rd.entity_rows(kind, search, limit)
 
 
 def entity(store: Store, key: str) -> analysis_db.EntityRow:
@@ -80,10 +80,10 @@ def timeline(store: Store, speaker: str, about: str | None = None,
     stories = story_of(store)
     entries = []
     analyses: dict[str, Analysis | None] = {}
-    with store.engine.connect() as conn:
+    with store.reader() as rd:
         for r in rows:
             if r.article_id not in analyses:  # a speaker is often quoted several times in one article
-                analyses[r.article_id] = analysis_db.load_analysis(conn, r.article_id)
+                analyses[r.article_id] = rd.load_analysis(r.article_id)
             analysis = analyses[r.article_id]
             keys = _entities_in(analysis, r.statement.content) if analysis else ()
             if about and not any(about.lower() in k for k in keys):
@@ -114,8 +114,8 @@ def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None =
     which must answer in time)."""
     arts = store.articles(flt or ArticleFilter(), with_removed=True)
     stories = story_of(store)
-    with store.engine.connect() as conn:
-        records = [export.article_record(a, store.origins(a.id), stories.get(a.id), analysis_db.load_analysis(conn, a.id))
+    with store.reader() as rd:
+        records = [export.article_record(a, store.origins(a.id), stories.get(a.id), rd.load_analysis(a.id))
                    for a in arts]
     if fmt == "json":
         if compare_missing:
@@ -193,13 +193,13 @@ class SearchPage:
 
 def find_stories(store: Store, query: StoryQuery) -> StoryPage:
     """The stories matching ``query``, one page, with their central headline, outlets and languages."""
-    with store.engine.connect() as conn:
-        total, rows = browse_db.story_rows(conn, query)
+    with store.reader() as rd:
+        total, rows = rd.story_rows(query)
         by_story: dict[str, list[browse_db.Headline]] = defaultdict(list)
-        for h in browse_db.headlines(conn, [r.id for r in rows]):
+        for h in rd.headlines([r.id for r in rows]):
             by_story[h.story_id].append(h)
-        vectors = story_db.embeddings(conn, [h.article_id for hs in by_story.values() for h in hs])
-        cached = comparison_db.conflict_counts(conn, [r.id for r in rows])
+        vectors = rd.embeddings([h.article_id for hs in by_story.values() for h in hs])
+        cached = rd.conflict_counts([r.id for r in rows])
     summaries = tuple(_summary(r, by_story[r.id], vectors, cached.get(r.id)) for r in rows)
     return StoryPage(total, query, summaries)
 
@@ -215,28 +215,28 @@ def _summary(row: StoryRow, members: list[browse_db.Headline], vectors: Mapping[
 def story_detail(store: Store, story_id: str) -> StoryDetail:
     """One story (id or unique prefix) with its members' details and corrections."""
     view = get_story(store, story_id)
-    with store.engine.connect() as conn:
-        details = browse_db.member_details(conn, [m.article_id for m in view.members])
+    with store.reader() as rd:
+        details = rd.member_details([m.article_id for m in view.members])
     return StoryDetail(view, details, tuple(story_corrections(store, view.id)))
 
 
 def article_detail(store: Store, article_id: str) -> ArticleDetail:
     """One article (id or unique prefix) with removed lines, origins and story."""
     article = store.article(article_id)
-    with store.engine.connect() as conn:
-        story_id = browse_db.story_of_article(conn, article.id)
+    with store.reader() as rd:
+        story_id = rd.story_of_article(article.id)
     return ArticleDetail(article, tuple(store.origins(article.id)), story_id)
 
 
 def search_articles(store: Store, words: str, limit: int, offset: int) -> SearchPage:
     """Articles whose title or text contains all ``words``, best first; then articles quoting a speaker whose
     canonical name holds them ("Dana Kovel" finds an article that only writes "Kovel said")."""
-    with store.engine.connect() as conn:
-        total, hits = browse_db.search(conn, words, limit, offset)
+    with store.reader() as rd:
+        total, hits = rd.search(words, limit, offset)
     return SearchPage(total, tuple(hits))
 
 
 def filter_options(store: Store) -> tuple[list[str], list[str]]:
     """(outlets, languages) present in the store, for filter menus."""
-    with store.engine.connect() as conn:
-        return browse_db.distinct_values(conn)
+    with store.reader() as rd:
+        return rd.distinct_values()

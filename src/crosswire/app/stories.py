@@ -11,9 +11,8 @@ from typing import Protocol
 import numpy as np
 
 from crosswire.errors import Conflict, NotFound
-from crosswire.storage import browse as browse_db
 from crosswire.storage import stories as story_db
-from crosswire.storage.store import Store, Writer, now_iso
+from crosswire.storage.store import Reader, Store, Writer, now_iso
 from crosswire.stories.clusters import Assignment, StoryIndex, StoryParams
 
 
@@ -32,34 +31,34 @@ class StoryView:
 
 def list_stories(store: Store) -> list[StoryView]:
     """Every story, biggest first."""
-    with store.engine.connect() as conn:
+    with store.reader() as rd:
         by_story: dict[str, list[story_db.Member]] = defaultdict(list)
-        for m in story_db.members(conn):
+        for m in rd.members():
             by_story[m.story_id].append(m)
-        views = [story_view(conn, sid, ms) for sid, ms in by_story.items()]
+        views = [story_view(rd, sid, ms) for sid, ms in by_story.items()]
     return sorted(views, key=lambda v: (-len(v.members), v.first or "9999", v.id))
 
 
 def get_story(store: Store, story_id: str) -> StoryView:
     """One story by id (or a unique prefix)."""
-    with store.engine.connect() as conn:
-        ids = browse_db.story_ids_like(conn, story_id)
+    with store.reader() as rd:
+        ids = rd.story_ids_like(story_id)
         ids = [story_id] if story_id in ids else ids  # a full id is never ambiguous, even when "s…-2" extends it
         if len(ids) != 1:
             raise NotFound(f"no story with id {story_id!r}" if not ids else f"story id prefix {story_id!r} is ambiguous")
-        return story_view(conn, ids[0], story_db.members(conn, ids[0]))
+        return story_view(rd, ids[0], rd.members(ids[0]))
 
 
 def story_of(store: Store) -> dict[str, str]:
     """article id → story id."""
-    with store.engine.connect() as conn:
-        return {m.article_id: m.story_id for m in story_db.members(conn)}
+    with store.reader() as rd:
+        return {m.article_id: m.story_id for m in rd.members()}
 
 
-def story_view(conn: object, story_id: str, members: list[story_db.Member]) -> StoryView:
+def story_view(rd: Reader, story_id: str, members: list[story_db.Member]) -> StoryView:
     """A story's view from its members: span, outlets, languages and the most central headline."""
     dated = sorted(m.published for m in members if m.published)
-    vectors = story_db.embeddings(conn, [m.article_id for m in members])  # type: ignore[arg-type]
+    vectors = rd.embeddings([m.article_id for m in members])
     return StoryView(
         story_id,
         central_title(members, vectors),
@@ -97,7 +96,7 @@ def merge_stories(store: Store, into: str, other: str, who: str) -> story_db.Cor
     if target == source:
         raise Conflict("a story cannot be merged into itself")
     with store.transaction() as tx:
-        moved = [m.article_id for m in story_db.members(tx.conn, source)]
+        moved = [m.article_id for m in tx.members(source)]
         return _correct(store, tx, story_db.Correction(now_iso(), who, "merge", target, source, tuple(moved)))
 
 
@@ -105,7 +104,7 @@ def split_story(store: Store, story_id: str, article_ids: Sequence[str], who: st
     """Take articles out of a story into a new story of their own."""
     source = _story_id(store, story_id)
     with store.transaction() as tx:
-        members = {m.article_id for m in story_db.members(tx.conn, source)}
+        members = {m.article_id for m in tx.members(source)}
         moved = [_article_in(store, a, members, source) for a in article_ids]
         if set(moved) == members:
             raise Conflict("splitting off every article leaves nothing behind; name only the articles to take out")
@@ -126,13 +125,13 @@ def move_article(store: Store, article_id: str, story_id: str, who: str) -> stor
 
 def story_corrections(store: Store, story_id: str) -> list[story_db.Correction]:
     """The corrections touching one story."""
-    with store.engine.connect() as conn:
-        return story_db.corrections(conn, story_id)
+    with store.reader() as rd:
+        return rd.corrections(story_id)
 
 
 def _correct(store: Store, tx: Writer, c: story_db.Correction) -> story_db.Correction:
-    story_db.move_members(tx.conn, list(c.article_ids), c.story_id)
-    story_db.record_correction(tx.conn, c)
+    tx.move_members(list(c.article_ids), c.story_id)
+    tx.record_correction(c)
     for sid in (c.story_id, c.other_story_id):
         if sid:
             infer_dates(tx, sid)
@@ -153,7 +152,7 @@ def regroup(store: Store, params: StoryParams | None = None) -> RegroupReport:
     """Group every stored article again from its stored signals, in the original order (after a parameter
     change or a better model), then re-apply every recorded correction: people's decisions survive."""
     with store.transaction() as tx:
-        rows = story_db.replay_rows(tx.conn)
+        rows = tx.replay_rows()
         before = {signals.article_id: story_id for signals, story_id in rows}
         index = StoryIndex(params or StoryParams())
         assignments: dict[str, Assignment] = {}
@@ -163,11 +162,11 @@ def regroup(store: Store, params: StoryParams | None = None) -> RegroupReport:
             for moved in assignment.moved:  # earlier articles regrouped around this one
                 assignments[moved.article_id] = moved
         for assignment in assignments.values():
-            story_db.rewrite_member(tx.conn, assignment)
-        fixes = story_db.corrections(tx.conn)
+            tx.rewrite_member(assignment)
+        fixes = tx.corrections()
         for c in fixes:
             _reapply(tx, c)
-        after = {m.article_id: m.story_id for m in story_db.members(tx.conn)}
+        after = {m.article_id: m.story_id for m in tx.members()}
         changed = sum(1 for a, sid in after.items() if before.get(a) != sid)
         for story_id in sorted(set(after.values()) | set(before.values())):
             infer_dates(tx, story_id)
@@ -182,10 +181,10 @@ def _reapply(tx: Writer, c: story_db.Correction) -> None:
     target = c.story_id
     if c.action != "split":
         founder = target[1:13]
-        current = {m.article_id: m.story_id for m in story_db.members(tx.conn)}
+        current = {m.article_id: m.story_id for m in tx.members()}
         holder = next((sid for aid, sid in current.items() if aid.startswith(founder)), None)
         target = holder or target
-    story_db.move_members(tx.conn, list(c.article_ids), target)
+    tx.move_members(list(c.article_ids), target)
 
 
 def _story_id(store: Store, prefix: str) -> str:
@@ -200,20 +199,20 @@ def _article_in(store: Store, prefix: str, members: set[str], story_id: str) -> 
 
 
 def _new_story_id(tx: Writer, first_article: str) -> str:
-    taken = story_db.story_ids(tx.conn)
+    taken = tx.story_ids()
     base = f"s{first_article[:12]}"
     return next(c for c in (base, *(f"{base}-{i}" for i in range(2, 10_000))) if c not in taken)
 
 
 def infer_dates(tx: Writer, story_id: str) -> None:
     """Undated members of a dated story get the story's first date, marked inferred, with the range as evidence."""
-    members = story_db.members(tx.conn, story_id)
+    members = tx.members(story_id)
     dated = sorted(m.published for m in members if m.published and m.published_source in story_db.OWN_DATES)
     if not dated:
         for m in members:
-            story_db.clear_inferred_date(tx.conn, m.article_id, "no date in the text or its metadata; its story has no dated article")
+            tx.clear_inferred_date(m.article_id, "no date in the text or its metadata; its story has no dated article")
         return
     evidence = f"inferred from story {story_id}: {len(dated)} dated article(s) published {dated[0]} to {dated[-1]}"
     for m in members:
         if m.published_source not in story_db.OWN_DATES:
-            story_db.set_inferred_date(tx.conn, m.article_id, dated[0], evidence)
+            tx.set_inferred_date(m.article_id, dated[0], evidence)

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from importlib.resources import files
 from typing import TypeVar
 
+import numpy as np
 from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, insert, inspect, or_, select, text, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import OperationalError
@@ -26,6 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from crosswire.errors import NotFound, StoreBusy
 from crosswire.model import (
+    Analysis,
     Article,
     DateSource,
     Flag,
@@ -36,8 +38,15 @@ from crosswire.model import (
     RawDocument,
     Rejected,
     RemovedLine,
+    StatementClass,
 )
+from crosswire.storage import analysis as analysis_db
+from crosswire.storage import browse as browse_db
+from crosswire.storage import comparisons as comparison_db
+from crosswire.storage import stories as story_db
 from crosswire.storage.schema import articles, flags, origins, outlet_lines, raw_documents, rejections, removed_lines
+from crosswire.stories.clusters import Assignment
+from crosswire.stories.signals import StorySignals
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +163,12 @@ class Store:
     def close(self) -> None:
         """Release the connection pool."""
         self.engine.dispose()
+
+    @contextmanager
+    def reader(self) -> Iterator[Reader]:
+        """Reads on one connection: one consistent view of the store."""
+        with self.engine.connect() as conn:
+            yield Reader(conn)
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:
@@ -312,11 +327,133 @@ class Store:
         return tuple(RemovedLine(r.line_no, r.text, r.reason, r.rule) for r in conn.execute(query))
 
 
-class Writer:
-    """Writes inside one transaction; created only by ``Store.transaction()``."""
+class Reader:
+    """Reads on one connection (one consistent view of the store); created by ``Store.reader()``. The typed door
+    to the storage modules: nothing outside ``storage`` sees a connection or a row."""
 
     def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+        self._conn = conn
+
+    # stories
+    def members(self, story_id: str | None = None, story_ids: list[str] | None = None) -> list[story_db.Member]:
+        """Story members (of one story, of several, or all), each with its article's headline, outlet and date."""
+        return story_db.members(self._conn, story_id, story_ids)
+
+    def embeddings(self, article_ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored lead embeddings of these articles."""
+        return story_db.embeddings(self._conn, article_ids)
+
+    def corrections(self, story_id: str | None = None) -> list[story_db.Correction]:
+        """Recorded corrections (touching one story, or all), oldest first."""
+        return story_db.corrections(self._conn, story_id)
+
+    def next_seq(self) -> int:
+        """The next story-assignment sequence number."""
+        return story_db.next_seq(self._conn)
+
+    def replay_rows(self) -> list[tuple[StorySignals, str]]:
+        """Every article's signals with its story, in assignment order."""
+        return story_db.replay_rows(self._conn)
+
+    def story_of(self, article_ids: list[str]) -> dict[str, str]:
+        """article id → story id for these articles."""
+        return story_db.story_of(self._conn, article_ids)
+
+    def story_ids(self) -> set[str]:
+        """Every story id."""
+        return story_db.story_ids(self._conn)
+
+    # analyses
+    def load_analysis(self, article_id: str) -> Analysis | None:
+        """An article's stored entities, statements and claims (None: not analysed)."""
+        return analysis_db.load_analysis(self._conn, article_id)
+
+    def find_statements(self, speaker: str | None = None, article_ids: Sequence[str] | None = None,
+                        limit: int | None = None, classes: Sequence[StatementClass] | None = None) -> list[analysis_db.StoredStatement]:
+        """Statements by speaker, article and class, in time order."""
+        return analysis_db.find_statements(self._conn, speaker, article_ids, limit, classes)
+
+    def entity_rows(self, kind: str | None = None, search: str | None = None, limit: int | None = None) -> list[analysis_db.EntityRow]:
+        """Canonical entities with their counts."""
+        return analysis_db.entity_rows(self._conn, kind, search, limit)
+
+    # comparisons
+    def cached_comparison(self, story_id: str) -> comparison_db.CachedComparison | None:
+        """A story's stored comparison, current or not."""
+        return comparison_db.load(self._conn, story_id)
+
+    def conflict_counts(self, story_ids: list[str]) -> dict[str, tuple[str, int]]:
+        """story id → (stored comparison's signature, its number of conflicts)."""
+        return comparison_db.conflict_counts(self._conn, story_ids)
+
+    # browsing
+    def story_rows(self, q: browse_db.StoryQuery) -> tuple[int, list[browse_db.StoryRow]]:
+        """One page of stories matching the query, with the total."""
+        return browse_db.story_rows(self._conn, q)
+
+    def headlines(self, story_ids: list[str]) -> list[browse_db.Headline]:
+        """The members' headlines of these stories."""
+        return browse_db.headlines(self._conn, story_ids)
+
+    def member_details(self, article_ids: list[str]) -> dict[str, browse_db.MemberDetail]:
+        """What a story page shows of each member."""
+        return browse_db.member_details(self._conn, article_ids)
+
+    def story_of_article(self, article_id: str) -> str | None:
+        """The story of one article."""
+        return browse_db.story_of_article(self._conn, article_id)
+
+    def story_ids_like(self, prefix: str) -> list[str]:
+        """Up to two story ids starting with ``prefix``."""
+        return browse_db.story_ids_like(self._conn, prefix)
+
+    def distinct_values(self) -> tuple[list[str], list[str]]:
+        """The outlets and languages present, for filters."""
+        return browse_db.distinct_values(self._conn)
+
+    def search(self, words: str, limit: int, offset: int) -> tuple[int, list[browse_db.SearchHit]]:
+        """Full-text search over articles, ranked, with the total."""
+        return browse_db.search(self._conn, words, limit, offset)
+
+
+class Writer(Reader):
+    """Writes inside one transaction (reads too: they see its writes); created only by ``Store.transaction()``."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        self.conn = conn  # for the storage modules' own functions; the use-cases call the methods
+
+    # stories
+    def insert_signals(self, s: StorySignals) -> None:
+        story_db.insert_signals(self._conn, s)
+
+    def insert_member(self, a: Assignment, seq: int) -> None:
+        story_db.insert_member(self._conn, a, seq)
+
+    def rewrite_member(self, a: Assignment) -> None:
+        story_db.rewrite_member(self._conn, a)
+
+    def move_members(self, article_ids: list[str], story_id: str) -> None:
+        story_db.move_members(self._conn, article_ids, story_id)
+
+    def record_correction(self, c: story_db.Correction) -> None:
+        story_db.record_correction(self._conn, c)
+
+    def set_inferred_date(self, article_id: str, value: str, evidence: str) -> None:
+        story_db.set_inferred_date(self._conn, article_id, value, evidence)
+
+    def clear_inferred_date(self, article_id: str, evidence: str) -> None:
+        story_db.clear_inferred_date(self._conn, article_id, evidence)
+
+    # analyses and comparisons
+    def replace_analysis(self, a: Analysis, version: str) -> None:
+        analysis_db.replace_analysis(self._conn, a, version)
+
+    def drop_analysis(self, article_id: str) -> None:
+        analysis_db.drop_analysis(self._conn, article_id)
+
+    def save_comparison(self, c: comparison_db.CachedComparison) -> None:
+        comparison_db.save(self._conn, c)
 
     def has_article(self, article_id: str) -> bool:
         """Whether an article with exactly this id is stored."""
