@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -249,3 +250,11 @@ story_comparisons = Table(
     Column("conflicts", Integer, nullable=False),
     Column("record", Text, nullable=False),
 )
+
+store_generation = Table(  # one row: raised by every write transaction (readers' caches key on it)
+    "store_generation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+

@@ -44,7 +44,16 @@ from crosswire.storage import analysis as analysis_db
 from crosswire.storage import browse as browse_db
 from crosswire.storage import comparisons as comparison_db
 from crosswire.storage import stories as story_db
-from crosswire.storage.schema import articles, flags, origins, outlet_lines, raw_documents, rejections, removed_lines
+from crosswire.storage.schema import (
+    articles,
+    flags,
+    origins,
+    outlet_lines,
+    raw_documents,
+    rejections,
+    removed_lines,
+    store_generation,
+)
 from crosswire.stories.clusters import Assignment
 from crosswire.stories.signals import StorySignals
 
@@ -164,6 +173,11 @@ class Store:
         """Release the connection pool."""
         self.engine.dispose()
 
+    def generation(self) -> int:
+        """A number every committed write raises: equal numbers mean an unchanged store (for caches and ETags)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(store_generation.c.value).where(store_generation.c.id == 1)).scalar_one())
+
     @contextmanager
     def reader(self) -> Iterator[Reader]:
         """Reads on one connection: one consistent view of the store."""
@@ -176,6 +190,7 @@ class Store:
         conn = self._with_lock(self._begin_write)
         try:
             yield Writer(conn)
+            conn.execute(update(store_generation).where(store_generation.c.id == 1).values(value=store_generation.c.value + 1))
             conn.commit()
         except BaseException:
             conn.rollback()

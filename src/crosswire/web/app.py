@@ -30,6 +30,7 @@ from crosswire.ingest.fetch import fetch_url
 from crosswire.ingest.sources import Fetcher
 from crosswire.settings import Settings
 from crosswire.web import api, pages, views
+from crosswire.web.cache import PageCache
 from crosswire.web.comparison_page import word_diff
 from crosswire.web.highlight import entity_path
 from crosswire.web.text import bdi, isolate
@@ -63,6 +64,7 @@ def create_app(settings: Settings, fetch: Fetcher = fetch_url) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     _add_error_handlers(app)
+    app.add_middleware(PageCache, generation=app.state.store.generation)  # innermost: caches what the routes render
     app.add_middleware(BodyLimit, limit=settings.max_input_bytes + MULTIPART_OVERHEAD_BYTES)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HostAllowList, allowed=settings.allowed_hosts)  # added last: runs first
