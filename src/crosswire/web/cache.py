@@ -37,16 +37,20 @@ class PageCache:
         generation = await anyio.to_thread.run_sync(self.generation)
         key: Key = (scope["path"], scope.get("query_string", b"").decode("latin-1"), headers.get(b"accept", b""), generation)
         etag = f'W/"g{generation}-{zlib.crc32(repr(key[:3]).encode()):08x}"'.encode()
-        if etag in [t.strip() for t in headers.get(b"if-none-match", b"").split(b",")]:
-            await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", etag)]})
-            await send({"type": "http.response.body", "body": b""})
+        wanted = {t.strip() for t in headers.get(b"if-none-match", b"").split(b",") if t.strip()}
+        if etag in wanted:
+            await _not_modified(send, [(b"etag", etag)])
             return
         hit = self._pages.get(key)
-        if hit is not None:
-            self._pages.move_to_end(key)
-            await _replay(hit, send, scope["method"] == "HEAD")
+        if hit is None:
+            await self._render(scope, receive, send, key, etag)
             return
-        await self._render(scope, receive, send, key, etag)
+        self._pages.move_to_end(key)
+        tags = [v for k, v in hit[1] if k.lower() == b"etag"]
+        if wanted & set(tags):  # the route's own tag (it sets one): the client holds this very page
+            await _not_modified(send, [(b"etag", tags[0])])
+            return
+        await _replay(hit, send, scope["method"] == "HEAD")
 
     async def _render(self, scope: Scope, receive: Receive, send: Send, key: Key, etag: bytes) -> None:
         start: Message = {}
@@ -58,7 +62,7 @@ class PageCache:
             if message["type"] == "http.response.start":
                 keep = message["status"] == 200
                 message.setdefault("headers", [])
-                if keep:
+                if keep and not any(k.lower() == b"etag" for k, _v in message["headers"]):  # a route's own tag wins
                     message["headers"] = [*message["headers"], (b"etag", etag)]
                 start = message
             elif message["type"] == "http.response.body" and keep:
@@ -80,6 +84,11 @@ def _cacheable(scope: Scope) -> bool:
     if any(path.startswith(p) for p in UNCACHED_PREFIXES) or any(k == b"authorization" for k, _v in scope["headers"]):
         return False
     return path == "/" or any(path.startswith(p) for p in CACHED_PREFIXES)
+
+
+async def _not_modified(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": 304, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
 
 
 async def _replay(page: tuple[int, list[tuple[bytes, bytes]], bytes], send: Send, head: bool) -> None:
