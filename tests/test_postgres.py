@@ -269,3 +269,19 @@ def test_two_writers_at_once_store_every_article(settings: Settings) -> None:
         assert len(workflows.story_of(store)) == 14
     finally:
         store.close()
+
+
+def test_the_demo_on_postgres_never_prints_the_password() -> None:
+    """``crosswire demo`` names its store: with the password masked (trust or password authentication alike)."""
+    from typer.testing import CliRunner
+
+    from crosswire.cli.app import app
+
+    with database() as url:
+        parsed = make_url(url)
+        secret = parsed.password or "Not-Checked-Under-Trust-7"  # a server that trusts loopback ignores it
+        with_secret = parsed.set(password=secret).render_as_string(hide_password=False)
+        result = CliRunner().invoke(app, ["demo", "--db", with_secret], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert secret not in result.output and f"{parsed.username}:***@" in result.output
+    assert "14 articles in postgresql+psycopg://" in result.output

@@ -26,7 +26,7 @@ from typer.core import TyperGroup
 
 from crosswire import __version__
 from crosswire.errors import ConfigError, NotFound
-from crosswire.settings import Settings
+from crosswire.settings import Settings, redact
 
 if TYPE_CHECKING:
     from crosswire.model import StatementClass
@@ -102,8 +102,9 @@ def _store(db: str | None, **overrides: Any) -> Iterator[tuple[Store, Settings]]
     try:
         settings = Settings.from_env(db_url=db, **overrides)
         store = workflows.open_store(settings)
-    except (ConfigError, SQLAlchemyError) as exc:
-        err.print(f"[red]error:[/] cannot open the store: {escape(str(exc))}")
+    except (ConfigError, SQLAlchemyError, ValueError) as exc:  # ValueError: a URL SQLAlchemy cannot read (a bad port)
+        url = db or os.environ.get("CROSSWIRE_DB") or ""
+        err.print(f"[red]error:[/] cannot open the store: {escape(redact(str(exc), url))}")
         raise typer.Exit(EXIT_STORE) from exc
     try:
         yield store, settings
@@ -492,7 +493,7 @@ def demo(db: DbOption = None, json_out: JsonOption = False) -> None:
     render.print_report(out, err, report)
     out.print(render.articles_table(rows))
     out.print(render.stories_table(views))
-    render.print_summary(out, summary, settings.db_url)
+    render.print_summary(out, summary, settings.db_display)
 
 
 @app.command()
