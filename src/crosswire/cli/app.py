@@ -329,7 +329,7 @@ def entities_cmd(
 @app.command("export")
 def export_cmd(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, jsonl or csv.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, jsonl, csv or parquet (a directory of tables; needs -o).")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     compare: Annotated[bool, typer.Option(
         "--compare", help="First compute the comparisons that are missing or out of date (in parallel), and store them.")] = False,
@@ -338,12 +338,17 @@ def export_cmd(
     comparison; --compare computes missing ones first, else they are null)."""
     from crosswire import workflows
 
-    if fmt not in ("json", "jsonl", "csv"):
-        err.print(f"[red]error:[/] unknown format {fmt!r}; use json, jsonl or csv")
+    if fmt not in ("json", "jsonl", "csv", "parquet"):
+        err.print(f"[red]error:[/] unknown format {fmt!r}; use json, jsonl, csv or parquet")
+        raise typer.Exit(2)
+    if fmt == "parquet" and not output:
+        err.print("[red]error:[/] the Parquet export is a directory of tables: give it with -o DIR")
         raise typer.Exit(2)
     with _store(db) as (store, settings), _comparing(quiet=not compare) as progress:
         options = {"compare_missing": compare, "workers": settings.workers, "progress": progress}
-        if output:
+        if fmt == "parquet" and output:
+            _export_parquet(store, output, options)
+        elif output:
             tmp = output.with_name(output.name + ".partial")
             with tmp.open("w", encoding="utf-8", newline="") as fh:
                 n = workflows.export_all(store, fmt, fh, **options)  # type: ignore[arg-type]
@@ -351,6 +356,24 @@ def export_cmd(
             err.print(f"wrote {n} articles to {output}")
         else:
             workflows.export_all(store, fmt, sys.stdout, **options)  # type: ignore[arg-type]
+
+
+def _export_parquet(store: Store, output: Path, options: dict[str, Any]) -> None:
+    """The JSON document's records as Parquet tables in ``output`` (docs/export-schema.md, "Parquet")."""
+    import io
+    import json
+
+    from crosswire import workflows
+    from crosswire.export_parquet import write_parquet
+
+    buffer = io.StringIO()
+    workflows.export_all(store, "json", buffer, **options)  # the same records as the JSON export
+    try:
+        counts = write_parquet(json.loads(buffer.getvalue()), output)
+    except ConfigError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    err.print(f"wrote {len(counts)} tables to {output}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
 @app.command()
