@@ -285,3 +285,18 @@ def test_the_demo_on_postgres_never_prints_the_password() -> None:
     assert result.exit_code == 0, result.output
     assert secret not in result.output and f"{parsed.username}:***@" in result.output
     assert "14 articles in postgresql+psycopg://" in result.output
+
+
+def test_text_is_listed_in_code_point_order_as_on_sqlite(store: Store) -> None:
+    """Under an ICU (or any linguistic) collation 'beta' sorts before 'Delta'; SQLite puts capitals first: the
+    filter menus use code-point order on both."""
+    from crosswire.storage.browse import distinct_values
+    from tests.test_search import _article
+
+    outlets = ["beta wire", "Delta", "Ärzte Zeitung", "alpha", "Zeta"]
+    with store.transaction() as tx:
+        for n, outlet in enumerate(outlets):
+            article, raw = _article(f"o{n}", f"Text {n}.", f"Title {n}")
+            tx.insert_article(replace(article, meta=replace(article.meta, outlet=outlet)), raw, "test")
+    with store.engine.connect() as conn:
+        assert distinct_values(conn)[0] == sorted(outlets) == ["Delta", "Zeta", "alpha", "beta wire", "Ärzte Zeitung"]

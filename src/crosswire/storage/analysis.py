@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, Select, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Select, delete, func, insert, or_, select, update
 
 from crosswire.model import Analysis, Claim, DateMention, Entity, Mention, Quantity, Statement, StatementClass, StatementKind
 from crosswire.storage.schema import analyses, articles, claims, entities, mentions, statements
@@ -240,10 +240,16 @@ def entity_rows(conn: Connection, kind: str | None = None, search: str | None = 
         q = q.where(entities.c.kind == kind)
     if search:
         q = q.where(func.lower(entities.c.variants).contains(search.lower()) | func.lower(entities.c.key).contains(search.lower()))
-    q = q.order_by(counts.c.arts.desc(), counts.c.n.desc(), entities.c.key)
+    q = q.order_by(counts.c.arts.desc(), counts.c.n.desc(), code_point_order(conn, entities.c.key))
     if limit:
         q = q.limit(limit)
     return [EntityRow(_entity(r), r["arts"], r["n"], r["q"] or 0) for r in conn.execute(q).mappings()]
+
+
+def code_point_order(conn: Connection, column: ColumnElement[str]) -> ColumnElement[str]:
+    """``column`` to sort by code point, as SQLite always does: PostgreSQL otherwise follows the database's
+    locale (where "de" may sort before "Der" or after it), and the two backends would list text in two orders."""
+    return column.collate("C") if conn.dialect.name == "postgresql" else column
 
 
 def analysed_ids(conn: Connection) -> set[str]:

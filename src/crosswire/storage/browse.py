@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Integer, String, TextualSelect, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
+from crosswire.storage.analysis import code_point_order
 from crosswire.storage.schema import articles, story_members
 
 HIT_START, HIT_END = "\x02", "\x03"  # snippet match markers: control characters never found in stored text
@@ -215,8 +216,9 @@ def story_ids_like(conn: Connection, prefix: str) -> list[str]:
 
 def distinct_values(conn: Connection) -> tuple[list[str], list[str]]:
     """Every outlet and language in the store, for filter menus."""
-    outlets = conn.execute(select(articles.c.outlet).where(articles.c.outlet.is_not(None)).distinct().order_by(articles.c.outlet))
-    languages = conn.execute(select(articles.c.language).where(articles.c.language.is_not(None)).distinct().order_by(articles.c.language))
+    outlet, language = code_point_order(conn, articles.c.outlet), code_point_order(conn, articles.c.language)
+    outlets = conn.execute(select(outlet).where(articles.c.outlet.is_not(None)).distinct().order_by(outlet))
+    languages = conn.execute(select(language).where(articles.c.language.is_not(None)).distinct().order_by(language))
     return list(outlets.scalars()), list(languages.scalars())
 
 
