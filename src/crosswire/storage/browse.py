@@ -305,12 +305,12 @@ def snippet(title: str, body: str, words: str, size: int = SNIPPET_TOKENS) -> st
         return body[: LEAD_CHARS // 2]
     first = max(0, min(hits[0] - size // 4, len(spans) - size))
     last = min(len(spans), first + size)
-    out, at = [], spans[first][0]
+    out, at = [], spans[first][0] if first else 0
     for a, b in spans[first:last]:
         hit = _plain(source[a:b]) in wanted
         out += [source[at:a], HIT_START if hit else "", source[a:b], HIT_END if hit else ""]
         at = b
-    return ("…" if first else "") + "".join(out) + ("…" if last < len(spans) else "")
+    return ("…" if first else "") + "".join(out) + ("…" if last < len(spans) else source[at:])
 
 
 def _plain(word: str) -> str:
