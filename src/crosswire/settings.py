@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -108,10 +109,36 @@ class Settings:
             return self.db_url
         return f"sqlite:///{Path(self.db_url).expanduser().resolve()}"
 
+    @property
+    def db_display(self) -> str:
+        """The store location as it may be printed: a URL's password masked."""
+        return redact(self.db_url, self.db_url)
+
     @staticmethod
     def describe() -> list[tuple[str, str, str]]:
         """(name, default, help) for every setting, for docs and ``--help``."""
         return [(f.name, repr(f.default), f.metadata["help"]) for f in fields(Settings)]
+
+
+def redact(message: str, url: str) -> str:
+    """``message`` with the password of the SQLAlchemy URL ``url`` (if it has one) masked as ``***`` wherever it
+    appears, also inside the URL itself: no output shows a database secret."""
+    if "://" not in url:
+        return message
+    from sqlalchemy.engine import make_url  # only when a URL is shown: the CLI's start-up stays light
+
+    try:
+        parsed = make_url(url)
+        secrets = [str(parsed.password)] if parsed.password else []
+        masked = parsed.render_as_string(hide_password=True) if secrets else url
+    except Exception:  # noqa: BLE001  an unparsable URL: mask what stands between 'user:' and the last '@'
+        found = re.match(r"[^:]+://[^:/@]*:(.*)@", url)
+        secrets, masked = ([found.group(1)], url.replace(found.group(1), "***")) if found and found.group(1) else ([], url)
+    message = message.replace(url, masked)
+    for secret in secrets:  # a driver's message may quote it apart from the URL; a secret of a few letters would
+        if len(secret) >= 4:  # mask ordinary words too, and stands masked inside the URL already
+            message = message.replace(secret, "***")
+    return message
 
 
 def _int(text: str, name: str) -> int:

@@ -1,8 +1,8 @@
-"""The ``crosswire`` command: argv in, Rich tables or JSON out. All logic lives in ``workflows``.
+"""The ``crosswire`` command: argv in, Rich tables or JSON out. All logic lives in the use-cases (``crosswire.app``).
 
 Exit codes: 0 ok · 1 some inputs failed · 2 usage error · 3 not found · 4 bad setting or store error.
 
-Each verb imports what it needs when it runs: ``workflows`` pulls in spaCy, the sentence encoder and
+Each verb imports what it needs when it runs: the use-cases pull in spaCy, the sentence encoder and
 trafilatura, which ``--version``, ``--help`` and ``settings`` never need (startup figures: docs/benchmarks.md).
 """
 
@@ -26,7 +26,7 @@ from typer.core import TyperGroup
 
 from crosswire import __version__
 from crosswire.errors import ConfigError, Conflict, NotFound, StoreBusy
-from crosswire.settings import Settings
+from crosswire.settings import Settings, redact
 
 if TYPE_CHECKING:
     from crosswire.app.ingest import Progress as ProgressCallback
@@ -102,8 +102,9 @@ def _store(db: str | None, **overrides: Any) -> Iterator[tuple[Store, Settings]]
     try:
         settings = Settings.from_env(db_url=db, **overrides)
         store = cases.open_store(settings, on_wait=_tell_waiting())
-    except (ConfigError, SQLAlchemyError, StoreBusy) as exc:
-        err.print(f"[red]error:[/] cannot open the store: {escape(str(exc))}")
+    except (ConfigError, SQLAlchemyError, StoreBusy, ValueError) as exc:  # ValueError: a URL SQLAlchemy cannot read
+        url = db or os.environ.get("CROSSWIRE_DB") or ""
+        err.print(f"[red]error:[/] cannot open the store: {escape(redact(str(exc), url))}")
         raise typer.Exit(EXIT_STORE) from exc
     try:
         yield store, settings
@@ -350,7 +351,7 @@ def entities_cmd(
 @app.command("export")
 def export_cmd(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, jsonl or csv.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, jsonl, csv or parquet (a directory of tables; needs -o).")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     compare: Annotated[bool, typer.Option(
         "--compare", help="First compute the comparisons that are missing or out of date (in parallel), and store them.")] = False,
@@ -359,12 +360,17 @@ def export_cmd(
     comparison; --compare computes missing ones first, else they are null)."""
     from crosswire.app import reading
 
-    if fmt not in ("json", "jsonl", "csv"):
-        err.print(f"[red]error:[/] unknown format {fmt!r}; use json, jsonl or csv")
+    if fmt not in ("json", "jsonl", "csv", "parquet"):
+        err.print(f"[red]error:[/] unknown format {fmt!r}; use json, jsonl, csv or parquet")
+        raise typer.Exit(2)
+    if fmt == "parquet" and not output:
+        err.print("[red]error:[/] the Parquet export is a directory of tables: give it with -o DIR")
         raise typer.Exit(2)
     with _store(db) as (store, settings), _comparing(quiet=not compare) as progress:
         options = {"compare_missing": compare, "workers": settings.workers, "progress": progress}
-        if output:
+        if fmt == "parquet" and output:
+            _export_parquet(store, output, options)
+        elif output:
             tmp = output.with_name(output.name + ".partial")
             with tmp.open("w", encoding="utf-8", newline="") as fh:
                 n = reading.export_all(store, fmt, fh, **options)  # type: ignore[arg-type]
@@ -372,6 +378,24 @@ def export_cmd(
             err.print(f"wrote {n} articles to {output}")
         else:
             reading.export_all(store, fmt, sys.stdout, **options)  # type: ignore[arg-type]
+
+
+def _export_parquet(store: Store, output: Path, options: dict[str, Any]) -> None:
+    """The JSON document's records as Parquet tables in ``output`` (docs/export-schema.md, "Parquet")."""
+    import io
+    import json
+
+    from crosswire.app import reading
+    from crosswire.export_parquet import write_parquet
+
+    buffer = io.StringIO()
+    reading.export_all(store, "json", buffer, **options)  # the same records as the JSON export
+    try:
+        counts = write_parquet(json.loads(buffer.getvalue()), output)
+    except ConfigError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    err.print(f"wrote {len(counts)} tables to {output}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
 @app.command()
@@ -514,7 +538,7 @@ def demo(db: DbOption = None, json_out: JsonOption = False) -> None:
     render.print_report(out, err, report)
     out.print(render.articles_table(rows))
     out.print(render.stories_table(views))
-    render.print_summary(out, summary, settings.db_url)
+    render.print_summary(out, summary, settings.db_display)
 
 
 @app.command()

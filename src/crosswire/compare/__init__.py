@@ -24,7 +24,7 @@ from crosswire.model import Comparison, Conflict, ConflictSide, Passage
 __all__ = ["COMPARE_VERSION", "Doc", "compare_story", "bench_predict", "flag_contradictions"]
 
 # bump when the comparison record changes; a stored comparison computed by another version is stale (the caller
-# must fold it into the stored signature next to the analysis version — workflows/browse do not yet)
+# must fold it into the stored signature next to the analysis version — app/comparison.py does)
 COMPARE_VERSION = "compare-3"  # 3: summary, sources, conflict labels and contexts, variant shifts and repeats
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Select, delete, func, insert, or_, select, update
 
 from crosswire.model import Analysis, Claim, DateMention, Entity, Mention, Quantity, Statement, StatementClass, StatementKind
 from crosswire.storage.schema import analyses, articles, claims, entities, mentions, statements
@@ -76,8 +76,8 @@ def _canonical_keys(conn: Connection, ents: Sequence[Entity]) -> dict[str, str]:
     remap: dict[str, str] = {}
     for e in ents:
         folded = e.key.split(":", 1)[1]
-        other_kind = conn.execute(select(entities.c.key).where(entities.c.key.in_(
-            [f"{k}:{folded}" for k in ("place", "org", "person", "group") if k != e.kind]))).scalars().first()
+        other_kind = _first_key(conn, select(entities.c.key).where(entities.c.key.in_(
+            [f"{k}:{folded}" for k in ("place", "org", "person", "group") if k != e.kind])))
         if other_kind is not None:  # the NER's kind for one name varies between articles
             if KIND_RANK[other_kind.split(":", 1)[0]] <= KIND_RANK[e.kind]:
                 remap[e.key] = other_kind
@@ -95,8 +95,8 @@ def _canonical_keys(conn: Connection, ents: Sequence[Entity]) -> dict[str, str]:
         else:
             for short in _one_word_people(conn, words[-1], e):
                 _merge_entity(conn, short, e.key)  # "Putin", or "Xi" written alone in this article too
-            same_surname = conn.execute(select(entities.c.key).where(
-                entities.c.kind == "person", entities.c.key.like(f"person:% {words[-1]}"), entities.c.key != e.key)).scalars()
+            same_surname = _keys(conn, select(entities.c.key).where(
+                entities.c.kind == "person", entities.c.key.like(f"person:% {words[-1]}"), entities.c.key != e.key))
             for other in same_surname:
                 if fuzz.ratio(" ".join(words[:-1]), other.split(":", 1)[1].rsplit(" ", 1)[0]) >= FIRST_NAME_SIMILARITY:
                     remap[e.key] = other  # Oleksandr / Olexander Syrskyi: one person
@@ -107,14 +107,13 @@ def _canonical_keys(conn: Connection, ents: Sequence[Entity]) -> dict[str, str]:
 def _full_name_of(conn: Connection, word: str, variants: Sequence[str]) -> str | None:
     """The one stored full-name person a one-word name stands for: the only one with that surname, else the only
     one an article already wrote with that word alone (``Xi`` for ``Xi Jinping``: family name first)."""
-    full = conn.execute(select(entities.c.key).where(entities.c.kind == "person",
-                                                     entities.c.key.like(f"person:% {word}"))).scalars().all()
+    full = _keys(conn, select(entities.c.key).where(entities.c.kind == "person", entities.c.key.like(f"person:% {word}")))
     if len(full) == 1:
         return full[0]
     if full:
         return None
-    rows = conn.execute(select(entities.c.key, entities.c.variants).where(
-        entities.c.kind == "person", entities.c.key.like(f"person:{word} %"))).all()
+    rows = sorted(conn.execute(select(entities.c.key, entities.c.variants).where(
+        entities.c.kind == "person", entities.c.key.like(f"person:{word} %"))).all(), key=lambda r: r[0])
     seen_alone = [k for k, vs in rows if set(json.loads(vs)) & set(variants)]
     return seen_alone[0] if len(seen_alone) == 1 else None
 
@@ -122,10 +121,20 @@ def _full_name_of(conn: Connection, word: str, variants: Sequence[str]) -> str |
 def _one_word_people(conn: Connection, surname: str, e: Entity) -> list[str]:
     """Stored one-word people this full-name person absorbs: its surname, or a one-word form this article wrote."""
     alone = [entities.c.variants.contains(json.dumps(v)) for v in e.variants if len(v.split()) == 1]
-    found = conn.execute(select(entities.c.key).where(
+    return _keys(conn, select(entities.c.key).where(
         entities.c.kind == "person", entities.c.key != e.key, entities.c.key.not_like("% %"),
-        or_(entities.c.key == f"person:{surname}", *alone))).scalars()
-    return list(found)
+        or_(entities.c.key == f"person:{surname}", *alone)))
+
+
+def _keys(conn: Connection, query: Select) -> list[str]:
+    """The entity keys a query selects, in code-point order whatever the database's collation (SQLite compares
+    bytes, PostgreSQL the locale's rules), so the first match, and what is merged first, is the same on both."""
+    return sorted(conn.execute(query).scalars())
+
+
+def _first_key(conn: Connection, query: Select) -> str | None:
+    keys = _keys(conn, query)
+    return keys[0] if keys else None
 
 
 def _merge_entity(conn: Connection, old: str, new: str) -> None:
@@ -185,13 +194,15 @@ def load_analysis(conn: Connection, article_id: str) -> Analysis | None:
     if row is None:
         return None
     ms = tuple(Mention((r["start"], r["end"]), r["text"], r["kind"], r["entity"], r["via"]) for r in conn.execute(
-        select(mentions).where(mentions.c.article_id == article_id).order_by(mentions.c.start)).mappings())
+        select(mentions).where(mentions.c.article_id == article_id).order_by(mentions.c.start, mentions.c.end, mentions.c.id)
+    ).mappings())
     keys = sorted({m.entity for m in ms})
-    ents = tuple(_entity(r) for r in conn.execute(select(entities).where(entities.c.key.in_(keys))).mappings())
+    ents = tuple(sorted((_entity(r) for r in conn.execute(select(entities).where(entities.c.key.in_(keys))).mappings()),
+                        key=lambda e: e.key))  # code-point order on every backend
     sts = tuple(_statement(r) for r in conn.execute(
         select(statements).where(statements.c.article_id == article_id).order_by(statements.c.seq)).mappings())
     cls = tuple(_claim(r) for r in conn.execute(
-        select(claims).where(claims.c.article_id == article_id).order_by(claims.c.start)).mappings())
+        select(claims).where(claims.c.article_id == article_id).order_by(claims.c.start, claims.c.end, claims.c.id)).mappings())
     return Analysis(article_id, row["language"], row["analysed"], row["note"], ms, ents, sts, cls)
 
 
@@ -235,10 +246,16 @@ def entity_rows(conn: Connection, kind: str | None = None, search: str | None = 
         q = q.where(entities.c.kind == kind)
     if search:
         q = q.where(func.lower(entities.c.variants).contains(search.lower()) | func.lower(entities.c.key).contains(search.lower()))
-    q = q.order_by(counts.c.arts.desc(), counts.c.n.desc(), entities.c.key)
+    q = q.order_by(counts.c.arts.desc(), counts.c.n.desc(), code_point_order(conn, entities.c.key))
     if limit:
         q = q.limit(limit)
     return [EntityRow(_entity(r), r["arts"], r["n"], r["q"] or 0) for r in conn.execute(q).mappings()]
+
+
+def code_point_order(conn: Connection, column: ColumnElement[str]) -> ColumnElement[str]:
+    """``column`` to sort by code point, as SQLite always does: PostgreSQL otherwise follows the database's
+    locale (where "de" may sort before "Der" or after it), and the two backends would list text in two orders."""
+    return column.collate("C") if conn.dialect.name == "postgresql" else column
 
 
 def analysed_ids(conn: Connection) -> set[str]:

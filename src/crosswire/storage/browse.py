@@ -1,18 +1,21 @@
 """Reads for browsing: one page of story summaries under filters, member details, full-text search.
 
 Every read here is a fixed number of queries whatever the page size, so the web's story list and
-story page stay fast on large stores (bench/web.py). Search uses the FTS5 index of migration
-migration 0006 on SQLite and falls back to case-insensitive substring matching elsewhere.
+story page stay fast on large stores (bench/web.py). Search uses the FTS5 index of migration 0006 on
+SQLite and the ``tsvector`` column with its GIN index of migration 0011 on PostgreSQL: both match every word
+of the query (case and Latin diacritics folded, punctuation separating words) and rank the best first.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Integer, String, TextualSelect, func, or_, select, text
+from sqlalchemy import Connection, Integer, String, TextualSelect, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
+from crosswire.storage.analysis import code_point_order
 from crosswire.storage.schema import articles, story_members
 
 HIT_START, HIT_END = "\x02", "\x03"  # snippet match markers: control characters never found in stored text
@@ -21,6 +24,10 @@ LEAD_CHARS = 320  # characters of the body shown on a story card: about the firs
 
 
 FTS_IDS = "SELECT i.article_id FROM article_search s JOIN article_search_ids i ON i.rowid = s.rowid WHERE article_search MATCH :fts"
+# PostgreSQL (migration 0011): the user's words go through the same folding as the indexed text
+PG_QUERY = "plainto_tsquery('simple', crosswire_fold(:pg_words))"
+PG_MATCH = f"search_vector @@ {PG_QUERY}"
+WORD = re.compile(r"[^\W_]+")  # a word as both indexes cut them: letters and digits
 # articles quoting a speaker whose canonical name contains the words ("Dana Kovel" finds an article that
 # only writes "Kovel said"): statements are searched by who said them, their text is in the article text
 SPEAKER_IDS = ("SELECT st.article_id FROM statements st JOIN entities en ON en.key = st.speaker_entity "
@@ -142,8 +149,8 @@ def _matching_stories(conn: Connection, q: StoryQuery) -> TextualSelect | None:
         params["fts"] = fts_query(q.q)
         params["speaker_like"] = _speaker_like(q.q)
     elif q.q:
-        conds.append(f"(fa.title ILIKE :pattern ESCAPE '\\' OR fa.text ILIKE :pattern ESCAPE '\\' OR fa.id IN ({SPEAKER_IDS}))")
-        params["pattern"] = f"%{_escape_like(q.q)}%"
+        conds.append(f"(fa.{PG_MATCH} OR fa.id IN ({SPEAKER_IDS}))")
+        params["pg_words"] = q.q
         params["speaker_like"] = _speaker_like(q.q)
     if not conds:
         return None
@@ -152,11 +159,11 @@ def _matching_stories(conn: Connection, q: StoryQuery) -> TextualSelect | None:
     return text(sql).bindparams(**params).columns(story_id=String)
 
 
-def _text_match(conn: Connection, id_col: ColumnElement, title: ColumnElement, body: ColumnElement, words: str) -> ColumnElement[bool]:
+def _text_match(conn: Connection, words: str) -> ColumnElement[bool]:
+    """The articles whose title or text hold every word (a condition on ``articles``)."""
     if conn.dialect.name == "sqlite":
-        return id_col.in_(text(FTS_IDS).bindparams(fts=fts_query(words)).columns(article_id=String))
-    pattern = f"%{_escape_like(words)}%"
-    return or_(title.ilike(pattern, escape="\\"), body.ilike(pattern, escape="\\"))
+        return articles.c.id.in_(text(FTS_IDS).bindparams(fts=fts_query(words)).columns(article_id=String))
+    return text(f"articles.{PG_MATCH}").bindparams(pg_words=words)
 
 
 def fts_query(words: str) -> str:
@@ -209,8 +216,9 @@ def story_ids_like(conn: Connection, prefix: str) -> list[str]:
 
 def distinct_values(conn: Connection) -> tuple[list[str], list[str]]:
     """Every outlet and language in the store, for filter menus."""
-    outlets = conn.execute(select(articles.c.outlet).where(articles.c.outlet.is_not(None)).distinct().order_by(articles.c.outlet))
-    languages = conn.execute(select(articles.c.language).where(articles.c.language.is_not(None)).distinct().order_by(articles.c.language))
+    outlet, language = code_point_order(conn, articles.c.outlet), code_point_order(conn, articles.c.language)
+    outlets = conn.execute(select(outlet).where(articles.c.outlet.is_not(None)).distinct().order_by(outlet))
+    languages = conn.execute(select(language).where(articles.c.language.is_not(None)).distinct().order_by(language))
     return list(outlets.scalars()), list(languages.scalars())
 
 
@@ -232,7 +240,7 @@ def search(conn: Connection, words: str, limit: int, offset: int) -> tuple[int, 
 
 def _speaker_only(conn: Connection, words: str) -> list[SearchHit]:
     """Articles quoting a speaker whose canonical name holds ``words`` that the text search does not find."""
-    matched = select(articles.c.id).where(_text_match(conn, articles.c.id, articles.c.title, articles.c.text, words))
+    matched = select(articles.c.id).where(_text_match(conn, words))
     exclude = set(conn.execute(matched).scalars())
     rows = conn.execute(
         text("SELECT DISTINCT a.id, m.story_id, a.title, a.outlet, a.published, en.name AS speaker FROM articles a "
@@ -252,7 +260,7 @@ def _speaker_only(conn: Connection, words: str) -> list[SearchHit]:
 
 def _search_text(conn: Connection, words: str, limit: int, offset: int) -> tuple[int, list[SearchHit]]:
     if conn.dialect.name != "sqlite":
-        return _search_like(conn, words, limit, offset)
+        return _search_pg(conn, words, limit, offset)
     params = {"fts": fts_query(words), "limit": limit, "offset": offset}
     total = conn.execute(text("SELECT count(*) FROM article_search WHERE article_search MATCH :fts"), params).scalar_one()
     rows = conn.execute(
@@ -268,24 +276,46 @@ def _search_text(conn: Connection, words: str, limit: int, offset: int) -> tuple
     return int(total), [SearchHit(r.article_id, r.story_id, r.title, r.outlet, r.published, r.snippet) for r in rows]
 
 
-def _search_like(conn: Connection, words: str, limit: int, offset: int) -> tuple[int, list[SearchHit]]:
-    """The PostgreSQL fallback: substring match of the whole phrase, the first match marked in a short snippet."""
-    cond = _text_match(conn, articles.c.id, articles.c.title, articles.c.text, words)
-    total = int(conn.execute(select(func.count()).select_from(articles).where(cond)).scalar_one())
-    query = (
-        select(articles.c.id, story_members.c.story_id, articles.c.title, articles.c.outlet, articles.c.published, articles.c.text)
-        .outerjoin(story_members, story_members.c.article_id == articles.c.id)
-        .where(cond).order_by(articles.c.id).limit(limit).offset(offset)
-    )  # fmt: skip
-    return total, [SearchHit(r.id, r.story_id, r.title, r.outlet, r.published, _marked(r.text, words)) for r in conn.execute(query)]
+def _search_pg(conn: Connection, words: str, limit: int, offset: int) -> tuple[int, list[SearchHit]]:
+    """PostgreSQL: the GIN-indexed ``tsvector`` of migration 0011, ranked by ``ts_rank`` (title above text)."""
+    params = {"pg_words": words, "limit": limit, "offset": offset}
+    total = conn.execute(text(f"SELECT count(*) FROM articles WHERE {PG_MATCH}"), params).scalar_one()
+    rows = conn.execute(
+        text(
+            "SELECT a.id, m.story_id, a.title, a.outlet, a.published, a.text FROM articles a "
+            "LEFT JOIN story_members m ON m.article_id = a.id "
+            f"WHERE a.{PG_MATCH} ORDER BY ts_rank(a.search_vector, {PG_QUERY}) DESC, a.id LIMIT :limit OFFSET :offset"
+        ),
+        params,
+    )
+    return int(total), [SearchHit(r.id, r.story_id, r.title, r.outlet, r.published, snippet(r.title or "", r.text, words))
+                        for r in rows]
 
 
-def _marked(body: str, words: str) -> str:
-    at = body.lower().find(words.lower())
-    if at < 0:
-        return body[:200]
-    start = max(0, at - 80)
-    return body[start:at] + HIT_START + body[at : at + len(words)] + HIT_END + body[at + len(words) : at + len(words) + 80]
+def snippet(title: str, body: str, words: str, size: int = SNIPPET_TOKENS) -> str:
+    """About ``size`` words of the body around its first match (else of the title), every matching word between
+    HIT_START and HIT_END, '…' where text was cut: what FTS5's ``snippet`` gives on SQLite."""
+    wanted = {_plain(w) for w in WORD.findall(words)}
+    for source in (body, title):
+        spans = [m.span() for m in WORD.finditer(source)]
+        hits = [i for i, (a, b) in enumerate(spans) if _plain(source[a:b]) in wanted]
+        if hits:
+            break
+    else:
+        return body[: LEAD_CHARS // 2]
+    first = max(0, min(hits[0] - size // 4, len(spans) - size))
+    last = min(len(spans), first + size)
+    out, at = [], spans[first][0] if first else 0
+    for a, b in spans[first:last]:
+        hit = _plain(source[a:b]) in wanted
+        out += [source[at:a], HIT_START if hit else "", source[a:b], HIT_END if hit else ""]
+        at = b
+    return ("…" if first else "") + "".join(out) + ("…" if last < len(spans) else source[at:])
+
+
+def _plain(word: str) -> str:
+    """A word lower-cased without diacritics, as the indexes compare words."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
 
 
 def _escape_like(value: str) -> str:

@@ -1,5 +1,5 @@
 """The web application: one FastAPI app serving the HTTP API (/api, /openapi.json), the HTML pages and
-the Atom feed from one store. All logic lives in ``workflows`` and ``browse``; this shell translates.
+the Atom feed from one store. All logic lives in the use-cases (``crosswire.app``); this shell translates.
 
 Errors are JSON ``{"error": {"code", "message"}}`` under /api and a small HTML page elsewhere — every error,
 an unexpected one (500) and a busy store (503) included. Requests whose Host is not an allowed name are refused

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0009"  # re-chained onto 0011 when the branches carrying 0010 and 0011 are merged
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
