@@ -49,10 +49,33 @@ def test_story_list_shows_every_story_with_size_span_and_outlets(demo) -> None:
     client, _keys, stories = demo
     page = client.get("/").text
     assert f"{len(set(stories.values()))} stories" in page
-    rows = re.findall(r'<tr>\s*<td><a class="story-link" href="[^"]*/stories/(\w+)">', page)
+    rows = re.findall(r'<li class="story-item" id="story-(\w+)">\s*<h2 class="story-title"><a class="story-link"', page)
     assert rows[0] == stories["A1"] and set(rows) == set(stories.values())
     assert "2024-09-12 – 2024-09-13" in page and "Der Kontinentbote" in page
     assert '<option value="de" >de</option>' in page
+
+
+def test_story_list_answers_at_a_glance_from_the_stored_comparisons(writable) -> None:
+    """Each story's lead sentence (the original report's) and what the outlets dispute and agree on, read from the
+    stored comparison; a story whose comparison is gone says 'pending' and the list computes nothing."""
+    client, keys, stories = writable
+    main = stories["A1"]
+    item = client.get("/").text.split(f'id="story-{main}"')[1].split("</li>\n")[0]
+    assert "Nordwire, the original report:</span> VELTRANA, Marovia (Nordwire) – A fire that began" in item
+    assert re.search(r'<span class="n">2</span> disputed points', item)
+    dispute = re.search(r'<li class="summary-dispute"><span class="tag">dispute</span> ([^<]+)</li>', item)
+    assert dispute and dispute.group(1) == "firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)"
+    assert item.index("summary-dispute") < item.index("summary-agree")  # disputes first
+    [row] = [x for x in client.get("/api/stories").json()["items"] if x["id"] == main]
+    assert row["lead"] is None and row["conflicts"] == 2  # the API's list is unchanged unless it asks for leads
+    store = client.app.state.store
+    with store.transaction() as tx:
+        tx.conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
+    other = client.get("/").text.split(f'id="story-{stories["B1"]}"')[1].split("</li>\n")[0]
+    assert "comparison pending" in other and "summary-agree" not in other
+    assert "the original report" not in other  # the headline article's opening instead
+    assert re.search(r'<p class="story-lead">\s*[^<]*Fire commander Lucia Brandt said', other)
+    assert workflows.stored_comparison(store, stories["B1"]) is None  # nothing computed on request
 
 
 def test_story_list_filters_and_search(demo) -> None:

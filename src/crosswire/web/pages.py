@@ -42,7 +42,8 @@ def story_list(
     query = StoryQuery(since or None, until or None, outlet or None, language or None, q or None, "size", PAGE_SIZE, offset,
                        entity or None)
     store = store_of(request)
-    page = views.story_list_out(browse.find_stories(store, query))
+    found = browse.find_stories(store, query)
+    page = views.story_list_out(found, browse.story_leads(store, found))
     outlets, languages = browse.filter_options(store)
     context = {"page": page, "query": query, "outlets": outlets, "languages": languages}
     return html(request, "stories.html", context)
