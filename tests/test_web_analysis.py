@@ -57,7 +57,7 @@ def test_comparison_is_stored_and_reused_until_the_members_change(demo, compared
     assert client.get(f"/api/stories/{stories['A1']}/comparison").json() == compared
     listed = {s["id"]: s["conflicts"] for s in client.get("/api/stories").json()["items"]}
     assert listed[stories["A1"]] == len(compared["conflicts"]) and listed[stories["B1"]] is not None
-    assert re.search(rf'href="/stories/{stories["A1"]}".*?<td class="num conflicts">{len(compared["conflicts"])}</td>',
+    assert re.search(rf'href="/stories/{stories["A1"]}".*?<span class="n">{len(compared["conflicts"])}</span> disputed points',
                      client.get("/").text, re.S)  # fmt: skip
     store = client.app.state.store
     with store.transaction() as tx:  # as if an article had joined: the stored signature no longer matches

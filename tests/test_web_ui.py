@@ -113,6 +113,26 @@ def test_article_page_shows_metadata_evidence_and_removed_lines(demo) -> None:
     assert 'id="copy-of"' in copy and f"/articles/{keys['A1']}" in copy
 
 
+def test_article_marks_are_statements_only_by_default_and_chosen_by_the_query(demo) -> None:
+    """The switches work without a script: the form sends ?marks= (and 'none', so all-off is a choice), the server
+    marks the text's container with the kinds shown, and the passage a link points to is kept."""
+    client, keys, _ = demo
+    page = client.get(f"/articles/{keys['A1']}").text
+    assert 'class="body show-statements" id="article-text"' in page
+    checked = re.findall(r'id="mark-(\w+)" checked', page)
+    assert checked == ["statements"] and re.search(r'id="mark-entities"> <span class="sample">names', page)
+    counts = dict(re.findall(r'value="(\w+)" id="mark-\w+"[^>]*> <span class="sample">[^<]+</span> <span class="how">\((\d+)\)', page))
+    assert set(counts) == {"statements", "entities", "claims", "quantities", "dates"} and all(int(n) > 0 for n in counts.values())
+    chosen = client.get(f"/articles/{keys['A1']}", params=[("marks", "none"), ("marks", "entities"), ("marks", "dates"),
+                                                            ("start", "0"), ("end", "20")]).text  # fmt: skip
+    assert 'class="body show-entities show-dates" id="article-text"' in chosen
+    assert re.findall(r'id="mark-(\w+)" checked', chosen) == ["entities", "dates"]
+    assert '<input type="hidden" name="start" value="0"><input type="hidden" name="end" value="20">' in chosen
+    none = client.get(f"/articles/{keys['A1']}", params={"marks": "none"}).text
+    assert 'class="body" id="article-text"' in none and "checked" not in none.split('id="mark-toggles"')[1].split("</form>")[0]
+    assert client.get(f"/articles/{keys['A1']}", params={"marks": "everything"}).status_code == 422
+
+
 def test_search_page_marks_matches(demo) -> None:
     client, *_ = demo
     page = client.get("/search", params={"q": "Kovel"}).text

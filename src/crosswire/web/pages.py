@@ -19,7 +19,7 @@ from crosswire.web import comparison_views as cv
 from crosswire.web import views
 from crosswire.web.comparison_page import fact_table, provenance_graph
 from crosswire.web.deps import check_token, html, settings_of, store_of, writing
-from crosswire.web.highlight import Layer, layers, pieces
+from crosswire.web.highlight import Layer, layers, mark_toggles, pieces
 from crosswire.web.timeline import story_timeline
 
 PAGE_SIZE = 50  # stories per page of the list
@@ -31,6 +31,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 router = APIRouter(include_in_schema=False)
 DateParam = Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
 TextParam = Annotated[str | None, Query(max_length=200)]
+MarkKind = Literal["statements", "entities", "claims", "quantities", "dates", "none"]  # MARK_KINDS; "none": the form was sent
 
 
 @router.get("/", response_class=HTMLResponse, name="story_list")
@@ -70,10 +71,11 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
 @router.get("/articles/{article_id}", response_class=HTMLResponse, name="article_page")
 def article_page(
     request: Request, article_id: str, start: Annotated[int | None, Query(ge=0)] = None,
-    end: Annotated[int | None, Query(ge=0)] = None,
+    end: Annotated[int | None, Query(ge=0)] = None, marks: Annotated[list[MarkKind] | None, Query()] = None,
 ) -> HTMLResponse:  # fmt: skip
-    """An article: metadata with how each value was found, the clean text with statements, entity mentions and
-    claims marked (and the passage ``start``–``end`` a comparison links to), flags, removed lines on demand."""
+    """An article: metadata with how each value was found, the clean text with statements marked (names, claims,
+    numbers and dates when ``marks`` asks; the page's switches toggle them at once), the passage ``start``–``end`` a
+    comparison links to, flags, removed lines on demand."""
     store = store_of(request)
     article = views.article_out(browse.article_detail(store, article_id))
     analysis = av.analysis_out(article.id, workflows.article_analysis(store, article.id), article.text)
@@ -84,8 +86,10 @@ def article_page(
     if passage:
         anchors[passage[0]] = (*anchors.get(passage[0], ()), "passage")
     flagged = [Layer((f.start, f.end), "flagged") for f in article.flags]
-    text = pieces(article.text, layers(analysis, passage) + flagged, anchors)
-    return html(request, "article.html", {"article": article, "analysis": analysis, "pieces": text, "passage": passage})
+    spans = layers(analysis, passage) + flagged
+    toggles = mark_toggles(spans, list(marks) if marks is not None else None)
+    return html(request, "article.html", {"article": article, "analysis": analysis, "pieces": pieces(article.text, spans, anchors),
+                                          "passage": passage, "toggles": toggles})  # fmt: skip
 
 
 @router.get("/entities/{key:path}", response_class=HTMLResponse, name="entity_page")
