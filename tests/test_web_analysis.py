@@ -10,13 +10,19 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from crosswire import browse, workflows
 from crosswire.storage import comparisons as comparison_db
+from crosswire.storage.store import Store
+from crosswire.web import views
 from crosswire.web.analysis_views import ComparisonOut
 from crosswire.web.app import create_app
-from crosswire.web.comparison_page import fact_table, provenance_graph, word_diff
+from crosswire.web.comparison_page import Graph, fact_table, provenance_graph, word_diff
+from crosswire.web.comparison_views import story_comparison_out
+from crosswire.web.graph_layout import Box
 from crosswire.web.highlight import Layer, entity_path, pieces
 from crosswire.web.views import DateOut, MemberOut
-from tests.web_support import TOKEN, copy_db, demo_db, web_settings
+from crosswire.workflows import story_of
+from tests.web_support import SEEDS, TOKEN, copy_db, demo_db, seed_db, web_settings
 
 KOVEL = "person:dana kovel"
 SCRIPT = "<script>alert(1)</script>"
@@ -228,12 +234,54 @@ def _comparison() -> ComparisonOut:
     })  # fmt: skip
 
 
-def test_provenance_graph_puts_generations_in_columns() -> None:
+def test_provenance_graph_puts_originals_on_top_and_what_derives_below() -> None:
     g = provenance_graph(_comparison(), [_member(x, x.upper()) for x in "cba"] + [_member("d", "a very long outlet name indeed")])
     nodes = {n.article_id: n for n in g.nodes}
-    assert nodes["a"].x < nodes["b"].x < nodes["c"].x and nodes["a"].x == nodes["d"].x and nodes["a"].y != nodes["d"].y
+    assert [nodes[x].layer for x in "abcd"] == [0, 1, 2, 0]
+    assert nodes["a"].y == nodes["d"].y < nodes["b"].y < nodes["c"].y and nodes["a"].x != nodes["d"].x
     assert nodes["a"].original and not nodes["b"].original and nodes["d"].label.endswith("…")
-    assert [(e.source, e.target) for e in g.edges] == [("a", "b"), ("b", "c")] and g.width > nodes["c"].x
+    assert [(e.source, e.target) for e in g.edges] == [("a", "b"), ("b", "c")]
+    assert g.width >= max(n.x for n in g.nodes) + g.node_w // 2 and g.height >= nodes["c"].y + g.node_h // 2
+
+
+def _no_overlaps(g: Graph) -> None:
+    """No two label boxes overlap, no label covers an article's box, everything lies inside the drawing."""
+    labels = [Box(*e.label_box) for e in g.edges]
+    nodes = [Box(n.x - g.node_w / 2, n.y - g.node_h / 2, g.node_w, g.node_h) for n in g.nodes]
+    for i, a in enumerate(labels):
+        assert not any(a.overlaps(b) for b in labels[i + 1 :]), (a, labels)
+        assert not any(a.overlaps(n) for n in nodes), a
+    assert all(0 <= b.x and b.x + b.w <= g.width and 0 <= b.y and b.y + b.h <= g.height for b in labels + nodes)
+    tops = {n.article_id: n.y for n in g.nodes}
+    assert all(tops[e.source] < tops[e.target] for e in g.edges)  # every arrow runs down
+
+
+def test_a_crowded_provenance_graph_keeps_every_label_apart() -> None:
+    """One wire story copied seven times, a rewrite of a copy, a translation of a rewrite, two shared sources."""
+    edge = {"confidence": 0.9, "containment": 0.9, "coverage": 0.9, "reason": "", "evidence": [], "added": []}
+    pairs = [("w", t, "copy") for t in "abcdefg"] + [("a", "r", "rewrite"), ("r", "t", "translation"), ("x", "y", "shared-source"),
+                                                     ("x", "z", "shared-source"), ("w", "z", "rewrite")]  # fmt: skip
+    c = ComparisonOut.model_validate({"story_id": "s", "independent_sources": 2, "originals": ["w", "x"], "statements": [], "conflicts": [],
+                                      "facts": [], "provenance": [{"source": s, "target": t, "relation": r, **edge} for s, t, r in pairs]})  # fmt: skip
+    g = provenance_graph(c, [_member(x, f"Outlet {x.upper()}") for x in "wxabcdefgrtyz"])
+    assert len(g.edges) == len(pairs) and {n.article_id for n in g.nodes if n.layer == 0} == {"w", "x"}
+    _no_overlaps(g)
+
+
+@pytest.mark.parametrize("corpus", ["demo", "seeds"])
+def test_the_stored_stories_draw_without_overlapping_labels(corpus: str) -> None:
+    if corpus == "seeds" and not SEEDS.is_dir():
+        pytest.skip("../shared/data/seeds not present")
+    db = demo_db()[0] if corpus == "demo" else seed_db()[0]
+    store = Store(f"sqlite:///{db}")
+    try:
+        for story in sorted(set(story_of(store).values())):
+            detail = views.story_out(browse.story_detail(store, story))
+            record = workflows.stored_comparison(store, story)
+            if record is not None:
+                _no_overlaps(provenance_graph(story_comparison_out(record), detail.articles))
+    finally:
+        store.close()
 
 
 def test_fact_table_marks_the_odd_value() -> None:
