@@ -18,8 +18,9 @@ from crosswire.web.analysis_views import ComparisonOut
 from crosswire.web.app import create_app
 from crosswire.web.comparison_page import Graph, fact_table, provenance_graph, word_diff
 from crosswire.web.comparison_views import story_comparison_out
+from crosswire.web.entity_urls import entity_path, entity_slug
 from crosswire.web.graph_layout import Box
-from crosswire.web.highlight import Layer, entity_path, pieces
+from crosswire.web.highlight import Layer, pieces
 from crosswire.web.views import DateOut, MemberOut
 from crosswire.workflows import story_of
 from tests.web_support import SEEDS, TOKEN, copy_db, demo_db, seed_db, web_settings
@@ -139,7 +140,7 @@ def test_story_page_draws_the_stored_comparison(demo, compared) -> None:
     assert f'id="independent-sources">{compared["independent_sources"]} independent source(s)' in page
     row = re.search(r'<tr class="conflict conflict-number.*?</tr>', page, re.S).group(0)
     assert ">14<" in row and ">41<" in row and f'/articles/{keys["A4"]}?start=' in row and '<td class="conservative">14</td>' in row
-    assert '<ins class="' in page and "<del>" in page and 'class="speaker-link" href="/entities/person%3Adana%20kovel"' in page
+    assert '<ins class="' in page and "<del>" in page and 'class="speaker-link" href="/entities/dana-kovel"' in page
     assert 'id="facts"' in page and '<td class="conflict">' in page
 
 
@@ -160,17 +161,32 @@ def test_article_page_marks_statements_mentions_and_the_linked_passage(demo) -> 
     at = text.index("41")
     page = client.get(f"/articles/{keys['A4']}?start={at}&end={at + 2}").text
     assert re.search(r'<span class="anchor" id="passage"></span><span class="[^"]*passage[^"]*">41</span>', page)
-    assert '<a class="mention' in page and 'href="/entities/person%3Adana%20kovel"' in page
+    assert '<a class="mention' in page and 'href="/entities/dana-kovel"' in page
     assert 'class="statement' in page and 'class="statement-row"' in page and "Interior Minister" in page
 
 
 def test_entity_page_lists_variants_and_the_timeline(demo) -> None:
     client, *_ = demo
-    page = client.get("/entities/person%3Adana%20kovel").text
+    page = client.get("/entities/dana-kovel").text
     assert 'id="entity-name"><bdi>Dana Kovel</bdi><' in page and "Interior Minister" in page and "Kovel" in page
     assert page.count('class="said-item') == len(client.get("/api/timeline", params={"speaker": KOVEL}).json()["items"])
-    r = client.get("/entities/person%3Anobody")
-    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    for missing in ("/entities/person%3Anobody", "/entities/nobody-at-all"):
+        r = client.get(missing)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+
+
+def test_entity_pages_have_readable_addresses_and_old_key_links_redirect(demo) -> None:
+    client, *_ = demo
+    old = client.get("/entities/person%3Adana%20kovel", follow_redirects=False)
+    assert old.status_code == 301 and old.headers["location"] == "/entities/dana-kovel"
+    # the key's folded name part ('tomas reik') reads worse than the name; both find him
+    assert entity_path("person:tomas reik", "Tomas Reyk") == "/entities/tomas-reyk"
+    for slug in ("tomas-reyk", "tomas-reik"):
+        assert '<bdi>Tomas Reyk</bdi>' in client.get(f"/entities/{slug}").text, slug
+    place = entity_path("place:veltrana", "Veltrana")
+    assert place == "/entities/veltrana?kind=place" and 'data-entity-key="place:veltrana"' in client.get(place).text
+    assert entity_slug("Jean-Luc Mélenchon") == "jean-luc-mélenchon" and entity_slug("Владимир Путин") == "владимир-путин"
+    assert entity_path("person:владимир путин", "Владимир Путин") == "/entities/%D0%B2%D0%BB%D0%B0%D0%B4%D0%B8%D0%BC%D0%B8%D1%80-%D0%BF%D1%83%D1%82%D0%B8%D0%BD"
 
 
 def test_contradictions_are_flagged_with_both_statements(tmp_path: Path) -> None:
@@ -306,4 +322,4 @@ def test_overlapping_spans_become_flat_pieces() -> None:
         ("Dana", "mention speaker", KOVEL), (" ", "mention", KOVEL), ("Kovel", "mention statement", KOVEL)]
     assert out[2].first_of == ("st-1",) and out[-1].classes == ""
     assert pieces("abc", [Layer((2, 9), "claim"), Layer((1, 1), "cue")]) == pieces("abc", [])  # bad spans are ignored
-    assert entity_path("person:dana kovel") == "/entities/person%3Adana%20kovel"
+    assert entity_path("person:dana kovel") == "/entities/dana-kovel"

@@ -149,7 +149,7 @@ def test_the_main_story_shows_its_stored_comparison_and_follow_a_speaker(server,
     assert page.locator("#stories tbody tr").first.locator("td.conflicts").inner_text().isdigit()  # stored count shown
     page.goto(base + f"/stories/{main}")
     page.locator("#aligned-statements a.speaker-link", has_text="Dana Kovel").first.click()
-    page.wait_for_url("**/entities/person%3Adana%20kovel")
+    page.wait_for_url("**/entities/dana-kovel")
     assert page.locator("#entity-name").inner_text() == "Dana Kovel"
     assert "Interior Minister" in page.locator("#descriptions").inner_text() and page.locator("li.said-item").count() >= 5
     page.screenshot(path=str(SHOTS / "7-speaker-dana-kovel.png"), full_page=True)

@@ -30,7 +30,7 @@ from crosswire.ingest.sources import Fetcher
 from crosswire.settings import Settings
 from crosswire.web import api, pages, views
 from crosswire.web.comparison_page import word_diff
-from crosswire.web.highlight import entity_path
+from crosswire.web.entity_urls import entity_path
 from crosswire.web.text import bdi, isolate
 
 MULTIPART_OVERHEAD_BYTES = 64 * 1024  # room for multipart boundaries and headers around one max-size file

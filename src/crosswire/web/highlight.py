@@ -5,7 +5,6 @@ escapes each piece and wraps it in one element, and no span can break the markup
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from crosswire.web.analysis_views import AnalysisOut
 
@@ -87,8 +86,3 @@ def pieces(text: str, spans: list[Layer], anchors: dict[int, tuple[str, ...]] | 
         entity = next((lay.entity for lay in over if lay.entity), None)
         out.append(Piece(text[start:end], css, entity, (anchors or {}).get(start, ())))
     return out
-
-
-def entity_path(key: str) -> str:
-    """The entity page's path for a key that may hold ':' and spaces."""
-    return "/entities/" + quote(key, safe="")

@@ -19,6 +19,7 @@ from crosswire.web import comparison_views as cv
 from crosswire.web import views
 from crosswire.web.comparison_page import fact_table, provenance_graph
 from crosswire.web.deps import check_token, html, settings_of, store_of, writing
+from crosswire.web.entity_urls import entity_path, find_entity
 from crosswire.web.highlight import Layer, layers, mark_toggles, pieces
 from crosswire.web.timeline import story_timeline
 
@@ -88,17 +89,22 @@ def article_page(
     flagged = [Layer((f.start, f.end), "flagged") for f in article.flags]
     spans = layers(analysis, passage) + flagged
     toggles = mark_toggles(spans, list(marks) if marks is not None else None)
+    names = {e.key: e.name for e in analysis.entities}
     return html(request, "article.html", {"article": article, "analysis": analysis, "pieces": pieces(article.text, spans, anchors),
-                                          "passage": passage, "toggles": toggles})  # fmt: skip
+                                          "passage": passage, "toggles": toggles, "names": names})  # fmt: skip
 
 
-@router.get("/entities/{key:path}", response_class=HTMLResponse, name="entity_page")
-def entity_page(request: Request, key: str) -> HTMLResponse:
-    """A speaker or entity: its spellings and roles, and everything it said across stories in time order,
-    possible contradictions flagged with both statements."""
+@router.get("/entities/{slug:path}", response_class=HTMLResponse, name="entity_page")
+def entity_page(request: Request, slug: str, kind: TextParam = None) -> Response:
+    """A speaker or entity at its readable address (``/entities/dana-kovel``; ``?kind=place`` for other kinds): its
+    spellings and roles, and everything it said across stories in time order, possible contradictions flagged with
+    both statements. An internal key in the address (``person:dana kovel``, as older links had it) redirects."""
     store = store_of(request)
-    row = workflows.entity(store, key)
-    timeline = av.timeline_out(key, None, row, workflows.timeline(store, key))
+    if ":" in slug:
+        row = workflows.entity(store, slug)
+        return RedirectResponse(entity_path(row.entity.key, row.entity.name), status_code=301)
+    row = find_entity(store, slug, kind or None)
+    timeline = av.timeline_out(row.entity.key, None, row, workflows.timeline(store, row.entity.key))
     return html(request, "entity.html", {"entity": av.entity_row_out(row), "timeline": timeline,
                                          "by_id": {i.id: i for i in timeline.items}})  # fmt: skip
 
