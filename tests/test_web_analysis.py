@@ -176,13 +176,19 @@ def test_entity_page_lists_variants_and_the_timeline(demo) -> None:
 
 
 def test_entity_pages_have_readable_addresses_and_old_key_links_redirect(demo) -> None:
-    client, *_ = demo
+    client, _keys, stories = demo
     old = client.get("/entities/person%3Adana%20kovel", follow_redirects=False)
     assert old.status_code == 301 and old.headers["location"] == "/entities/dana-kovel"
     # the key's folded name part ('tomas reik') reads worse than the name; both find him
     assert entity_path("person:tomas reik", "Tomas Reyk") == "/entities/tomas-reyk"
-    for slug in ("tomas-reyk", "tomas-reik"):
-        assert '<bdi>Tomas Reyk</bdi>' in client.get(f"/entities/{slug}").text, slug
+    assert '<bdi>Tomas Reyk</bdi>' in client.get("/entities/tomas-reyk").text
+    by_key = client.get("/entities/tomas-reik", follow_redirects=False)  # what a link knowing only the key says
+    assert by_key.status_code == 301 and by_key.headers["location"] == "/entities/tomas-reyk"
+    story = client.get(f"/stories/{stories['A1']}").text  # every speaker link of the comparison leads to a page
+    links = set(re.findall(r'class="speaker-link" href="([^"]+)"', story))
+    for key in _keys.values():  # and every name marked in every article text
+        links |= set(re.findall(r'href="(/entities/[^"]+)"', client.get(f"/articles/{key}").text))
+    assert len(links) >= 40 and [h for h in links if client.get(h.replace("&amp;", "&")).status_code != 200] == []
     place = entity_path("place:veltrana", "Veltrana")
     assert place == "/entities/veltrana?kind=place" and 'data-entity-key="place:veltrana"' in client.get(place).text
     assert entity_slug("Jean-Luc Mélenchon") == "jean-luc-mélenchon" and entity_slug("Владимир Путин") == "владимир-путин"

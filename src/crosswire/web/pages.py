@@ -19,7 +19,7 @@ from crosswire.web import comparison_views as cv
 from crosswire.web import views
 from crosswire.web.comparison_page import fact_table, provenance_graph
 from crosswire.web.deps import check_token, html, settings_of, store_of, writing
-from crosswire.web.entity_urls import entity_path, find_entity
+from crosswire.web.entity_urls import entity_path, entity_slug, find_entity
 from crosswire.web.highlight import Layer, layers, mark_toggles, pieces
 from crosswire.web.timeline import story_timeline
 
@@ -98,12 +98,16 @@ def article_page(
 def entity_page(request: Request, slug: str, kind: TextParam = None) -> Response:
     """A speaker or entity at its readable address (``/entities/dana-kovel``; ``?kind=place`` for other kinds): its
     spellings and roles, and everything it said across stories in time order, possible contradictions flagged with
-    both statements. An internal key in the address (``person:dana kovel``, as older links had it) redirects."""
+    both statements. An internal key in the address (``person:dana kovel``, as older links had it), or a slug made
+    from the key or a spelling (``tomas-reik``), redirects to the one made from its name (``tomas-reyk``)."""
     store = store_of(request)
     if ":" in slug:
         row = workflows.entity(store, slug)
         return RedirectResponse(entity_path(row.entity.key, row.entity.name), status_code=301)
     row = find_entity(store, slug, kind or None)
+    name_slug = entity_slug(row.entity.name)
+    if slug != name_slug and find_entity(store, name_slug, kind or None).entity.key == row.entity.key:
+        return RedirectResponse(entity_path(row.entity.key, row.entity.name), status_code=301)  # one address per entity
     timeline = av.timeline_out(row.entity.key, None, row, workflows.timeline(store, row.entity.key))
     return html(request, "entity.html", {"entity": av.entity_row_out(row), "timeline": timeline,
                                          "by_id": {i.id: i for i in timeline.items}})  # fmt: skip
