@@ -1,8 +1,9 @@
 """End to end in headless Chromium (Debian's package, driven by Playwright; nothing is downloaded): real
 uvicorn servers over the demo corpus and over the seed story, the story list, the main story with the
 comparison its ingest stored (nothing is clicked to compute it), the briefs, an article, removed lines,
-search, and untrusted text that must not run. Tests wait on page state, never on time. Screenshots (1400 px
-wide) go to test-output/screenshots/."""
+search, the mark switches, the provenance labels as drawn, a 390 px phone layout, and untrusted text that must
+not run. Tests wait on page state, never on time. Working screenshots go to test-output/screenshots/; the story
+list, a story page and an article page of the demo at 1400 px and 390 px go to docs/screenshots/ (committed)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from tests.web_support import SEEDS, TOKEN, copy_db, demo_db, seed_db, web_setti
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
+DOC_SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+PHONE_PX, DESKTOP_PX = 390, 1400
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]  # fmt: skip
 
@@ -75,15 +78,28 @@ def seed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 
 
 @pytest.fixture(scope="module")
-def page(server):  # noqa: ANN001, ANN201  (a Playwright page)
+def browser():  # noqa: ANN201  (one headless Chromium for the module: Playwright's sync API runs one at a time)
     from playwright.sync_api import sync_playwright
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        yield context.new_page()
-        browser.close()
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(server, browser):  # noqa: ANN001, ANN201  (a Playwright page, 1400 px wide)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": DESKTOP_PX, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def phone(server, browser):  # noqa: ANN001, ANN201  (a Playwright page 390 px wide, as a phone shows it)
+    context = browser.new_context(viewport={"width": PHONE_PX, "height": 844}, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
 
 
 def test_browse_the_demo_story_article_and_search(server, page) -> None:  # noqa: ANN001
@@ -91,10 +107,10 @@ def test_browse_the_demo_story_article_and_search(server, page) -> None:  # noqa
     main = stories["A1"]
     members = [k for k, s in stories.items() if s == main]
     page.goto(base + "/")
-    assert page.locator("#stories tbody tr").count() == len(set(stories.values()))
+    assert page.locator("#stories li.story-item").count() == len(set(stories.values()))
     page.screenshot(path=str(SHOTS / "1-story-list.png"), full_page=True)
 
-    page.locator("#stories tbody tr").first.locator("a.story-link").click()
+    page.locator("#stories li.story-item").first.locator("a.story-link").click()
     page.wait_for_url(f"**/stories/{main}")
     assert page.locator(".card").count() == len(members)
     assert page.locator("svg.timeline .mark").count() == len(members)
@@ -146,10 +162,10 @@ def test_the_main_story_shows_its_stored_comparison_and_follow_a_speaker(server,
     page.screenshot(path=str(SHOTS / "6-story-comparison.png"), full_page=True)
 
     page.goto(base + "/")
-    assert page.locator("#stories tbody tr").first.locator("td.conflicts").inner_text().isdigit()  # stored count shown
+    assert page.locator("#stories li.story-item").first.locator(".conflicts .n").inner_text().isdigit()  # stored count shown
     page.goto(base + f"/stories/{main}")
     page.locator("#aligned-statements a.speaker-link", has_text="Dana Kovel").first.click()
-    page.wait_for_url("**/entities/person%3Adana%20kovel")
+    page.wait_for_url("**/entities/dana-kovel")
     assert page.locator("#entity-name").inner_text() == "Dana Kovel"
     assert "Interior Minister" in page.locator("#descriptions").inner_text() and page.locator("li.said-item").count() >= 5
     page.screenshot(path=str(SHOTS / "7-speaker-dana-kovel.png"), full_page=True)
@@ -238,3 +254,97 @@ def test_the_engine_summary_labels_and_shifts_as_a_reader_sees_them(server, page
     shift.scroll_into_view_if_needed()
     page.locator(".shift-modality").first.locator("xpath=ancestor::div[contains(@class, 'aligned')]").screenshot(
         path=str(SHOTS / "13-engine-fields-shift.png"))
+
+
+def _overlapping(boxes: list[dict[str, float]]) -> list[tuple[int, int]]:
+    """Index pairs of boxes ({x, y, width, height}) that share any area."""
+    return [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes) if i < j
+            and a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]]  # fmt: skip
+
+
+DRAWN_BOXES = """svg => [...svg.querySelectorAll(SELECTOR)].map(e => { const b = e.getBBox(); return {x: b.x, y: b.y, width: b.width, height: b.height}; })"""
+
+
+def test_the_provenance_graph_is_layered_and_its_labels_never_overlap(server, seed_server, page) -> None:  # noqa: ANN001
+    """Measured as the browser draws them: every edge label's text apart from every other label and every article box;
+    the originals on the top row, what derives from them lower."""
+    base, keys, stories = server
+    seed_base, _ids, seed_story = seed_server
+    for url in (base + f"/stories/{stories['A1']}", base + f"/stories/{stories['C1']}", seed_base + f"/stories/{seed_story}"):
+        page.goto(url)
+        graph = page.locator("svg.provenance")
+        labels = graph.evaluate(DRAWN_BOXES.replace("SELECTOR", "'text.edge-label'"))
+        nodes = graph.evaluate(DRAWN_BOXES.replace("SELECTOR", "'g.node rect'"))
+        assert _overlapping(labels) == [] and _overlapping(labels + nodes) == [], url
+        layers = graph.evaluate("svg => [...svg.querySelectorAll('g.node')].map(g => [g.classList.contains('original'), +g.dataset.layer])")
+        assert all((layer == 0) == original for original, layer in layers), layers
+    page.goto(base + f"/stories/{stories['A1']}")
+    assert page.locator("svg.provenance text.edge-label").count() == 4
+    page.locator("#provenance").screenshot(path=str(SHOTS / "14-provenance-layers.png"))
+
+
+def test_marks_are_switched_per_kind_without_a_script(server, page) -> None:  # noqa: ANN001
+    base, keys, _ = server
+    page.goto(base + f"/articles/{keys['A1']}")
+    style = "(e, p) => getComputedStyle(e)[p]"
+    mention, statement = page.locator("#article-text a.mention").first, page.locator("#article-text .statement").first
+    assert statement.evaluate(style, "backgroundColor") != "rgba(0, 0, 0, 0)"  # statements: on by default
+    assert mention.evaluate(style, "borderBottomColor") == "rgba(0, 0, 0, 0)" and mention.evaluate(style, "pointerEvents") == "none"
+    page.check("#mark-entities")
+    page.uncheck("#mark-statements")
+    assert mention.evaluate(style, "borderBottomColor") != "rgba(0, 0, 0, 0)" and mention.evaluate(style, "pointerEvents") == "auto"
+    assert statement.evaluate(style, "backgroundColor") == "rgba(0, 0, 0, 0)"
+    assert page.evaluate("document.scripts.length") == 0 and not page.locator("#mark-toggles button.apply").is_visible()
+    page.goto(base + f"/articles/{keys['A1']}?marks=none&marks=dates")  # what the form sends where :has() is missing
+    date = page.locator("#article-text .date").first
+    assert date.evaluate(style, "boxShadow") != "none" and page.locator("#mark-dates").is_checked()
+    assert statement.evaluate(style, "backgroundColor") == "rgba(0, 0, 0, 0)"
+
+
+def test_the_seed_translation_names_its_outlet_from_its_credit(seed_server, page) -> None:  # noqa: ANN001
+    base, ids, story = seed_server
+    page.goto(base + f"/stories/{story}")
+    assert page.locator(f"#a-{ids['002']} .outlet").inner_text().startswith("n-tv")
+    page.goto(base + f"/articles/{ids['002']}")
+    assert page.locator("#outlet").inner_text().splitlines() == ["n-tv", "credited source, no other outlet known (line 14 'Source:': 'www.ntv.de')"]
+
+
+def _fits(page, width: int) -> None:  # noqa: ANN001
+    """Nothing wider than the screen: the document never scrolls sideways (a wide table or graph scrolls in its frame)."""
+    wide = page.evaluate(f"document.documentElement.scrollWidth <= {width}")
+    culprits = page.evaluate(f"""[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > {width} + 1
+        && !e.closest('.graph-frame, .wide')).slice(0, 5).map(e => e.tagName + '.' + e.className)""")
+    assert wide and culprits == [], (page.url, culprits)
+
+
+def test_every_page_fits_a_phone(server, seed_server, phone) -> None:  # noqa: ANN001
+    base, keys, stories = server
+    seed_base, ids, seed_story = seed_server
+    paths = [base + p for p in ("/", f"/stories/{stories['A1']}", f"/stories/{stories['A1']}/brief", f"/articles/{keys['A1']}",
+                                f"/articles/{keys['A3']}", "/entities/dana-kovel", "/search?q=Kovel")]  # fmt: skip
+    paths += [seed_base + p for p in ("/", f"/stories/{seed_story}", f"/articles/{ids['002']}", f"/stories/{seed_story}/brief")]
+    for url in paths:
+        phone.goto(url)
+        _fits(phone, PHONE_PX)
+    phone.goto(base + f"/stories/{stories['A1']}")
+    assert phone.locator("#summary .summary-line").first.bounding_box()["y"] < 844  # the answer is on the first screen
+    assert phone.locator(".scroll-hint").is_visible()  # the graph is wider than the phone and says so
+
+
+def test_screenshots_of_the_demo_at_desktop_and_phone_width(page, phone, tmp_path: Path) -> None:  # noqa: ANN001
+    """docs/screenshots/: the story list, the main story and its original article, 1400 px and 390 px wide, from a
+    fresh copy of the demo store (the other tests add an untrusted article and a made-up comparison record)."""
+    db, keys, stories = demo_db()
+    DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+    shots = [("story-list", "/", "#stories"), ("story", f"/stories/{stories['A1']}", "#summary"),
+             ("article", f"/articles/{keys['A1']}", "#article-text")]  # fmt: skip
+    with _serving(copy_db(db, tmp_path)) as base:
+        for tab, width in ((page, DESKTOP_PX), (phone, PHONE_PX)):
+            for name, path, ready in shots:
+                tab.goto(base + path)
+                tab.wait_for_selector(ready)
+                _fits(tab, width)
+                target = DOC_SHOTS / f"{name}-{width}.png"
+                tab.screenshot(path=str(target), full_page=name != "story")  # the story page: its first screen, the answer
+                assert target.stat().st_size > 10_000

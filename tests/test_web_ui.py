@@ -49,10 +49,33 @@ def test_story_list_shows_every_story_with_size_span_and_outlets(demo) -> None:
     client, _keys, stories = demo
     page = client.get("/").text
     assert f"{len(set(stories.values()))} stories" in page
-    rows = re.findall(r'<tr>\s*<td><a class="story-link" href="[^"]*/stories/(\w+)">', page)
+    rows = re.findall(r'<li class="story-item" id="story-(\w+)">\s*<h2 class="story-title"><a class="story-link"', page)
     assert rows[0] == stories["A1"] and set(rows) == set(stories.values())
     assert "2024-09-12 – 2024-09-13" in page and "Der Kontinentbote" in page
     assert '<option value="de" >de</option>' in page
+
+
+def test_story_list_answers_at_a_glance_from_the_stored_comparisons(writable) -> None:
+    """Each story's lead sentence (the original report's) and what the outlets dispute and agree on, read from the
+    stored comparison; a story whose comparison is gone says 'pending' and the list computes nothing."""
+    client, keys, stories = writable
+    main = stories["A1"]
+    item = client.get("/").text.split(f'id="story-{main}"')[1].split("</li>\n")[0]
+    assert "Nordwire, the original report:</span> VELTRANA, Marovia (Nordwire) – A fire that began" in item
+    assert re.search(r'<span class="n">2</span> disputed points', item)
+    dispute = re.search(r'<li class="summary-dispute"><span class="tag">dispute</span> ([^<]+)</li>', item)
+    assert dispute and dispute.group(1) == "firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)"
+    assert item.index("summary-dispute") < item.index("summary-agree")  # disputes first
+    [row] = [x for x in client.get("/api/stories").json()["items"] if x["id"] == main]
+    assert row["lead"] is None and row["conflicts"] == 2  # the API's list is unchanged unless it asks for leads
+    store = client.app.state.store
+    with store.transaction() as tx:
+        tx.conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
+    other = client.get("/").text.split(f'id="story-{stories["B1"]}"')[1].split("</li>\n")[0]
+    assert "comparison pending" in other and "summary-agree" not in other
+    assert "the original report" not in other  # the headline article's opening instead
+    assert re.search(r'<p class="story-lead">\s*[^<]*Fire commander Lucia Brandt said', other)
+    assert comparison.stored_comparison(store, stories["B1"]) is None  # nothing computed on request
 
 
 def test_story_list_filters_and_search(demo) -> None:
@@ -88,6 +111,26 @@ def test_article_page_shows_metadata_evidence_and_removed_lines(demo) -> None:
     assert "(stated)" in page and 'class="evidence"' in page
     copy = client.get(f"/articles/{keys['A2']}").text
     assert 'id="copy-of"' in copy and f"/articles/{keys['A1']}" in copy
+
+
+def test_article_marks_are_statements_only_by_default_and_chosen_by_the_query(demo) -> None:
+    """The switches work without a script: the form sends ?marks= (and 'none', so all-off is a choice), the server
+    marks the text's container with the kinds shown, and the passage a link points to is kept."""
+    client, keys, _ = demo
+    page = client.get(f"/articles/{keys['A1']}").text
+    assert 'class="body show-statements" id="article-text"' in page
+    checked = re.findall(r'id="mark-(\w+)" checked', page)
+    assert checked == ["statements"] and re.search(r'id="mark-entities"> <span class="sample">names', page)
+    counts = dict(re.findall(r'value="(\w+)" id="mark-\w+"[^>]*> <span class="sample">[^<]+</span> <span class="how">\((\d+)\)', page))
+    assert set(counts) == {"statements", "entities", "claims", "quantities", "dates"} and all(int(n) > 0 for n in counts.values())
+    chosen = client.get(f"/articles/{keys['A1']}", params=[("marks", "none"), ("marks", "entities"), ("marks", "dates"),
+                                                            ("start", "0"), ("end", "20")]).text  # fmt: skip
+    assert 'class="body show-entities show-dates" id="article-text"' in chosen
+    assert re.findall(r'id="mark-(\w+)" checked', chosen) == ["entities", "dates"]
+    assert '<input type="hidden" name="start" value="0"><input type="hidden" name="end" value="20">' in chosen
+    none = client.get(f"/articles/{keys['A1']}", params={"marks": "none"}).text
+    assert 'class="body" id="article-text"' in none and "checked" not in none.split('id="mark-toggles"')[1].split("</form>")[0]
+    assert client.get(f"/articles/{keys['A1']}", params={"marks": "everything"}).status_code == 422
 
 
 def test_search_page_marks_matches(demo) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
@@ -210,6 +210,43 @@ def _summary(row: StoryRow, members: list[browse_db.Headline], vectors: Mapping[
     languages = tuple(sorted({m.language for m in members if m.language}))
     current = cached is not None and cached[0] == comparison_db.signature((m.article_id for m in members), COMPARISON_INPUTS)
     return StorySummary(row, central_title(members, vectors), outlets, languages, cached[1] if cached and current else None)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLead:
+    """What the story list shows under a headline: the lead sentence (the original report's, as the stored
+    comparison quotes it; else the opening of the article whose headline names the story) and the stored
+    comparison's summary lines (agree, dispute, original, adds …) — read, never computed."""
+
+    article_id: str
+    outlet: str | None
+    text: str
+    original: bool  # the lead is the original report's, per the stored comparison
+    lines: tuple[dict[str, Any], ...]  # summary lines of a current stored comparison; () when pending or absent
+
+
+def story_leads(store: Store, page: StoryPage) -> dict[str, StoryLead]:
+    """Story id → its lead, for one page of the story list: two small reads, no comparison computed."""
+    ids = [s.row.id for s in page.stories]
+    with store.reader() as rd:
+        members: dict[str, list[browse_db.Headline]] = defaultdict(list)
+        for h in rd.headlines(ids):
+            members[h.story_id].append(h)
+        stored = rd.summary_lines(ids)
+        heads = {s.row.id: next((h for h in members[s.row.id] if h.title == s.title), None) for s in page.stories}
+        details = rd.member_details([h.article_id for h in heads.values() if h])
+    out = {}
+    for s in page.stories:
+        signature, lines = stored.get(s.row.id, ("", []))
+        current = signature == comparison_db.signature((m.article_id for m in members[s.row.id]), COMPARISON_INPUTS)
+        lines = lines if current else []
+        first = next((p for x in lines if x.get("kind") == "original" for p in x.get("passages", [])[:1]), None)
+        head = heads[s.row.id]
+        if first:
+            out[s.row.id] = StoryLead(first["article_id"], first.get("outlet"), first["text"], True, tuple(lines))
+        elif head and head.article_id in details:
+            out[s.row.id] = StoryLead(head.article_id, head.outlet, details[head.article_id].lead, False, tuple(lines))
+    return out
 
 
 def story_detail(store: Store, story_id: str) -> StoryDetail:

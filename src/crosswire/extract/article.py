@@ -28,8 +28,9 @@ from crosswire.model import (
     RemovedLine,
 )
 
-EXTRACTOR_VERSION = "1"  # bump when cleanup changes, so stored articles can be re-extracted
+EXTRACTOR_VERSION = "2"  # bump when cleanup or metadata changes (2: outlet from a credited site), so stored articles can be re-extracted
 BYLINE_TAIL = re.compile(r"\s*[|,–—-]\s*(?:staff|reporter|correspondent|editor|senior [a-z ]+|[A-Z][\w.]+\.(?:com|net|org))\s*$", re.I)
+WEB_ADDRESS = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/\S*)?", re.I)  # "www.ntv.de", "https://ntv.de/x"
 LANGUAGE_MIN_CHARS = 40  # below this py3langid guesses; we say "unknown" instead
 
 
@@ -79,6 +80,7 @@ def _metadata(raw: RawDocument, c: Cleaned, page: dict[str, object], lex: Lexico
         (c.outlet, "text"),
         (_named_host(host_of(url) or page.get("hostname"), c), "URL host, spelled as the text names it"),  # type: ignore[arg-type]
         (outlet_for_host(host_of(url) or page.get("hostname"), lex), "URL host"),  # type: ignore[arg-type]
+        *_credited_outlet(c, lex),
     )  # fmt: skip
     host = host_of(url) or page.get("hostname")
     not_people = (outlet, page.get("sitename"), host, site_label(host))  # type: ignore[arg-type]
@@ -110,6 +112,19 @@ def _named_host(host: str | None, c: Cleaned) -> str | None:
         if label and re.sub(r"[^a-z0-9]", "", name.lower()) == label:
             return name
     return None
+
+
+def _credited_outlet(c: Cleaned, lex: Lexicon) -> list[tuple[str, str]]:
+    """The outlet a credit names when nothing better is known: a web address ("Source: www.ntv.de" → n-tv) or a
+    name of the outlet table. An agency (AFP, Reuters, or its site) stays a credited source only: wire copy is
+    carried by many outlets, so it says nothing about which one published this text."""
+    for name in c.credited:
+        host = host_of(name if "://" in name else f"http://{name}") if WEB_ADDRESS.fullmatch(name) else None
+        outlet = outlet_for_host(host, lex) if host else next((v for v in lex.domains.values() if v.lower() == name.lower()), None)
+        if outlet and not lex.agency(outlet) and not lex.agency(name):
+            where = next((s for f, s in c.signals if f == "credited" and s.endswith(f": {name}")), f"credit: {name}")
+            return [(outlet, f"credited source, no other outlet known ({where.removesuffix(f': {name}')}: {name!r})")]
+    return []
 
 
 def _published(raw: RawDocument, c: Cleaned, page: dict[str, object]) -> PublishedDate:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from crosswire.storage.schema import story_comparisons
 
@@ -52,3 +52,18 @@ def conflict_counts(conn: Connection, story_ids: list[str]) -> dict[str, tuple[s
     q = select(story_comparisons.c.story_id, story_comparisons.c.signature, story_comparisons.c.conflicts)
     rows = conn.execute(q.where(story_comparisons.c.story_id.in_(story_ids)))
     return {r.story_id: (r.signature, int(r.conflicts)) for r in rows}
+
+
+def summary_lines(conn: Connection, story_ids: list[str]) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    """story id → (signature, summary lines) of the stored comparisons, for the story list: SQLite pulls the lines
+    out of the record in SQL, so a page of big stories never parses their whole records in Python."""
+    sqlite = conn.dialect.name == "sqlite"
+    column = func.json_extract(story_comparisons.c.record, "$.summary.lines") if sqlite else story_comparisons.c.record
+    q = select(story_comparisons.c.story_id, story_comparisons.c.signature, column.label("lines"))
+    out = {}
+    for r in conn.execute(q.where(story_comparisons.c.story_id.in_(story_ids))):
+        value = json.loads(r.lines) if r.lines else None
+        if not sqlite and isinstance(value, dict):
+            value = (value.get("summary") or {}).get("lines")
+        out[r.story_id] = (r.signature, value if isinstance(value, list) else [])
+    return out

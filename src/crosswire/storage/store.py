@@ -397,6 +397,10 @@ class Reader:
         """A story's stored comparison, current or not."""
         return comparison_db.load(self._conn, story_id)
 
+    def summary_lines(self, story_ids: list[str]) -> dict[str, tuple[str, list[dict[str, object]]]]:
+        """story id → (stored comparison's signature, its summary lines), for the story list."""
+        return comparison_db.summary_lines(self._conn, story_ids)
+
     def conflict_counts(self, story_ids: list[str]) -> dict[str, tuple[str, int]]:
         """story id → (stored comparison's signature, its number of conflicts)."""
         return comparison_db.conflict_counts(self._conn, story_ids)

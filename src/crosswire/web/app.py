@@ -32,7 +32,7 @@ from crosswire.settings import Settings
 from crosswire.web import api, pages, views
 from crosswire.web.cache import PageCache
 from crosswire.web.comparison_page import word_diff
-from crosswire.web.highlight import entity_path
+from crosswire.web.entity_urls import entity_path
 from crosswire.web.text import bdi, isolate
 
 MULTIPART_OVERHEAD_BYTES = 64 * 1024  # room for multipart boundaries and headers around one max-size file

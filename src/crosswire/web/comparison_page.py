@@ -1,4 +1,5 @@
-"""What the story page draws from a story's comparison: the provenance graph (server-side SVG geometry),
+"""What the story page draws from a story's comparison: the provenance graph (server-side SVG geometry, laid out
+in layers by graph_layout),
 word-level differences of aligned statements (each variant's own text, changed words marked), and the fact
 table with conflicting cells marked."""
 
@@ -10,12 +11,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from crosswire.web.analysis_views import ComparisonOut, FactValueOut
+from crosswire.web.graph_layout import NODE_H_PX, NODE_W_PX, layout
 from crosswire.web.views import MemberOut
 
-COLUMN_PX, ROW_PX, MARGIN_PX = 400, 56, 24  # gap between generations of articles (room for the relation labels); rows
-LABEL_AT = 0.7  # a relation is written 70% of the way to the target: edges fanning out of one source part there
-NODE_W_PX, NODE_H_PX = 180, 30  # an article's box: room for about 24 characters of outlet name
-LABEL_CHARS = 24
+LABEL_CHARS = 24  # of an outlet name in its box (graph_layout.NODE_W_PX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,19 +27,21 @@ class Node:
     label: str  # outlet
     title: str  # tooltip
     original: bool
+    layer: int  # 0: the originals, on top
 
 
 @dataclass(frozen=True, slots=True)
 class Edge:
-    """``source`` → ``target``, drawn as a path with its relation written at the middle."""
+    """``source`` → ``target``, drawn as a path with its relation written in a box where nothing else is."""
 
     source: str
     target: str
     relation: str
     path: str  # SVG path data
-    label_x: int
+    label_x: int  # centre of the label
     label_y: int
     title: str
+    label_box: tuple[int, int, int, int]  # x, y, width, height of the label's background
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,48 +53,25 @@ class Graph:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     independent_sources: int
+    node_w: int = NODE_W_PX
+    node_h: int = NODE_H_PX
 
 
 def provenance_graph(c: ComparisonOut, members: list[MemberOut]) -> Graph:
-    """Articles in columns by generation (originals left), arrows from each source to what derives from it."""
-    depth = _depths([m.article_id for m in members], [(e.source, e.target) for e in c.provenance])
-    rows: Counter[int] = Counter()
-    nodes: dict[str, Node] = {}
-    for m in sorted(members, key=lambda m: (depth[m.article_id], m.outlet or "", m.article_id)):
-        d = depth[m.article_id]
-        x, y = MARGIN_PX + NODE_W_PX // 2 + d * COLUMN_PX, MARGIN_PX + NODE_H_PX // 2 + rows[d] * ROW_PX
-        rows[d] += 1
-        nodes[m.article_id] = Node(m.article_id, x, y, _short(m.outlet or "unknown outlet"), m.title or m.article_id,
-                                   m.article_id in c.originals)  # fmt: skip
-    edges = tuple(_edge(nodes[e.source], nodes[e.target], e.relation, f"{e.relation} ({e.confidence:.2f}): {e.reason}")
-                  for e in c.provenance if e.source in nodes and e.target in nodes)  # fmt: skip
-    width = 2 * MARGIN_PX + NODE_W_PX + COLUMN_PX * max(depth.values(), default=0) + 60  # + room for same-column arcs
-    height = 2 * MARGIN_PX + NODE_H_PX + ROW_PX * (max(rows.values(), default=1) - 1)
-    return Graph(width, height, tuple(nodes.values()), edges, c.independent_sources)
-
-
-def _depths(ids: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
-    """Generation of each article: 0 for those deriving from nothing, else one more than its deepest source."""
-    depth = dict.fromkeys(ids, 0)
-    for _ in ids:  # relax at most len(ids) times; provenance is acyclic, a cycle would just stop here
-        changed = False
-        for s, t in edges:
-            if s in depth and t in depth and s != t and depth[t] < depth[s] + 1 <= len(ids):
-                depth[t], changed = depth[s] + 1, True
-        if not changed:
-            break
-    return depth
-
-
-def _edge(a: Node, b: Node, relation: str, title: str) -> Edge:
-    half = NODE_W_PX // 2
-    if a.x == b.x:  # same generation (shared agency copy): an arc on the right
-        x = a.x + half
-        path = f"M {x} {a.y} C {x + 50} {a.y}, {x + 50} {b.y}, {x + 4} {b.y}"
-        return Edge(a.article_id, b.article_id, relation, path, x + 40, (a.y + b.y) // 2, title)
-    x1, x2 = (a.x + half, b.x - half - 4) if b.x > a.x else (a.x - half, b.x + half + 4)
-    lx, ly = x1 + LABEL_AT * (x2 - x1), a.y + LABEL_AT * (b.y - a.y)
-    return Edge(a.article_id, b.article_id, relation, f"M {x1} {a.y} L {x2} {b.y}", round(lx), round(ly) - 6, title)
+    """Articles in layers (originals on top, what derives from them below), arrows from each source to what
+    derives from it, each relation written where no other label or box is (graph_layout)."""
+    ids = [m.article_id for m in sorted(members, key=lambda m: (m.article_id not in c.originals, m.outlet or "", m.article_id))]
+    known = [e for e in c.provenance if e.source in ids and e.target in ids]
+    placed = layout(ids, [(e.source, e.target) for e in known], [e.relation for e in known])
+    by_id = {m.article_id: m for m in members}
+    nodes = tuple(Node(aid, x, y, _short(by_id[aid].outlet or "unknown outlet"), by_id[aid].title or aid, aid in c.originals,
+                       placed.layers[aid]) for aid, (x, y) in placed.nodes.items())  # fmt: skip
+    edges = tuple(
+        Edge(e.source, e.target, e.relation, path, round(b.x + b.w / 2), round(b.y + b.h / 2),
+             f"{e.relation} ({e.confidence:.2f}): {e.reason}", (round(b.x), round(b.y), round(b.w), round(b.h)))
+        for e, path, b in zip(known, placed.paths, placed.labels, strict=True)
+    )  # fmt: skip
+    return Graph(placed.width, placed.height, nodes, edges, c.independent_sources)
 
 
 def _short(text: str) -> str:

@@ -5,7 +5,6 @@ escapes each piece and wraps it in one element, and no span can break the markup
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from crosswire.web.analysis_views import AnalysisOut
 
@@ -17,7 +16,7 @@ class Layer:
     """One highlighted span: a CSS class, and the entity key a mention links to."""
 
     span: Span
-    css: str  # statement | speaker | cue | mention | claim | passage
+    css: str  # statement | speaker | cue | mention | claim | quantity | date | passage | flagged
     entity: str | None = None
 
 
@@ -42,7 +41,38 @@ def layers(analysis: AnalysisOut | None, passage: Span | None = None) -> list[La
                 for sp, css in ((s.speaker_span, "speaker"), (s.cue_span, "cue")) if sp]  # fmt: skip
     out += [Layer(m.span, "mention", m.entity) for m in analysis.mentions]
     out += [Layer(c.span, "claim") for c in analysis.claims]
+    out += [Layer(q.span, "quantity") for c in analysis.claims for q in c.quantities]
+    out += [Layer(d.span, "date") for c in analysis.claims for d in c.dates]
     return out
+
+
+# The kinds of marks a reader can switch on, each with the layers it shows. Statements are on by default: who
+# said what is the page's question; the rest, all on at once, would underline nearly every word.
+MARK_KINDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("statements", "statements (speaker, cue, what was said)", ("statement", "speaker", "cue")),
+    ("entities", "names (link to their pages)", ("mention",)),
+    ("claims", "factual claims", ("claim",)),
+    ("quantities", "numbers", ("quantity",)),
+    ("dates", "dates", ("date",)),
+)
+DEFAULT_MARKS = ("statements",)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkToggle:
+    """One switch above the text: its kind, label, how many marks of the kind the text has, and whether it is on."""
+
+    kind: str
+    label: str
+    count: int
+    on: bool
+
+
+def mark_toggles(spans: list[Layer], chosen: list[str] | None) -> tuple[MarkToggle, ...]:
+    """The switches for the kinds present in ``spans``; ``chosen`` (from ``?marks=``) or the default says which are on."""
+    on = set(DEFAULT_MARKS if chosen is None else chosen)
+    counts = {kind: sum(1 for lay in spans if lay.css == layers[0]) for kind, _, layers in MARK_KINDS}
+    return tuple(MarkToggle(kind, label, counts[kind], kind in on) for kind, label, _ in MARK_KINDS)
 
 
 def pieces(text: str, spans: list[Layer], anchors: dict[int, tuple[str, ...]] | None = None) -> list[Piece]:
@@ -56,8 +86,3 @@ def pieces(text: str, spans: list[Layer], anchors: dict[int, tuple[str, ...]] | 
         entity = next((lay.entity for lay in over if lay.entity), None)
         out.append(Piece(text[start:end], css, entity, (anchors or {}).get(start, ())))
     return out
-
-
-def entity_path(key: str) -> str:
-    """The entity page's path for a key that may hold ':' and spaces."""
-    return "/entities/" + quote(key, safe="")

@@ -19,7 +19,8 @@ from crosswire.web import comparison_views as cv
 from crosswire.web import views
 from crosswire.web.comparison_page import fact_table, provenance_graph
 from crosswire.web.deps import check_token, html, settings_of, store_of, writing
-from crosswire.web.highlight import Layer, layers, pieces
+from crosswire.web.entity_urls import entity_path, entity_slug, find_entity
+from crosswire.web.highlight import Layer, layers, mark_toggles, pieces
 from crosswire.web.timeline import story_timeline
 
 PAGE_SIZE = 50  # stories per page of the list
@@ -31,6 +32,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 router = APIRouter(include_in_schema=False)
 DateParam = Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
 TextParam = Annotated[str | None, Query(max_length=200)]
+MarkKind = Literal["statements", "entities", "claims", "quantities", "dates", "none"]  # MARK_KINDS; "none": the form was sent
 
 
 @router.get("/", response_class=HTMLResponse, name="story_list")
@@ -42,7 +44,8 @@ def story_list(
     query = StoryQuery(since or None, until or None, outlet or None, language or None, q or None, "size", PAGE_SIZE, offset,
                        entity or None)
     store = store_of(request)
-    page = views.story_list_out(reading.find_stories(store, query))
+    found = reading.find_stories(store, query)
+    page = views.story_list_out(found, reading.story_leads(store, found))
     outlets, languages = reading.filter_options(store)
     context = {"page": page, "query": query, "outlets": outlets, "languages": languages}
     return html(request, "stories.html", context)
@@ -69,10 +72,11 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
 @router.get("/articles/{article_id}", response_class=HTMLResponse, name="article_page")
 def article_page(
     request: Request, article_id: str, start: Annotated[int | None, Query(ge=0)] = None,
-    end: Annotated[int | None, Query(ge=0)] = None,
+    end: Annotated[int | None, Query(ge=0)] = None, marks: Annotated[list[MarkKind] | None, Query()] = None,
 ) -> HTMLResponse:  # fmt: skip
-    """An article: metadata with how each value was found, the clean text with statements, entity mentions and
-    claims marked (and the passage ``start``–``end`` a comparison links to), flags, removed lines on demand."""
+    """An article: metadata with how each value was found, the clean text with statements marked (names, claims,
+    numbers and dates when ``marks`` asks; the page's switches toggle them at once), the passage ``start``–``end`` a
+    comparison links to, flags, removed lines on demand."""
     store = store_of(request)
     article = views.article_out(reading.article_detail(store, article_id))
     analysis = av.analysis_out(article.id, reading.article_analysis(store, article.id), article.text)
@@ -83,17 +87,28 @@ def article_page(
     if passage:
         anchors[passage[0]] = (*anchors.get(passage[0], ()), "passage")
     flagged = [Layer((f.start, f.end), "flagged") for f in article.flags]
-    text = pieces(article.text, layers(analysis, passage) + flagged, anchors)
-    return html(request, "article.html", {"article": article, "analysis": analysis, "pieces": text, "passage": passage})
+    spans = layers(analysis, passage) + flagged
+    toggles = mark_toggles(spans, list(marks) if marks is not None else None)
+    names = {e.key: e.name for e in analysis.entities}
+    return html(request, "article.html", {"article": article, "analysis": analysis, "pieces": pieces(article.text, spans, anchors),
+                                          "passage": passage, "toggles": toggles, "names": names})  # fmt: skip
 
 
-@router.get("/entities/{key:path}", response_class=HTMLResponse, name="entity_page")
-def entity_page(request: Request, key: str) -> HTMLResponse:
-    """A speaker or entity: its spellings and roles, and everything it said across stories in time order,
-    possible contradictions flagged with both statements."""
+@router.get("/entities/{slug:path}", response_class=HTMLResponse, name="entity_page")
+def entity_page(request: Request, slug: str, kind: TextParam = None) -> Response:
+    """A speaker or entity at its readable address (``/entities/dana-kovel``; ``?kind=place`` for other kinds): its
+    spellings and roles, and everything it said across stories in time order, possible contradictions flagged with
+    both statements. An internal key in the address (``person:dana kovel``, as older links had it), or a slug made
+    from the key or a spelling (``tomas-reik``), redirects to the one made from its name (``tomas-reyk``)."""
     store = store_of(request)
-    row = reading.entity(store, key)
-    timeline = av.timeline_out(key, None, row, reading.timeline(store, key))
+    if ":" in slug:
+        row = reading.entity(store, slug)
+        return RedirectResponse(entity_path(row.entity.key, row.entity.name), status_code=301)
+    row = find_entity(store, slug, kind or None)
+    name_slug = entity_slug(row.entity.name)
+    if slug != name_slug and find_entity(store, name_slug, kind or None).entity.key == row.entity.key:
+        return RedirectResponse(entity_path(row.entity.key, row.entity.name), status_code=301)  # one address per entity
+    timeline = av.timeline_out(row.entity.key, None, row, reading.timeline(store, row.entity.key))
     return html(request, "entity.html", {"entity": av.entity_row_out(row), "timeline": timeline,
                                          "by_id": {i.id: i for i in timeline.items}})  # fmt: skip
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from crosswire import export
 from crosswire.app.ingest import AddReport
-from crosswire.app.reading import ArticleDetail, SearchPage, StoryDetail, StoryPage
+from crosswire.app.reading import ArticleDetail, SearchPage, StoryDetail, StoryLead, StoryPage
 from crosswire.model import Article
 from crosswire.storage.browse import HIT_END, HIT_START
 
@@ -102,6 +102,18 @@ class ArticleOut(BaseModel):
     story_id: str | None
 
 
+class LeadLineOut(BaseModel):
+    kind: str = Field(description="agree, dispute, original, adds, coverage or independence")
+    text: str
+
+
+class StoryLeadOut(BaseModel):
+    article_id: str
+    outlet: str | None
+    text: str = Field(description="The lead sentence: the original report's (from the stored comparison), else the opening of the headline's article.")
+    original: bool = Field(description="True when the stored comparison names this article the original report.")
+
+
 class StorySummaryOut(BaseModel):
     id: str
     title: str | None = Field(description="The most central member headline.")
@@ -113,6 +125,8 @@ class StorySummaryOut(BaseModel):
     outlets: list[str]
     languages: list[str]
     conflicts: int | None = Field(None, description="Conflicts in the stored comparison; null until the story has been compared.")
+    lead: StoryLeadOut | None = Field(None, description="The story's lead sentence, when the list was asked for leads.")
+    lines: list[LeadLineOut] = Field([], description="The stored comparison's summary lines (what outlets agree on and dispute).")
 
 
 class StoryListOut(BaseModel):
@@ -230,16 +244,18 @@ def article_out(d: ArticleDetail) -> ArticleOut:
     return ArticleOut.model_validate(export.article_record(d.article, d.origins, d.story_id))
 
 
-def story_list_out(page: StoryPage) -> StoryListOut:
-    """A page of the story list."""
-    items = [
-        StorySummaryOut(
+def story_list_out(page: StoryPage, leads: dict[str, StoryLead] | None = None) -> StoryListOut:
+    """A page of the story list; with ``leads`` (``reading.story_leads``), each story's lead sentence and summary lines."""
+    items = []
+    for s in page.stories:
+        lead = (leads or {}).get(s.row.id)
+        items.append(StorySummaryOut(
             id=s.row.id, title=s.title, size=s.row.size, first_published=s.row.first, last_published=s.row.last,
             created=s.row.created, updated=s.row.updated, outlets=list(s.outlets), languages=list(s.languages),
             conflicts=s.conflicts,
-        )  # fmt: skip
-        for s in page.stories
-    ]
+            lead=StoryLeadOut(article_id=lead.article_id, outlet=lead.outlet, text=lead.text, original=lead.original) if lead else None,
+            lines=[LeadLineOut(kind=x["kind"], text=x["text"]) for x in (lead.lines if lead else ()) if x.get("kind") and x.get("text")],
+        ))  # fmt: skip
     return StoryListOut(total=page.total, limit=page.query.limit, offset=page.query.offset, items=items)
 
 
