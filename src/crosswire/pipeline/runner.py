@@ -50,13 +50,17 @@ def analyse_articles(articles: Sequence[Article], workers: int = 1) -> list[Anal
     English articles are parsed by spaCy (in ``workers`` processes when there are enough of them);
     other languages get an explicit "not analysed" result rather than English rules applied wrongly.
     """
+    from crosswire.nlp import lang
     from crosswire.nlp.analyse import analyse_doc, is_supported, not_analysed
     from crosswire.nlp.parse import parse
 
-    supported = [a for a in articles if is_supported(a.meta.language)]
+    supported = [a for a in articles if is_supported(a.meta.language) and a.meta.language not in lang.SUPPORTED]
     processes = workers if workers > 1 and len(supported) >= PARALLEL_MIN_DOCUMENTS else 1
     docs = parse((a.text for a in supported), processes=processes)
     done = {a.id: analyse_doc(doc, a.id, _own_date(a), a.meta.language) for a, doc in zip(supported, docs, strict=True)}
+    for a in articles:  # German, Russian, Ukrainian: nlp/lang (rules over quotes, cues and names; natasha for Russian)
+        if a.meta.language in lang.SUPPORTED:
+            done[a.id] = lang.analyse_article(a.id, a.text, a.meta.language, _own_date(a)) or not_analysed(a.id, a.meta.language)
     return [done.get(a.id) or not_analysed(a.id, a.meta.language) for a in articles]
 
 

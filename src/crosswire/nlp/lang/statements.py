@@ -1,0 +1,447 @@
+"""Who said what in German, Russian and Ukrainian: quotation marks, cue lemmas and the nearest name.
+
+Per paragraph, in order:
+
+1. **Direct quotes** (every quotation style, and Russian/Ukrainian dialogue after a dash) whose frame holds a cue:
+   after the quote (``„…“, sagte Kovel.``, ``«…», — заявил Песков.``, ``„…“, so Reyk.``) or before it with a colon
+   (``Kovel sagte: „…“``); a quote around its frame (``„A“, sagte er, „B“``) is one statement of two spans. A
+   whole-sentence quote with no frame right after another statement continues it (``quote:inherited``).
+2. **Reported speech**: a source construction (``laut X``, ``X zufolge``, ``nach Angaben X``, ``по словам X``,
+   ``за словами X``, ``Wie X mitteilte,``), a cue after the content (``…, sagte Kovel.``, ``…, заявил он.``) or a
+   cue before its complement (``Kovel sagte, man …``, ``Путин заявил, что …``).
+
+The speaker is natasha's subject of the cue verb (Russian), else the nearest name in the frame (after the cue when
+the frame follows the quote, before it otherwise), else a pronoun resolved to the nearest earlier person whose
+gender fits, else the noun phrase of the frame (``die Polizei``) without an entity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from crosswire.model import Statement, StatementClass, StatementKind
+from crosswire.nlp.lang import text as tx
+from crosswire.nlp.lang.entities import NameMention, gender_of_word
+from crosswire.nlp.lang.tokens import Layer
+from crosswire.nlp.names import fold
+
+Span = tuple[int, int]
+MIN_QUOTE_WORDS = 3  # shorter quotes with no cue are names, titles or scare quotes ("sogenannte „Spezialoperation“")
+INHERIT_SHARE = 0.7  # a frameless quote filling 70 % of its sentence continues the statement before it
+MAX_SPEAKER_DISTANCE = 10  # words between a cue and its speaker in the frame
+NEGATIONS = {"de": {"nicht", "kein", "keine", "keinen", "keiner", "keinem", "keines", "nie", "niemals", "nichts"},
+             "ru": {"не", "нет", "ни", "никогда", "ничего"}, "uk": {"не", "ні", "немає", "ніколи", "нічого"}}
+MODALS = {"de": {"könnte": "could", "könnten": "could", "würde": "would", "würden": "would", "dürfte": "may",
+                 "möglicherweise": "may", "vielleicht": "may", "wahrscheinlich": "hedged", "soll": "reportedly",
+                 "sollen": "reportedly", "wohl": "hedged", "wenn": "conditional", "falls": "conditional"},
+          "ru": {"может": "may", "могут": "may", "мог": "could", "могли": "could", "бы": "would", "возможно": "may",
+                 "вероятно": "hedged", "если": "conditional"},
+          "uk": {"може": "may", "можуть": "may", "міг": "could", "могли": "could", "би": "would", "б": "would",
+                 "можливо": "may", "ймовірно": "hedged", "якщо": "conditional"}}
+ARTICLES = frozenset({"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem"})
+CLAUSE_END = re.compile(r"[,;:()–—]")
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    name: str
+    entity: str | None
+    span: Span
+    role: str | None = None
+    resolved_from: Span | None = None
+    via: str = "name"  # name | pronoun | mention | syntax | inherited
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    span: Span
+    text: str
+    klass: str  # speech | stance
+    tok: int | None  # token index of the verb (None for a construction)
+
+
+class Finder:
+    def __init__(self, text: str, layer: Layer, names: list[NameMention], article_id: str) -> None:
+        self.text, self.layer, self.names, self.article_id = text, layer, names, article_id
+        self.p = layer.profile
+        self.out: list[Statement] = []
+        self.used: list[Span] = []  # text already in a statement's content or frame
+        self.last: tuple[Statement, Who | None, int] | None = None  # previous statement, its speaker, its paragraph
+
+    # ---- entry -------------------------------------------------------------------------------------------
+    def run(self) -> list[Statement]:
+        for k, (a, b) in enumerate(self.layer.paragraphs):
+            self._paragraph(k, a, b)
+        return sorted(self.out, key=lambda s: s.content[0])
+
+    def _paragraph(self, k: int, a: int, b: int) -> None:
+        dialogue = tx.dash_quotes(self.text, a, b) if self.layer.language in ("ru", "uk") else []
+        if dialogue:
+            self._dialogue(k, dialogue)
+        for q in tx.quotes(self.text, a, b):
+            self._direct(k, q, a, b)
+        for s, e in self.layer.sentences:
+            if a <= s and e <= b and not self._covered(s, e) and not any(s <= x < e for x, _ in self.used):
+                self._reported(k, s, e)
+
+    # ---- direct ------------------------------------------------------------------------------------------
+    def _direct(self, k: int, q: tx.Quote, pa: int, pb: int) -> None:
+        c0, c1 = q.content
+        if self._covered(c0, c1):
+            return
+        sent = self._sentence_of(q.open)
+        tail = (q.close + 1, self._sentence_of(q.close)[1])
+        head = (sent[0], q.open)
+        nwords = len(tx.words(self.text, c0, c1))
+        found = self._tail_frame(tail)
+        if found:
+            cue, who, frame_end = found
+            spans = [q.content]
+            nxt = next((q2 for q2 in tx.quotes(self.text, frame_end, pb) if self.text[frame_end : q2.open].strip(" ,") == ""), None)
+            if nxt is not None:
+                spans.append(nxt.content)
+            self._add(k, spans, cue, who, "quote:frame-after")
+            return
+        before = self.text[head[0] : head[1]].rstrip()
+        if before.endswith(":"):
+            cue = self._cue_in(head[0], head[1])
+            if cue is not None:
+                who = self._speaker(head[0], head[1], cue, prefer="before")
+                self._add(k, [q.content], cue, who, "quote:frame-before")
+                return
+        if nwords >= MIN_QUOTE_WORDS and (c1 - c0) >= INHERIT_SHARE * (sent[1] - sent[0]) and self.last is not None:
+            prev, who, pk = self.last
+            if pk >= k - 1 and who is not None:
+                inherited = Who(who.name, who.entity, who.span, who.role, who.resolved_from, "inherited")
+                self._add(k, [q.content], None, inherited, "quote:inherited", speaker_span=prev.speaker_span)
+
+    def _tail_frame(self, tail: Span) -> tuple[Cue, Who | None, int] | None:
+        """``, sagte Kovel.`` / ``, — заявил Песков.`` / ``, so Reyk.`` right after a closing quote mark."""
+        a, b = tail
+        m = re.match(r"[\s,]*[—–-]?\s*", self.text[a:b])
+        start = a + (m.end() if m else 0)
+        toks = self.layer.tokens_in(start, b)[:4]
+        for i in toks:
+            t = self.layer.toks[i]
+            klass = self.p.cue_class(t.text) or ("speech" if t.text.lower() in self.p.inverted and i == toks[0] else None)
+            if klass:
+                end = self._clause_end(t.end, b)
+                cue = self._cue_of(i, klass, end)
+                who = self._speaker(t.start, end, cue, prefer="after")
+                return cue, who, end
+        return None
+
+    def _dialogue(self, k: int, parts: list[tuple[tx.Quote, Span | None]]) -> None:
+        who: Who | None = None
+        cue: Cue | None = None
+        for _q, frame in parts:
+            if frame is not None and who is None:
+                cue = self._cue_in(*frame)
+                if cue is not None:
+                    who = self._speaker(frame[0], frame[1], cue, prefer="after")
+        if cue is None:
+            return
+        for q, _ in parts:
+            if len(tx.words(self.text, *q.content)) >= 1:
+                self._add(k, [q.content], cue, who, "dialogue:dash", kind=StatementKind.DIRECT)
+
+    # ---- reported ----------------------------------------------------------------------------------------
+    def _reported(self, k: int, s: int, e: int) -> None:
+        body = self.text[s:e]
+        low = body.lower()
+        end = e - 1 if self.text[e - 1] in ".!?…" else e
+        for phrase in self.p.before_source:  # "Laut X, …", "По словам X, …", "Nach Angaben der Feuerwehr brannten …"
+            m = re.search(rf"(?:^|[\s,(])({re.escape(phrase)})\s", low)
+            if not m:
+                continue
+            p0 = s + m.start(1)
+            src_end = self._source_np_end(s + m.end(1), end)
+            if src_end is None:
+                continue
+            klass = "stance" if phrase in self.p.stance_constructions else "speech"
+            cue = Cue((p0, s + m.end(1)), self.text[p0 : s + m.end(1)], klass, None)
+            who = self._speaker(s + m.end(1), src_end, cue, prefer="after")
+            content = (self._skip_punct(src_end, end), end) if p0 - s < 3 else (s, self._rstrip(s, p0))
+            if content[1] - content[0] > 10 and who is not None:
+                self._add(k, [content], cue, who, f"source:{phrase}")
+                return
+        for phrase in self.p.after_source:  # "Der Polizei zufolge …"
+            m = re.search(rf"\s({re.escape(phrase)})[\s,]", low)
+            if m:
+                p0 = s + m.start(1)
+                cue = Cue((p0, s + m.end(1)), self.text[p0 : s + m.end(1)], "speech", None)
+                src_start = max(s, self._clause_start(s, p0))
+                who = self._speaker(src_start, p0, cue, prefer="before")
+                content = (self._skip_punct(s + m.end(1), end), end)
+                if who is not None and content[1] - content[0] > 10:
+                    self._add(k, [content], cue, who, f"source:{phrase}")
+                    return
+        toks = self.layer.tokens_in(s, e)
+        if not toks:
+            return
+        first = self.layer.toks[toks[0]]
+        if first.text.lower() in self.p.as_clause:  # "Wie die Polizei mitteilte, …", "Как сообщил X, …"
+            comma = body.find(",")
+            if comma > 0:
+                cue = self._cue_in(s, s + comma)
+                if cue is not None:
+                    who = self._speaker(first.end, s + comma, cue, prefer="nearest")
+                    content = (self._skip_punct(s + comma + 1, end), end)
+                    if who is not None:
+                        self._add(k, [content], cue, who, "as-clause")
+                        return
+        # "…, sagte Kovel." / "…, заявил он." — the cue opens the last clause
+        last_comma = max(body.rfind(", "), body.rfind(",\u00a0"))
+        if last_comma > 10:
+            tail = s + last_comma + 1
+            tail_toks = [i for i in toks if self.layer.toks[i].start >= tail]
+            lead = tail_toks[:2]
+            for i in lead:
+                t = self.layer.toks[i]
+                klass = self.p.cue_class(t.text) or ("speech" if t.text.lower() in self.p.inverted and i == lead[0] else None)
+                if klass and not self._inside_quote(t.start):
+                    cue = self._cue_of(i, klass, end)
+                    who = self._speaker(t.start, end, cue, prefer="after")
+                    if who is not None:
+                        self._add(k, [(s, self._rstrip(s, s + last_comma))], cue, who, "verb:after-content")
+                        return
+        # "Kovel sagte, man …" / "Путин заявил, что …"
+        for i in toks:
+            t = self.layer.toks[i]
+            klass = self.p.cue_class(t.text)
+            if not klass or self._inside_quote(t.start):
+                continue
+            rest = self.text[t.end : end]
+            m = re.match(r"([^\S\n]+[^\s,:;]+){0,6}?\s*([,:])\s*", rest)
+            if not m:
+                continue
+            c0 = t.end + m.end()
+            comp = re.match(r"(\w+)\s", self.text[c0:end])
+            if comp and comp.group(1).lower() in self.p.complementizers:
+                c0 += comp.end()
+            elif m.group(2) == "," and self.layer.language != "de":
+                continue  # Russian and Ukrainian report with "что"/"що"; a bare comma is something else
+            cue = self._cue_of(i, klass, c0)
+            who = self._speaker(self._clause_start(s, t.start), c0, cue, prefer="nearest")
+            if who is not None and end - c0 > 10:
+                self._add(k, [(c0, end)], cue, who, "verb:complement")
+                break
+
+    # ---- cues and speakers ---------------------------------------------------------------------------------
+    def _cue_in(self, a: int, b: int) -> Cue | None:
+        for i in self.layer.tokens_in(a, b):
+            t = self.layer.toks[i]
+            klass = self.p.cue_class(t.text)
+            if klass:
+                return self._cue_of(i, klass, b)
+        return None
+
+    def _cue_of(self, i: int, klass: str, limit: int) -> Cue:
+        t = self.layer.toks[i]
+        particle = self.p.separable.get(t.lemma) or self.p.separable.get(t.text.lower())
+        if particle:
+            for j in self.layer.tokens_in(t.end, limit):
+                if self.layer.toks[j].text.lower() == particle:
+                    return Cue((t.start, self.layer.toks[j].end), f"{t.text} … {particle}", klass, i)
+        return Cue((t.start, t.end), t.text, klass, i)
+
+    def _speaker(self, a: int, b: int, cue: Cue, prefer: str) -> Who | None:
+        syntax = self._syntax_subject(cue) if self.layer.language == "ru" else None
+        if syntax is not None:
+            return syntax
+        at = cue.span[0]
+        cands: list[tuple[int, Who]] = []
+        for m in self.names:
+            kind = m.cluster.kind if m.cluster else m.kind
+            if a <= m.span[0] and m.span[1] <= b and not (cue.span[0] <= m.span[0] < cue.span[1]) and kind != "place":
+                cands.append((m.span[0], self._who(m)))
+        for i in self.layer.tokens_in(a, b):
+            t = self.layer.toks[i]
+            if t.text.lower() in self.p.masculine | self.p.feminine:
+                w = self._pronoun(t.start, t.end, "f" if t.text.lower() in self.p.feminine else "m")
+                if w is not None:
+                    cands.append((t.start, w))
+        after = sorted((c for c in cands if c[0] >= cue.span[1]), key=lambda c: c[0])
+        before = sorted((c for c in cands if c[0] < at), key=lambda c: -c[0])
+        order = {"after": after + before, "before": before + after}.get(prefer) or sorted(cands, key=lambda c: abs(c[0] - at))
+        for pos, who in order:
+            if len(tx.words(self.text, min(pos, at), max(pos, cue.span[1]))) <= MAX_SPEAKER_DISTANCE + 1:
+                self._speaks(who)
+                return who
+        return self._noun_phrase(a, b, cue, prefer)
+
+    def _syntax_subject(self, cue: Cue) -> Who | None:
+        if cue.tok is None:
+            return None
+        toks = self.layer.toks
+        subj = next((j for j, t in enumerate(toks) if t.head == cue.tok and t.rel in ("nsubj", "nsubj:pass")), None)
+        if subj is None:
+            return None
+        t = toks[subj]
+        for m in sorted(self.names, key=lambda m: m.kind != "person"):
+            if m.span[0] <= t.start < m.span[1] or (m.kind == "person" and m.span[0] >= t.start and self._head_chain(m, subj)):
+                return self._who(m)
+        if t.text.lower() in self.p.masculine | self.p.feminine:
+            return self._pronoun(t.start, t.end, "f" if t.text.lower() in self.p.feminine else "m")
+        if t.pos in ("NOUN", "PROPN"):
+            left = min([t.start] + [x.start for x in toks if x.head == subj and x.rel in ("amod", "compound")])
+            right = max([t.end] + [x.end for x in toks if x.head == subj and x.rel in ("nmod", "flat:name", "appos")
+                                  and x.start > t.start and x.start - t.end < 40])
+            return Who(self.text[left:right], None, (left, right), via="mention")
+        return None
+
+    def _speaks(self, who: Who) -> None:
+        """An untyped name that speaks is a person: its cluster says so, so the entity is stored with the statement."""
+        for m in self.names:
+            if m.cluster is not None and m.cluster.kind is None and (m.span == who.span or m.span == who.resolved_from):
+                m.cluster.kind = "person"
+
+    def _head_chain(self, m: NameMention, subj: int) -> bool:
+        """A name in apposition to the subject noun (``глава области Вячеслав Гладков``)."""
+        for x in self.layer.toks:
+            if m.span[0] <= x.start < m.span[1] and x.head == subj and x.rel in ("appos", "flat:name"):
+                return True
+        return False
+
+    def _who(self, m: NameMention) -> Who:
+        c = m.cluster
+        if c is None or c.kind not in ("person", "org", None):
+            return Who(m.text, None, m.span, m.role, via="mention")
+        if c.kind is None:
+            return Who(c.name, f"person:{fold(c.name)}", m.span, m.role, via="name")  # an untyped name that speaks
+        return Who(c.name, c.key, m.span, m.role or (c.roles[0] if c.roles else None), via="name")
+
+    def _pronoun(self, start: int, end: int, gender: str) -> Who | None:
+        """The nearest earlier person whose gender fits (German "sie" may be a woman or a plural: women only)."""
+        for m in sorted((m for m in self.names if m.span[1] <= start), key=lambda m: -m.span[0]):
+            c = m.cluster
+            if c is None or c.kind not in ("person", None) or not m.words:
+                continue
+            g = c.gender or gender_of_word(m.words[-1])
+            if g is None and c.kind is None:
+                continue
+            if (g or "m") == gender or (g is None and gender == "m"):
+                w = self._who(m)
+                return Who(w.name, w.entity, (start, end), w.role, m.span, "pronoun")
+            if g is not None:
+                continue
+        return None
+
+    def _noun_phrase(self, a: int, b: int, cue: Cue, prefer: str) -> Who | None:
+        """``die Polizei``, ``das Ministerium``, ``глава области``: the frame's subject without a name."""
+        toks = self.layer.tokens_in(a, b)
+        side = [i for i in toks if self.layer.toks[i].start >= cue.span[1]] if prefer != "before" else \
+            [i for i in toks if self.layer.toks[i].end <= cue.span[0]]
+        if prefer == "before":
+            side = side[-4:]
+        for i in side[:4]:
+            t = self.layer.toks[i]
+            if self.layer.language == "de" and t.text[:1].isupper() and t.text.lower() not in self.p.function_words:
+                j = i - 1 if i > 0 and self.layer.toks[i - 1].text.lower() in ARTICLES else i
+                s0 = self.layer.toks[j].start
+                return Who(self.text[s0 : t.end], None, (s0, t.end), via="mention")
+            if self.layer.language != "de" and t.text.lower().endswith(self.p.role_suffixes):
+                return Who(self.text[t.start : t.end], None, (t.start, t.end), via="mention")
+        return None
+
+    # ---- building ------------------------------------------------------------------------------------------
+    def _add(self, k: int, spans: list[Span], cue: Cue | None, who: Who | None, how: str,
+             speaker_span: Span | None = None, kind: StatementKind | None = None) -> None:
+        spans = [self._trimmed(a, b) for a, b in spans]
+        spans = [(a, b) for a, b in spans if b > a]
+        if not spans:
+            return
+        content_text = " ".join(self.text[a:b] for a, b in spans)
+        words = {w.text.lower() for w in tx.words(content_text)}
+        cue_words = {w.text.lower() for w in tx.words(self.text, *cue.span)} if cue else set()
+        st = Statement(
+            id="st" + hashlib.sha1(f"{self.article_id}:{spans}".encode()).hexdigest()[:10],
+            kind=kind or _kind(self.text, spans),
+            content=tuple(spans),
+            speaker=who.name if who else None,
+            speaker_span=speaker_span or (who.span if who else None),
+            speaker_entity=who.entity if who else None,
+            speaker_role=who.role if who else None,
+            resolved_from=who.resolved_from if who else None,
+            cue=cue.text if cue else None,
+            cue_span=cue.span if cue else None,
+            how=how,
+            class_=StatementClass.STANCE if cue and cue.klass == "stance" else StatementClass.SPEECH,
+            negated=bool((words | cue_words) & NEGATIONS[self.layer.language]),
+            modality=next((m for w, m in MODALS[self.layer.language].items() if w in words), None),
+        )
+        self.out.append(st)
+        self.used += spans + ([cue.span] if cue else [])
+        self.last = (st, who, k)
+
+    def _trimmed(self, a: int, b: int) -> Span:
+        while a < b and (self.text[a].isspace() or self.text[a] in ",;:—–-"):
+            a += 1
+        while b > a and (self.text[b - 1].isspace() or self.text[b - 1] in ",;:—–-"):
+            b -= 1
+        return a, b
+
+    def _covered(self, a: int, b: int) -> bool:
+        return any(s <= a and b <= e for s, e in self.used) or sum(
+            max(0, min(b, e) - max(a, s)) for s, e in self.used) >= 0.5 * (b - a)
+
+    def _inside_quote(self, pos: int) -> bool:
+        para = next(((a, b) for a, b in self.layer.paragraphs if a <= pos < b), None)
+        return para is not None and any(q.open < pos < q.close for q in tx.quotes(self.text, *para))
+
+    def _sentence_of(self, pos: int) -> Span:
+        return next(((a, b) for a, b in self.layer.sentences if a <= pos < b),
+                    next(((a, b) for a, b in self.layer.paragraphs if a <= pos < b), (pos, pos + 1)))
+
+    def _clause_end(self, a: int, b: int) -> int:
+        m = re.compile(r"[,;:(]|\s[—–]\s|[.!?](?=\s|$)").search(self.text, a, b)
+        return m.start() if m else b
+
+    def _clause_start(self, s: int, pos: int) -> int:
+        ends = [m.end() for m in CLAUSE_END.finditer(self.text, s, pos)]
+        return ends[-1] if ends else s
+
+    def _source_np_end(self, a: int, end: int) -> int | None:
+        """The end of the source after ``laut`` / ``по словам``: the next comma, or (German, no comma) the first
+        lower-case word that is not an article or adjective before a noun."""
+        comma = self.text.find(",", a, end)
+        toks = self.layer.tokens_in(a, end)
+        if self.layer.language != "de":
+            return comma if comma > 0 and comma - a < 120 else None
+        last = None
+        for n, i in enumerate(toks[:8]):
+            t = self.layer.toks[i]
+            nxt = self.layer.toks[toks[n + 1]] if n + 1 < len(toks) else None
+            if t.text[:1].isupper() or t.text.lower() in ARTICLES or t.text.lower() in ("von", "vom") or (
+                    nxt is not None and nxt.text[:1].isupper() and t.text.endswith(("e", "en", "er", "es", "em"))):
+                last = t.end
+                if self.text[t.end : t.end + 1] == ",":
+                    return t.end
+                continue
+            break
+        return last
+
+    def _skip_punct(self, a: int, b: int) -> int:
+        while a < b and self.text[a] in " ,:—–-":
+            a += 1
+        return a
+
+    def _rstrip(self, s: int, b: int) -> int:
+        while b > s and self.text[b - 1] in " ,;:—–-":
+            b -= 1
+        return b
+
+
+def _kind(text: str, spans: list[Span]) -> StatementKind:
+    total = sum(b - a for a, b in spans)
+    quoted = 0
+    for a, b in spans:
+        if a > 0 and (text[a - 1] in '„»«“"‚›' or (b < len(text) and text[b : b + 1] in '“”«»"‘’‹')):
+            quoted += b - a
+            continue
+        quoted += sum(q.close - q.open for q in tx.quotes(text, a, b))
+    if total and quoted >= 0.9 * total:
+        return StatementKind.DIRECT
+    return StatementKind.MIXED if quoted else StatementKind.INDIRECT
