@@ -114,6 +114,8 @@ def assertion_groups(items: list[Item]) -> list[list[Item]]:
 
 
 def _clearly_other(x: Item, y: Item) -> bool:
+    if x.doc.language and y.doc.language and x.doc.language != y.doc.language:
+        return False  # keys of two languages never meet; such a pair was joined by its speaker and embeddings only
     return dice(x.keys, y.keys) < CLEARLY_OTHER and dice(x.stems, y.stems) < ANY_SPEAKER_OVERLAP
 
 
@@ -142,6 +144,7 @@ def _candidates(items: list[Item]) -> list[tuple[float, int, int]]:
                 out.append((keys, i, j))
             elif same_speaker and keys >= MEANING_FLOOR and not same_doc and it.keys & other.keys & concepts:
                 undecided.append((i, j))  # a shared predicate ("plan", "capture"), not only the topic ("army", "border")
+    undecided += _across_languages(items)
     if undecided:
         texts = sorted({items[k].text for pair in undecided for k in pair})
         from crosswire.stories.signals import embed
@@ -149,6 +152,20 @@ def _candidates(items: list[Item]) -> list[tuple[float, int, int]]:
         vectors = dict(zip(texts, embed(texts), strict=True))
         out += [(float(m), i, j) for i, j in undecided
                 if (m := vectors[items[i].text] @ vectors[items[j].text]) >= SAME_SPEAKER_MEANING]
+    return out
+
+
+def _across_languages(items: list[Item]) -> list[tuple[int, int]]:
+    """Pairs of one speaker's statements in articles of different languages: their keys cannot meet (``Gefahr`` /
+    ``danger``), so the multilingual embeddings decide — with the speaker as the gate (entity keys are folded across
+    scripts: ``Путин`` = ``Putin``)."""
+    out = []
+    for i, it in enumerate(items):
+        for j in range(i + 1, len(items)):
+            other = items[j]
+            la, lb = it.doc.language, other.doc.language
+            if la and lb and la != lb and it.doc.id != other.doc.id and _same_who(it, other):
+                out.append((i, j))
     return out
 
 
