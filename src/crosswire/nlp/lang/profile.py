@@ -15,9 +15,10 @@ class Profile:
     language: str
     speech: frozenset[str]  # cue lemmas of speech ("sagen", "заявить")
     stance: frozenset[str]  # cue lemmas of beliefs and findings ("glauben", "считать")
-    separable: dict[str, str]  # German: stem lemma → the particle closing the clause ("teilen" → "mit")
+    separable: dict[str, tuple[str, ...]]  # German: verb → the particles that make it a cue ("teilte … mit")
     not_cues: frozenset[str]
     before_source: tuple[str, ...]  # "laut X", "по словам X"
+    source_patterns: tuple[str, ...]  # regular expressions of before-source constructions ("nach NASA-Angaben")
     after_source: tuple[str, ...]  # "X zufolge"
     inverted: frozenset[str]  # "…, so Kovel."
     as_clause: frozenset[str]  # "Wie die Polizei mitteilte, …"
@@ -37,7 +38,9 @@ class Profile:
     months: dict[str, int]  # genitive / locative month name → month number
     weekdays: tuple[str, ...]
     relative: dict[str, int]
-    thousands: str  # the thousands separator: "." in German, a space in Russian and Ukrainian
+    thousands: str
+    subjunctive: frozenset[str]  # German Konjunktiv forms: reported speech going on
+    continuers: frozenset[str]  # "Demnach …"  # the thousands separator: "." in German, a space in Russian and Ukrainian
 
     def lemma(self, word: str) -> str:
         return lemma(word.lower(), self.language)
@@ -45,8 +48,8 @@ class Profile:
     def cue_class(self, word: str) -> str | None:
         """``speech`` / ``stance`` for a cue verb form, else None."""
         low = word.lower()
-        if low in self.not_cues:
-            return None
+        if low in self.not_cues or low in self.separable:
+            return None  # "gab", "teilte": cues only with their particle (Finder._cue_at)
         for form in (low, self.lemma(low)):
             if form in self.speech:
                 return "speech"
@@ -67,11 +70,12 @@ def profile(language: str) -> Profile:
     months = {m: i + 1 for i, m in enumerate(d["months"])} | {k: int(x) for k, x in d["month_abbrev"].items()}
     units = {w: unit for unit, words in raw["units"].items() for w in words}
     return Profile(
-        language, frozenset(v["speech"]), frozenset(v["stance"]), dict(v.get("separable", {})), frozenset(v["not_cues"]),
-        tuple(c["before_source"]), tuple(c["after_source"]), frozenset(c["inverted"]), frozenset(c["as_clause"]),
+        language, frozenset(v["speech"]), frozenset(v["stance"]), {k: tuple(x) for k, x in v.get("separable", {}).items()}, frozenset(v["not_cues"]),
+        tuple(c["before_source"]), tuple(c["source_patterns"]), tuple(c["after_source"]), frozenset(c["inverted"]), frozenset(c["as_clause"]),
         frozenset(c["complementizers"]), frozenset(c["stance_constructions"]), frozenset(p["masculine"]),
         frozenset(p["feminine"]), frozenset(p["first_person"]), tuple(r["suffixes"]), frozenset(r["titles"]),
         frozenset(r["place_prepositions"]), frozenset(r["function_words"]), {k: float(x) for k, x in n["words"].items()},
         {k: float(x) for k, x in n["scales"].items()}, dict(n["approx"]), units, months, tuple(d["weekdays"]),
         {k: int(x) for k, x in d["relative"].items()}, n["thousands"],
+        frozenset(raw.get("subjunctive", {}).get("forms", ())), frozenset(raw.get("subjunctive", {}).get("continuers", ())),
     )

@@ -41,6 +41,9 @@ MODALS = {"de": {"könnte": "could", "könnten": "could", "würde": "would", "w�
           "uk": {"може": "may", "можуть": "may", "міг": "could", "могли": "could", "би": "would", "б": "would",
                  "можливо": "may", "ймовірно": "hedged", "якщо": "conditional"}}
 ARTICLES = frozenset({"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem"})
+ANAPHORS = {"de": ("das", "dies", "dieses", "so"), "ru": ("это", "об этом"), "uk": ("це", "про це")}
+ANAPHORIC_MAX_WORDS = 14  # "Das teilte Feuerwehrsprecher Axel Stüken am Montag mit." — a frame, not a statement
+CONTINUATION_MAX_GAP = 400  # characters between reported speech and a Konjunktiv sentence that continues it
 CLAUSE_END = re.compile(r"[,;:()–—]")
 
 
@@ -84,7 +87,8 @@ class Finder:
             self._direct(k, q, a, b)
         for s, e in self.layer.sentences:
             if a <= s and e <= b and not self._covered(s, e) and not any(s <= x < e for x, _ in self.used):
-                self._reported(k, s, e)
+                if not self._reported(k, s, e):
+                    self._continued(k, s, e)
 
     # ---- direct ------------------------------------------------------------------------------------------
     def _direct(self, k: int, q: tx.Quote, pa: int, pb: int) -> None:
@@ -125,10 +129,10 @@ class Finder:
         toks = self.layer.tokens_in(start, b)[:4]
         for i in toks:
             t = self.layer.toks[i]
-            klass = self.p.cue_class(t.text) or ("speech" if t.text.lower() in self.p.inverted and i == toks[0] else None)
-            if klass:
-                end = self._clause_end(t.end, b)
-                cue = self._cue_of(i, klass, end)
+            cue = self._cue_at(i, b, inverted=i == toks[0])
+            if cue is not None:
+                end = self._clause_end(max(t.end, cue.span[1]), b) if cue.span[1] > t.end else self._clause_end(t.end, b)
+                end = max(end, cue.span[1])
                 who = self._speaker(t.start, end, cue, prefer="after")
                 return cue, who, end
         return None
@@ -148,104 +152,177 @@ class Finder:
                 self._add(k, [q.content], cue, who, "dialogue:dash", kind=StatementKind.DIRECT)
 
     # ---- reported ----------------------------------------------------------------------------------------
-    def _reported(self, k: int, s: int, e: int) -> None:
-        body = self.text[s:e]
-        low = body.lower()
+    def _reported(self, k: int, s: int, e: int) -> bool:
+        """One rule per sentence, the most specific first; True when one fired."""
         end = e - 1 if self.text[e - 1] in ".!?…" else e
-        for phrase in self.p.before_source:  # "Laut X, …", "По словам X, …", "Nach Angaben der Feuerwehr brannten …"
-            m = re.search(rf"(?:^|[\s,(])({re.escape(phrase)})\s", low)
-            if not m:
-                continue
-            p0 = s + m.start(1)
-            src_end = self._source_np_end(s + m.end(1), end)
+        toks = self.layer.tokens_in(s, e)
+        if not toks:
+            return False
+        return (self._source_before(k, s, end) or self._source_after(k, s, end) or self._as_clause(k, s, end, toks)
+                or self._anaphoric(k, s, end, toks) or self._cue_after_content(k, s, end, toks)
+                or self._cue_before_complement(k, s, end, toks))
+
+    def _source_before(self, k: int, s: int, end: int) -> bool:
+        """``Laut X, …``, ``По словам X, …``, ``Nach Angaben der Feuerwehr brannten …``, ``Heute wurden nach
+        Armeeangaben 40 Ziele angegriffen`` (the content is the sentence around the source phrase)."""
+        low = self.text[s:end].lower()
+        found = [(m.start(1), m.end(1), phrase) for phrase in self.p.before_source
+                 for m in [re.search(rf"(?:^|[\s,(])({re.escape(phrase)})\s", low)] if m]
+        found += [(m.start(), m.end(), "pattern") for pat in self.p.source_patterns for m in [re.search(pat, low)] if m]
+        for m0, m1, phrase in sorted(found):
+            p0 = s + m0
+            src_end = self._source_np_end(s + m1, end) if phrase != "pattern" or self.text[s + m1 : s + m1 + 1] != " " \
+                else self._source_np_end(s + m1, end) or s + m1
+            if phrase == "pattern":
+                src_end = self._source_np_end(s + m1, end) if self._starts_np(s + m1, end) else s + m1
             if src_end is None:
                 continue
             klass = "stance" if phrase in self.p.stance_constructions else "speech"
-            cue = Cue((p0, s + m.end(1)), self.text[p0 : s + m.end(1)], klass, None)
-            who = self._speaker(s + m.end(1), src_end, cue, prefer="after")
-            content = (self._skip_punct(src_end, end), end) if p0 - s < 3 else (s, self._rstrip(s, p0))
-            if content[1] - content[0] > 10 and who is not None:
-                self._add(k, [content], cue, who, f"source:{phrase}")
-                return
-        for phrase in self.p.after_source:  # "Der Polizei zufolge …"
+            cue = Cue((p0, s + m1), self.text[p0 : s + m1], klass, None)
+            who = self._speaker(p0, src_end, cue, prefer="after")
+            spans = [(s, self._rstrip(s, p0)), (self._skip_punct(src_end, end), end)]
+            spans = [(a, b) for a, b in spans if b - a > 3]
+            if sum(b - a for a, b in spans) > 10:
+                self._add(k, spans, cue, who, f"source:{phrase}")
+                return True
+        return False
+
+    def _starts_np(self, a: int, end: int) -> bool:
+        nxt = self.layer.tokens_in(a, end)[:1]
+        return bool(nxt) and self.layer.toks[nxt[0]].text.lower() in ARTICLES | {"von", "vom", "des", "der"}
+
+    def _source_after(self, k: int, s: int, end: int) -> bool:
+        """``Der Polizei zufolge wurden …``."""
+        low = self.text[s:end].lower()
+        for phrase in self.p.after_source:
             m = re.search(rf"\s({re.escape(phrase)})[\s,]", low)
             if m:
                 p0 = s + m.start(1)
                 cue = Cue((p0, s + m.end(1)), self.text[p0 : s + m.end(1)], "speech", None)
                 src_start = max(s, self._clause_start(s, p0))
                 who = self._speaker(src_start, p0, cue, prefer="before")
-                content = (self._skip_punct(s + m.end(1), end), end)
-                if who is not None and content[1] - content[0] > 10:
-                    self._add(k, [content], cue, who, f"source:{phrase}")
-                    return
-        toks = self.layer.tokens_in(s, e)
-        if not toks:
-            return
+                src0 = who.span[0] if who is not None and who.span[0] >= s else src_start
+                spans = [(s, self._rstrip(s, src0)), (self._skip_punct(s + m.end(1), end), end)]
+                spans = [(a, b) for a, b in spans if b - a > 3]
+                if sum(b - a for a, b in spans) > 10:
+                    self._add(k, spans, cue, who, f"source:{phrase}")
+                    return True
+        return False
+
+    def _as_clause(self, k: int, s: int, end: int, toks: list[int]) -> bool:
+        """``Wie die Polizei mitteilte, …``, ``Как сообщил X, …``."""
         first = self.layer.toks[toks[0]]
-        if first.text.lower() in self.p.as_clause:  # "Wie die Polizei mitteilte, …", "Как сообщил X, …"
-            comma = body.find(",")
-            if comma > 0:
-                cue = self._cue_in(s, s + comma)
-                if cue is not None:
-                    who = self._speaker(first.end, s + comma, cue, prefer="nearest")
-                    content = (self._skip_punct(s + comma + 1, end), end)
-                    if who is not None:
-                        self._add(k, [content], cue, who, "as-clause")
-                        return
-        # "…, sagte Kovel." / "…, заявил он." — the cue opens the last clause
+        comma = self.text.find(",", s, end)
+        if first.text.lower() not in self.p.as_clause or comma < 0:
+            return False
+        cue = self._cue_in(s, comma)
+        if cue is None:
+            return False
+        who = self._speaker(first.end, comma, cue, prefer="nearest")
+        self._add(k, [(self._skip_punct(comma + 1, end), end)], cue, who, "as-clause")
+        return True
+
+    def _anaphoric(self, k: int, s: int, end: int, toks: list[int]) -> bool:
+        """``Das teilte Feuerwehrsprecher Axel Stüken mit.``: the sentence before is the content."""
+        first = self.layer.toks[toks[0]].text.lower()
+        if first not in ANAPHORS.get(self.layer.language, ()) or len(toks) > ANAPHORIC_MAX_WORDS or len(toks) < 2:
+            return False
+        cue = self._cue_at(toks[1], end)
+        i = next((n for n, x in enumerate(self.layer.sentences) if x[0] == s), None)
+        if cue is None or not i:
+            return False
+        prev = self.layer.sentences[i - 1]
+        if self._covered(*prev) or not any(a <= prev[0] < b for a, b in self.layer.paragraphs if a <= s < b) and \
+                self.text[prev[1] : s].count("\n") > 2:
+            return False
+        who = self._speaker(cue.span[0], end, cue, prefer="after")
+        pe = prev[1] - 1 if self.text[prev[1] - 1] in ".!?…" else prev[1]
+        self._add(k, [(prev[0], pe)], cue, who, "verb:anaphoric")
+        return True
+
+    def _cue_after_content(self, k: int, s: int, end: int, toks: list[int]) -> bool:
+        """``…, sagte Kovel.``, ``…, заявил он.``, ``…, hieß es.``: the cue opens the last clause."""
+        body = self.text[s:end]
         last_comma = max(body.rfind(", "), body.rfind(",\u00a0"))
-        if last_comma > 10:
-            tail = s + last_comma + 1
-            tail_toks = [i for i in toks if self.layer.toks[i].start >= tail]
-            lead = tail_toks[:2]
-            for i in lead:
-                t = self.layer.toks[i]
-                klass = self.p.cue_class(t.text) or ("speech" if t.text.lower() in self.p.inverted and i == lead[0] else None)
-                if klass and not self._inside_quote(t.start):
-                    cue = self._cue_of(i, klass, end)
-                    who = self._speaker(t.start, end, cue, prefer="after")
-                    if who is not None:
-                        self._add(k, [(s, self._rstrip(s, s + last_comma))], cue, who, "verb:after-content")
-                        return
-        # "Kovel sagte, man …" / "Путин заявил, что …"
+        if last_comma <= 10:
+            return False
+        lead = [i for i in toks if self.layer.toks[i].start >= s + last_comma + 1][:2]
+        for i in lead:
+            t = self.layer.toks[i]
+            cue = self._cue_at(i, end, inverted=i == lead[0])
+            if cue is not None and not self._inside_quote(t.start):
+                who = self._speaker(t.start, end, cue, prefer="after")
+                self._add(k, [(s, self._rstrip(s, s + last_comma))], cue, who, "verb:after-content")
+                return True
+        return False
+
+    def _cue_before_complement(self, k: int, s: int, end: int, toks: list[int]) -> bool:
+        """``Kovel sagte, man …``, ``X teilte mit, dass …``, ``Путин заявил, что …``."""
         for i in toks:
             t = self.layer.toks[i]
-            klass = self.p.cue_class(t.text)
-            if not klass or self._inside_quote(t.start):
+            found = self._cue_at(i, end)
+            if found is None or self._inside_quote(t.start):
                 continue
-            rest = self.text[t.end : end]
+            rest = self.text[found.span[1] : end]
             m = re.match(r"([^\S\n]+[^\s,:;]+){0,6}?\s*([,:])\s*", rest)
             if not m:
                 continue
-            c0 = t.end + m.end()
+            c0 = found.span[1] + m.end()
             comp = re.match(r"(\w+)\s", self.text[c0:end])
-            if comp and comp.group(1).lower() in self.p.complementizers:
+            complementizer = bool(comp and comp.group(1).lower() in self.p.complementizers)
+            if complementizer:
                 c0 += comp.end()
             elif m.group(2) == "," and self.layer.language != "de":
                 continue  # Russian and Ukrainian report with "что"/"що"; a bare comma is something else
-            cue = self._cue_of(i, klass, c0)
-            who = self._speaker(self._clause_start(s, t.start), c0, cue, prefer="nearest")
-            if who is not None and end - c0 > 10:
-                self._add(k, [(c0, end)], cue, who, "verb:complement")
-                break
+            elif m.group(2) == "," and not self._subjunctive(c0, end):
+                continue  # German reported speech without "dass" is in the Konjunktiv: "sagte, man schließe …"
+            who = self._speaker(self._clause_start(s, t.start), c0, found, prefer="nearest")
+            if end - c0 > 10:
+                self._add(k, [(c0, end)], found, who, "verb:complement")
+                return True
+        return False
+
+    def _subjunctive(self, a: int, b: int) -> bool:
+        return any(self.layer.toks[i].text.lower() in self.p.subjunctive for i in self.layer.tokens_in(a, b))
+
+    def _continued(self, k: int, s: int, e: int) -> bool:
+        """A German sentence in the Konjunktiv right after reported speech goes on reporting it (free indirect
+        speech): ``Kovel sagte, man schließe nichts aus. Der Fluss werde alle sechs Stunden beprobt.``"""
+        if self.last is None or not self.p.subjunctive:
+            return False
+        prev, who, pk = self.last
+        if pk < k - 1 or prev.class_ is not StatementClass.SPEECH:
+            return False
+        gap = self.text[max(b for _, b in prev.content) : s]
+        if len(gap) > CONTINUATION_MAX_GAP or not self._subjunctive(s, e) or self.p.cue_class(self.text[s:e].split()[0]):
+            return False
+        end = e - 1 if self.text[e - 1] in ".!?…" else e
+        inherited = Who(who.name, who.entity, who.span, who.role, who.resolved_from, "inherited") if who else None
+        self._add(k, [(s, end)], None, inherited, "subjunctive:continued", speaker_span=prev.speaker_span)
+        return True
 
     # ---- cues and speakers ---------------------------------------------------------------------------------
     def _cue_in(self, a: int, b: int) -> Cue | None:
         for i in self.layer.tokens_in(a, b):
-            t = self.layer.toks[i]
-            klass = self.p.cue_class(t.text)
-            if klass:
-                return self._cue_of(i, klass, b)
+            cue = self._cue_at(i, b)
+            if cue is not None:
+                return cue
         return None
 
-    def _cue_of(self, i: int, klass: str, limit: int) -> Cue:
+    def _cue_at(self, i: int, limit: int, inverted: bool = False) -> Cue | None:
+        """The cue at token ``i``: a cue verb, a separable verb with its particle before ``limit`` (``teilte … mit``),
+        or (``inverted``) the German ``so`` of ``…, so Kovel``."""
         t = self.layer.toks[i]
-        particle = self.p.separable.get(t.lemma) or self.p.separable.get(t.text.lower())
-        if particle:
-            for j in self.layer.tokens_in(t.end, limit):
-                if self.layer.toks[j].text.lower() == particle:
-                    return Cue((t.start, self.layer.toks[j].end), f"{t.text} … {particle}", klass, i)
-        return Cue((t.start, t.end), t.text, klass, i)
+        low = t.text.lower()
+        particles = self.p.separable.get(low) or self.p.separable.get(t.lemma)
+        if particles:
+            clause_end = self._clause_end(t.end, limit)
+            for j in self.layer.tokens_in(t.end, clause_end):
+                if self.layer.toks[j].text.lower() in particles:
+                    p = self.layer.toks[j]
+                    return Cue((t.start, p.end), f"{t.text} … {p.text}", "speech", i)
+        klass = self.p.cue_class(t.text) or ("speech" if inverted and low in self.p.inverted else None)
+        return Cue((t.start, t.end), t.text, klass, i) if klass else None
 
     def _speaker(self, a: int, b: int, cue: Cue, prefer: str) -> Who | None:
         syntax = self._syntax_subject(cue) if self.layer.language == "ru" else None
@@ -261,8 +338,7 @@ class Finder:
             t = self.layer.toks[i]
             if t.text.lower() in self.p.masculine | self.p.feminine:
                 w = self._pronoun(t.start, t.end, "f" if t.text.lower() in self.p.feminine else "m")
-                if w is not None:
-                    cands.append((t.start, w))
+                cands.append((t.start, w or Who(t.text, None, (t.start, t.end), via="unresolved")))
         after = sorted((c for c in cands if c[0] >= cue.span[1]), key=lambda c: c[0])
         before = sorted((c for c in cands if c[0] < at), key=lambda c: -c[0])
         order = {"after": after + before, "before": before + after}.get(prefer) or sorted(cands, key=lambda c: abs(c[0] - at))
@@ -360,7 +436,7 @@ class Finder:
             id="st" + hashlib.sha1(f"{self.article_id}:{spans}".encode()).hexdigest()[:10],
             kind=kind or _kind(self.text, spans),
             content=tuple(spans),
-            speaker=who.name if who else None,
+            speaker=who.name if who and who.via != "unresolved" else None,
             speaker_span=speaker_span or (who.span if who else None),
             speaker_entity=who.entity if who else None,
             speaker_role=who.role if who else None,
