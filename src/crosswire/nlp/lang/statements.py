@@ -40,6 +40,10 @@ MODALS = {"de": {"könnte": "could", "könnten": "could", "würde": "would", "w�
                  "вероятно": "hedged", "если": "conditional"},
           "uk": {"може": "may", "можуть": "may", "міг": "could", "могли": "could", "би": "would", "б": "would",
                  "можливо": "may", "ймовірно": "hedged", "якщо": "conditional"}}
+PREPOSITIONS_DE = frozenset("""in im am an auf aus bei beim mit nach seit von vom vor zu zum zur über unter für gegen
+    gegenüber während wegen durch um ohne bis ab""".split())
+NOT_SPEAKERS_DE = frozenset("""uhr jahr jahre jahren prozent woche wochen tag tage tagen monat monate monaten
+    morgen abend nacht mittag""".split())  # capitalised nouns of time and measure: never a speaker
 ARTICLES = frozenset({"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem"})
 ANAPHORS = {"de": ("das", "dies", "dieses", "so"), "ru": ("это", "об этом"), "uk": ("це", "про це")}
 ANAPHORIC_MAX_WORDS = 14  # "Das teilte Feuerwehrsprecher Axel Stüken am Montag mit." — a frame, not a statement
@@ -180,6 +184,11 @@ class Finder:
             klass = "stance" if phrase in self.p.stance_constructions else "speech"
             cue = Cue((p0, s + m1), self.text[p0 : s + m1], klass, None)
             who = self._speaker(p0, src_end, cue, prefer="after")
+            if who is None and phrase == "pattern":  # "nach Unternehmensangaben": the compound names the source
+                last = self.layer.tokens_in(p0, s + m1)[-1:]
+                if last:
+                    t = self.layer.toks[last[0]]
+                    who = Who(t.text, None, (t.start, t.end), via="mention")
             spans = [(s, self._rstrip(s, p0)), (self._skip_punct(src_end, end), end)]
             spans = [(a, b) for a, b in spans if b - a > 3]
             if sum(b - a for a, b in spans) > 10:
@@ -339,14 +348,88 @@ class Finder:
             if t.text.lower() in self.p.masculine | self.p.feminine:
                 w = self._pronoun(t.start, t.end, "f" if t.text.lower() in self.p.feminine else "m")
                 cands.append((t.start, w or Who(t.text, None, (t.start, t.end), via="unresolved")))
+        if self.layer.language == "de":
+            taken = {p for p, _ in cands}
+            for i in self.layer.tokens_in(a, b):
+                t = self.layer.toks[i]
+                if t.start not in taken and self._np_head(i) and not (cue.span[0] <= t.start < cue.span[1]):
+                    cands.append((t.start, Who(t.text, None, (t.start, t.end), via="mention")))
         after = sorted((c for c in cands if c[0] >= cue.span[1]), key=lambda c: c[0])
         before = sorted((c for c in cands if c[0] < at), key=lambda c: -c[0])
         order = {"after": after + before, "before": before + after}.get(prefer) or sorted(cands, key=lambda c: abs(c[0] - at))
         for pos, who in order:
             if len(tx.words(self.text, min(pos, at), max(pos, cue.span[1]))) <= MAX_SPEAKER_DISTANCE + 1:
+                if self.layer.language == "de" and who.via != "pronoun" and who.via != "unresolved":
+                    who = self._as_phrase(who, cue)
                 self._speaks(who)
                 return who
         return self._noun_phrase(a, b, cue, prefer)
+
+    def _np_head(self, i: int) -> bool:
+        """A German capitalised noun that can head a speaker phrase: not after a preposition, not a date word."""
+        t = self.layer.toks[i]
+        low = t.text.lower()
+        if not t.text[:1].isupper() or low in self.p.function_words or low in self.p.weekdays or self.p.cue_class(t.text):
+            return False
+        if low in NOT_SPEAKERS_DE or low in self.p.months:
+            return False
+        j = i - 1
+        while j >= 0 and self.layer.toks[j].sent == t.sent and (self.layer.toks[j].text.lower() in ARTICLES
+                                                                 or _adjective(self.layer.toks[j].text)):
+            j -= 1
+        return not (j >= 0 and self.layer.toks[j].sent == t.sent and self.layer.toks[j].text.lower() in PREPOSITIONS_DE)
+
+    def _as_phrase(self, who: Who, cue: Cue) -> Who:
+        """The whole noun phrase around a German speaker (``der zuständige Gewerkschaftsvorstand Uwe Foullong``),
+        its person's name when it holds one."""
+        toks = self.layer.toks
+        idx = [i for i in self.layer.tokens_in(*who.span)]
+        if not idx:
+            return who
+        l, r = idx[0], idx[-1]
+        sent = toks[l].sent
+
+        def joined(x: int, y: int) -> bool:
+            return self.text[toks[x].end : toks[y].start].strip() == ""
+
+        while l > 0 and toks[l - 1].sent == sent and joined(l - 1, l) and not (cue.span[0] <= toks[l - 1].start < cue.span[1]):
+            w = toks[l - 1].text
+            if w.lower() in ARTICLES or _adjective(w) or (w[:1].isupper() and w.lower() not in self.p.function_words
+                                                         and not self.p.cue_class(w) and w.lower() not in PREPOSITIONS_DE):
+                l -= 1
+            else:
+                break
+        while r + 1 < len(toks) and toks[r + 1].sent == sent and joined(r, r + 1):
+            nxt = toks[r + 1]
+            if cue.span[0] <= nxt.start < cue.span[1]:
+                break
+            if nxt.text[:1].isupper() and nxt.text.lower() not in self.p.function_words and not self.p.cue_class(nxt.text) \
+                    and nxt.text.lower() not in self.p.weekdays:
+                r += 1
+            elif nxt.text.lower() in ("des", "der", "von", "vom") and r + 2 < len(toks) and joined(r + 1, r + 2) and (
+                    toks[r + 2].text[:1].isupper() or _adjective(toks[r + 2].text)) and not self._in_person_name(r):
+                r += 2
+            elif _adjective(nxt.text) and r + 2 < len(toks) and toks[r + 2].text[:1].isupper() and toks[r].text.lower() in ARTICLES:
+                r += 1
+            else:
+                break
+        after = re.match(r",\s*", self.text[toks[r].end : toks[r].end + 3])
+        if after and not self._in_person_name(r):  # "des Sprechers des Ministeriums, Roland Eichhorn": the apposed name
+            at = toks[r].end + after.end()
+            name = next((m for m in self.names if m.span[0] == at and m.cluster is not None and m.cluster.kind == "person"), None)
+            if name is not None:
+                r = max(i for i in self.layer.tokens_in(*name.span))
+        span = (toks[l].start, toks[r].end)
+        person = next((m for m in self.names if span[0] <= m.span[0] and m.span[1] <= span[1] and m.cluster is not None
+                       and m.cluster.kind in ("person", "org", None)), None)
+        if person is not None:
+            w = self._who(person)
+            return Who(w.name, w.entity, span, w.role, w.resolved_from, w.via)
+        return Who(who.name if who.entity else self.text[span[0] : span[1]], who.entity, span, who.role, who.resolved_from, who.via)
+
+    def _in_person_name(self, i: int) -> bool:
+        t = self.layer.toks[i]
+        return any(m.span[0] <= t.start < m.span[1] and m.cluster is not None and m.cluster.kind == "person" for m in self.names)
 
     def _syntax_subject(self, cue: Cue) -> Who | None:
         if cue.tok is None:
@@ -408,9 +491,9 @@ class Finder:
     def _noun_phrase(self, a: int, b: int, cue: Cue, prefer: str) -> Who | None:
         """``die Polizei``, ``das Ministerium``, ``глава области``: the frame's subject without a name."""
         toks = self.layer.tokens_in(a, b)
-        side = [i for i in toks if self.layer.toks[i].start >= cue.span[1]] if prefer != "before" else \
+        side = [i for i in toks if self.layer.toks[i].start >= cue.span[1]] if prefer == "after" else \
             [i for i in toks if self.layer.toks[i].end <= cue.span[0]]
-        if prefer == "before":
+        if prefer != "after":
             side = side[-4:]
         for i in side[:4]:
             t = self.layer.toks[i]
@@ -508,6 +591,11 @@ class Finder:
         while b > s and self.text[b - 1] in " ,;:—–-":
             b -= 1
         return b
+
+
+def _adjective(word: str) -> bool:
+    """A lower-case German attributive adjective (``zuständige``, ``libanesischen``)."""
+    return word[:1].islower() and len(word) > 3 and word.endswith(("e", "en", "er", "es", "em")) and word.isalpha()
 
 
 def _kind(text: str, spans: list[Span]) -> StatementKind:
