@@ -43,6 +43,7 @@ PERSON_TITLES = HONORIFICS | frozenset(load_entity_words()["person"]["titles"]) 
 REGION_POPULATION = 1  # regions and US states: places, but no city population to weigh them by
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _FOLD_STEPS = (
+    (re.compile(r"tsch"), "ch"),  # German transliteration (Wjatscheslaw, Tschernihiw); no English name has it
     (re.compile(r"kh"), "h"),
     (re.compile(r"x"), "ks"),
     (re.compile(r"[yj]"), "i"),
@@ -119,6 +120,10 @@ def load_aliases() -> dict[str, str]:
     for preferred, variants in data["aliases"].items():
         for v in variants:
             out[" ".join(re.findall(r"[^\W_]+", ascii_fold(v)))] = ascii_fold(preferred)
+    scripts = tomllib.loads(resources.files("crosswire.resources").joinpath("names_scripts.toml").read_text(encoding="utf-8"))
+    for preferred, variants in scripts.get("names", {}).items():
+        for v in variants:
+            out[" ".join(re.findall(r"[^\W_]+", ascii_fold(to_latin(v))))] = ascii_fold(preferred)
     return out
 
 
@@ -170,7 +175,7 @@ def place_key(name: str) -> str:
     base = load_place_aliases().get(base, base)
     if " " not in base:
         base = load_word_aliases().get(base, base)
-    for pattern, repl in _FOLD_STEPS[:3]:  # kh/h, x/ks, y/j/i: Zaporizhzhia / Zaporizhzhya
+    for pattern, repl in _FOLD_STEPS[:4]:  # tsch/ch, kh/h, x/ks, y/j/i: Zaporizhzhia / Zaporizhzhya
         base = pattern.sub(repl, base)
     return base
 
