@@ -12,6 +12,11 @@ Speed: articles/s per language after a warm-up (natasha loads once).
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # natasha (numpy) on a shared 2-core machine: one thread each
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 import csv
 import re

@@ -103,6 +103,8 @@ class Finder:
         tail = (q.close + 1, self._sentence_of(q.close)[1])
         head = (sent[0], q.open)
         nwords = len(tx.words(self.text, c0, c1))
+        if nwords < MIN_QUOTE_WORDS and q.open > sent[0]:
+            return  # "in der Zeitung «Маарив»", "als «Provokation»": a short quote inside a sentence is a name or a label
         found = self._tail_frame(tail)
         if found:
             cue, who, frame_end = found
@@ -128,8 +130,10 @@ class Finder:
     def _tail_frame(self, tail: Span) -> tuple[Cue, Who | None, int] | None:
         """``, sagte Kovel.`` / ``, — заявил Песков.`` / ``, so Reyk.`` right after a closing quote mark."""
         a, b = tail
-        m = re.match(r"[\s,]*[—–-]?\s*", self.text[a:b])
-        start = a + (m.end() if m else 0)
+        m = re.match(r"\s*[,—–]\s*[—–-]?\s*", self.text[a:b])
+        if m is None:
+            return None  # no comma or dash after the quote: the quote is part of the sentence, not framed by it
+        start = a + m.end()
         toks = self.layer.tokens_in(start, b)[:4]
         for i in toks:
             t = self.layer.toks[i]
@@ -175,6 +179,8 @@ class Finder:
         found += [(m.start(), m.end(), "pattern") for pat in self.p.source_patterns for m in [re.search(pat, low)] if m]
         for m0, m1, phrase in sorted(found):
             p0 = s + m0
+            if m0 > 3 and self._cue_in(s, p0) is not None:
+                continue  # "Полиция сообщила, что …, где, по словам полиции, …": the verb's statement, nested source
             src_end = self._source_np_end(s + m1, end) if phrase != "pattern" or self.text[s + m1 : s + m1 + 1] != " " \
                 else self._source_np_end(s + m1, end) or s + m1
             if phrase == "pattern":
@@ -184,6 +190,10 @@ class Finder:
             klass = "stance" if phrase in self.p.stance_constructions else "speech"
             cue = Cue((p0, s + m1), self.text[p0 : s + m1], klass, None)
             who = self._speaker(p0, src_end, cue, prefer="after")
+            if who is None and self.layer.language != "de" and src_end - (s + m1) < 60:
+                a0 = self._skip_punct(s + m1, src_end)
+                if src_end > a0:  # "по словам организаторов", "за даними джерел у Міноборони"
+                    who = Who(self.text[a0:src_end], None, (a0, src_end), via="mention")
             if who is None and phrase == "pattern":  # "nach Unternehmensangaben": the compound names the source
                 last = self.layer.tokens_in(p0, s + m1)[-1:]
                 if last:
@@ -436,6 +446,9 @@ class Finder:
             return None
         toks = self.layer.toks
         subj = next((j for j, t in enumerate(toks) if t.head == cue.tok and t.rel in ("nsubj", "nsubj:pass")), None)
+        if subj is None:  # "В полиции сообщили": the place the words came from
+            subj = next((j for j, t in enumerate(toks) if t.head == cue.tok and t.rel == "obl" and j < cue.tok
+                         and t.pos in ("NOUN", "PROPN") and toks[j - 1].text.lower() in ("в", "во")), None)
         if subj is None:
             return None
         t = toks[subj]
