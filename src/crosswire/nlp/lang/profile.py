@@ -17,6 +17,7 @@ class Profile:
     stance: frozenset[str]  # cue lemmas of beliefs and findings ("glauben", "считать")
     separable: dict[str, tuple[str, ...]]  # German: verb → the particles that make it a cue ("teilte … mit")
     not_cues: frozenset[str]
+    labelling: frozenset[str]  # verbs attributing a quoted label ("bezeichnen … als", "назвать")
     before_source: tuple[str, ...]  # "laut X", "по словам X"
     source_patterns: tuple[str, ...]  # regular expressions of before-source constructions ("nach NASA-Angaben")
     after_source: tuple[str, ...]  # "X zufolge"
@@ -70,7 +71,7 @@ def profile(language: str) -> Profile:
     months = {m: i + 1 for i, m in enumerate(d["months"])} | {k: int(x) for k, x in d["month_abbrev"].items()}
     units = {w: unit for unit, words in raw["units"].items() for w in words}
     return Profile(
-        language, frozenset(v["speech"]), frozenset(v["stance"]), {k: tuple(x) for k, x in v.get("separable", {}).items()}, frozenset(v["not_cues"]),
+        language, frozenset(v["speech"]), frozenset(v["stance"]), {k: tuple(x) for k, x in v.get("separable", {}).items()}, frozenset(v["not_cues"]), frozenset(v.get("labelling", ())),
         tuple(c["before_source"]), tuple(c["source_patterns"]), tuple(c["after_source"]), frozenset(c["inverted"]), frozenset(c["as_clause"]),
         frozenset(c["complementizers"]), frozenset(c["stance_constructions"]), frozenset(p["masculine"]),
         frozenset(p["feminine"]), frozenset(p["first_person"]), tuple(r["suffixes"]), frozenset(r["titles"]),

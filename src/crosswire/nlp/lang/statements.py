@@ -45,6 +45,7 @@ PREPOSITIONS_DE = frozenset("""in im am an auf aus bei beim mit nach seit von vo
 NOT_SPEAKERS_DE = frozenset("""uhr jahr jahre jahren prozent woche wochen tag tage tagen monat monate monaten
     morgen abend nacht mittag""".split())  # capitalised nouns of time and measure: never a speaker
 ARTICLES = frozenset({"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem"})
+INFINITIVE = re.compile(r"\bzu\s+\w+en\W*$|\w+zu\w+en\W*$")  # "… zu entsenden", "… auszunutzen" closing the clause
 ANAPHORS = {"de": ("das", "dies", "dieses", "so"), "ru": ("это", "об этом"), "uk": ("це", "про це")}
 ANAPHORIC_MAX_WORDS = 14  # "Das teilte Feuerwehrsprecher Axel Stüken am Montag mit." — a frame, not a statement
 CONTINUATION_MAX_GAP = 400  # characters between reported speech and a Konjunktiv sentence that continues it
@@ -103,6 +104,8 @@ class Finder:
         tail = (q.close + 1, self._sentence_of(q.close)[1])
         head = (sent[0], q.open)
         nwords = len(tx.words(self.text, c0, c1))
+        if q.open > sent[0] and self._labelled(k, q, sent):
+            return
         if nwords < MIN_QUOTE_WORDS and q.open > sent[0]:
             return  # "in der Zeitung «Маарив»", "als «Provokation»": a short quote inside a sentence is a name or a label
         found = self._tail_frame(tail)
@@ -126,6 +129,21 @@ class Finder:
             if pk >= k - 1 and who is not None:
                 inherited = Who(who.name, who.entity, who.span, who.role, who.resolved_from, "inherited")
                 self._add(k, [q.content], None, inherited, "quote:inherited", speaker_span=prev.speaker_span)
+
+    def _labelled(self, k: int, q: tx.Quote, sent: Span) -> bool:
+        """``Edathy bezeichnete die Erweiterung als „maßvoll“``, ``он назвал это «большим грехом»``: a quoted label
+        whose clause has a labelling verb — the quote is the speaker's word."""
+        clause = self._clause_start(sent[0], q.open)
+        for i in self.layer.tokens_in(clause if clause > sent[0] else sent[0], q.open):
+            t = self.layer.toks[i]
+            if t.text.lower() in self.p.labelling or t.lemma in self.p.labelling:
+                cue = Cue((t.start, t.end), t.text, "speech", i)
+                who = self._speaker(sent[0], q.open, cue, prefer="nearest")
+                if who is None:
+                    return False
+                self._add(k, [q.content], cue, who, "quote:label", kind=StatementKind.DIRECT)
+                return True
+        return False
 
     def _tail_frame(self, tail: Span) -> tuple[Cue, Who | None, int] | None:
         """``, sagte Kovel.`` / ``, — заявил Песков.`` / ``, so Reyk.`` right after a closing quote mark."""
@@ -287,14 +305,15 @@ class Finder:
             if not m:
                 continue
             c0 = found.span[1] + m.end()
-            comp = re.match(r"(\w+)\s", self.text[c0:end])
+            comp = re.match(r"(\w+)[\s,]+", self.text[c0:end])
             complementizer = bool(comp and comp.group(1).lower() in self.p.complementizers)
             if complementizer:
                 c0 += comp.end()
             elif m.group(2) == "," and self.layer.language != "de":
                 continue  # Russian and Ukrainian report with "что"/"що"; a bare comma is something else
-            elif m.group(2) == "," and not self._subjunctive(c0, end):
-                continue  # German reported speech without "dass" is in the Konjunktiv: "sagte, man schließe …"
+            elif m.group(2) == "," and not self._subjunctive(c0, end) and not INFINITIVE.search(self.text[c0:end]):
+                continue  # German reported speech without "dass" is in the Konjunktiv ("sagte, man schließe …") or an
+                # infinitive ("forderte die Regierung auf, die Sanktionen zu verschärfen")
             who = self._speaker(self._clause_start(s, t.start), c0, found, prefer="nearest")
             if end - c0 > 10:
                 self._add(k, [(c0, end)], found, who, "verb:complement")
@@ -302,7 +321,17 @@ class Finder:
         return False
 
     def _subjunctive(self, a: int, b: int) -> bool:
-        return any(self.layer.toks[i].text.lower() in self.p.subjunctive for i in self.layer.tokens_in(a, b))
+        """A German Konjunktiv form in ``[a, b)``: a listed one, or a lower-case verb one letter short of its
+        infinitive (``resultiere``, ``liege``, ``entbehre``)."""
+        if not self.p.subjunctive:
+            return False
+        for i in self.layer.tokens_in(a, b):
+            t = self.layer.toks[i]
+            low = t.text.lower()
+            if low in self.p.subjunctive or (t.text[:1].islower() and len(low) >= 4 and low.endswith("e")
+                                             and t.lemma.endswith("en") and t.lemma[:-1] == low):
+                return True
+        return False
 
     def _continued(self, k: int, s: int, e: int) -> bool:
         """A German sentence in the Konjunktiv right after reported speech goes on reporting it (free indirect
