@@ -20,11 +20,16 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import argparse
 import csv
 import re
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from crosswire.nlp.lang import analyse_article
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lang_anchor import english_articles_per_second  # noqa: E402
+
+from crosswire.nlp.lang import analyse_article  # noqa: E402
 from crosswire.nlp.lang.profile import lemma
 from crosswire.nlp.names import fold
 
@@ -73,7 +78,7 @@ def same_word(gold_word: str, words: set[str], language: str) -> bool:
     return any(w == g or lemma(w, language) == lemma(g, language) or fold(w) == fold(g) for w in words)
 
 
-def score(language: str, items: list, errors: int) -> None:
+def score(language: str, items: list, errors: int, anchor: float) -> None:
     analyse_article("warm", items[0][1], language, None)
     t0 = time.perf_counter()
     results = [analyse_article(name, text, language, None) for name, text, _ in items]
@@ -120,7 +125,8 @@ def score(language: str, items: list, errors: int) -> None:
     print(f"[{language}] quote overlap>=0.3: P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     print(f"[{language}] speaker on matched spans with a gold speaker: {sp_right}/{sp_total} = "
           f"{sp_right / sp_total if sp_total else 0:.3f}")
-    print(f"[{language}] speed: {len(items) / elapsed:.1f} articles/s (one process, after warm-up)")
+    print(f"[{language}] speed: {len(items) / elapsed:.1f} articles/s (one process, after warm-up); "
+          f"ratio to the English anchor ({anchor:.1f} articles/s in this run): {len(items) / elapsed / anchor:.2f}")
     for e in shown:
         print("  ", e)
 
@@ -129,8 +135,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--errors", type=int, default=0)
     args = ap.parse_args()
-    score("ru", russian(), args.errors)
-    score("uk", ukrainian(), args.errors)
+    anchor = english_articles_per_second()
+    score("ru", russian(), args.errors, anchor)
+    score("uk", ukrainian(), args.errors, anchor)
 
 
 if __name__ == "__main__":

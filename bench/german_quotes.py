@@ -14,10 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 import time
 from pathlib import Path
 
-from crosswire.nlp.lang import analyse_article
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lang_anchor import english_articles_per_second  # noqa: E402
+
+from crosswire.nlp.lang import analyse_article  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "german-quotes" / "dev"
 MATCH = 0.3
@@ -88,7 +93,9 @@ def main() -> None:
     print(f"articles {len(docs)}  gold spans {ngold}  predicted {npred}  matched {tp}")
     print(f"quote overlap>=0.3: P {p:.3f}  R {r:.3f}  F1 {f:.3f}   strict exact: {exact / ngold if ngold else 0:.3f} of gold")
     print(f"speaker on matched spans with a gold speaker: {sp_right}/{sp_total} = {sp_right / sp_total if sp_total else 0:.3f}")
-    print(f"speed: {len(docs) / elapsed:.1f} articles/s (one process, after warm-up)")
+    anchor = english_articles_per_second()
+    print(f"speed: {len(docs) / elapsed:.1f} articles/s (one process, after warm-up); English anchor "
+          f"{anchor:.1f} articles/s in this run; ratio {len(docs) / elapsed / anchor:.2f}")
     for e in errors:
         print(" ", e)
 

@@ -43,9 +43,13 @@ MODALS = {"de": {"könnte": "could", "könnten": "could", "würde": "would", "w�
 PREPOSITIONS_DE = frozenset("""in im am an auf aus bei beim mit nach seit von vom vor zu zum zur über unter für gegen
     gegenüber während wegen durch um ohne bis ab""".split())
 NOT_SPEAKERS_DE = frozenset("""uhr jahr jahre jahren prozent woche wochen tag tage tagen monat monate monaten
-    morgen abend nacht mittag""".split())  # capitalised nouns of time and measure: never a speaker
+    morgen abend nacht mittag mitte anfang ende zudem unterdessen außerdem daher deshalb dennoch jedoch inzwischen
+    bisher damals später zuvor danach dabei allerdings zunächst schließlich gleichzeitig indes mittlerweile bereits
+    trotzdem nun hier dort dazu darauf darüber""".split())  # time, measure and sentence adverbs: never a speaker
+OBJECT_DETERMINERS_DE = frozenset("den dem diesen diesem einen einem jenen ihren seinen ihrem seinem".split())
 ARTICLES = frozenset({"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem"})
 INFINITIVE = re.compile(r"\bzu\s+\w+en\W*$|\w+zu\w+en\W*$")  # "… zu entsenden", "… auszunutzen" closing the clause
+REFERRING = {"de": ("demnach", "demzufolge"), "ru": ("согласно ему",), "uk": ()}  # "Demnach sei …"
 ANAPHORS = {"de": ("das", "dies", "dieses", "so"), "ru": ("это", "об этом"), "uk": ("це", "про це")}
 ANAPHORIC_MAX_WORDS = 14  # "Das teilte Feuerwehrsprecher Axel Stüken am Montag mit." — a frame, not a statement
 CONTINUATION_MAX_GAP = 400  # characters between reported speech and a Konjunktiv sentence that continues it
@@ -185,6 +189,7 @@ class Finder:
         if not toks:
             return False
         return (self._source_before(k, s, end) or self._source_after(k, s, end) or self._as_clause(k, s, end, toks)
+                or self._as_clause_after(k, s, end) or self._demnach(k, s, end, toks)
                 or self._anaphoric(k, s, end, toks) or self._cue_after_content(k, s, end, toks)
                 or self._cue_before_complement(k, s, end, toks))
 
@@ -257,6 +262,40 @@ class Finder:
             return False
         who = self._speaker(first.end, comma, cue, prefer="nearest")
         self._add(k, [(self._skip_punct(comma + 1, end), end)], cue, who, "as-clause")
+        return True
+
+    def _as_clause_after(self, k: int, s: int, end: int) -> bool:
+        """``…, wie EADS gestern mitteilte.``, ``…, как сообщил губернатор.``: the as-clause closes the sentence."""
+        for word in self.p.as_clause:
+            found = list(re.finditer(rf",\s+({re.escape(word)})\s", self.text[s:end], re.IGNORECASE))
+            m = found[-1] if found else None
+            if m is None or m.start() < 10:
+                continue
+            a = s + m.start(1)
+            cue = self._cue_in(a, end)
+            if cue is None:
+                continue
+            who = self._speaker(a, end, cue, prefer="nearest")
+            self._add(k, [(s, self._rstrip(s, s + m.start()))], cue, who, "as-clause:after")
+            return True
+        return False
+
+    def _demnach(self, k: int, s: int, end: int, toks: list[int]) -> bool:
+        """``Demnach hat der Sohn …``, ``Der Abzug soll demnach …``: the source named before goes on speaking; the
+        mention is the adverb itself (the speaker, when the statement before has one, is its speaker)."""
+        ref = next((i for i in toks if self.layer.toks[i].text.lower() in REFERRING.get(self.layer.language, ())), None)
+        if ref is None or self.last is None:
+            return False
+        prev, who, pk = self.last
+        if pk < k - 1:
+            return False
+        t = self.layer.toks[ref]
+        spans = [(s, self._rstrip(s, t.start)), (self._skip_punct(t.end, end), end)]
+        spans = [(a, b) for a, b in spans if b - a > 3]
+        cue = Cue((t.start, t.end), t.text, "speech", None)
+        inherited = Who(who.name, who.entity, (t.start, t.end), who.role, who.resolved_from, "inherited") if who else \
+            Who(t.text, None, (t.start, t.end), via="unresolved")
+        self._add(k, spans, cue, inherited, "source:referring")
         return True
 
     def _anaphoric(self, k: int, s: int, end: int, toks: list[int]) -> bool:
@@ -396,6 +435,10 @@ class Finder:
         after = sorted((c for c in cands if c[0] >= cue.span[1]), key=lambda c: c[0])
         before = sorted((c for c in cands if c[0] < at), key=lambda c: -c[0])
         order = {"after": after + before, "before": before + after}.get(prefer) or sorted(cands, key=lambda c: abs(c[0] - at))
+        if prefer == "nearest" and self.layer.language == "de":
+            clause = self._skip_punct(self._clause_start(a, at), at)
+            opening = [c for c in before if self._opens_clause(clause, c[0])]  # "Der Minister sagte …": its subject
+            order = opening + after + [c for c in before if c not in opening]
         for pos, who in order:
             if len(tx.words(self.text, min(pos, at), max(pos, cue.span[1]))) <= MAX_SPEAKER_DISTANCE + 1:
                 if self.layer.language == "de" and who.via != "pronoun" and who.via != "unresolved":
@@ -404,19 +447,30 @@ class Finder:
                 return who
         return self._noun_phrase(a, b, cue, prefer)
 
+    def _opens_clause(self, clause: int, pos: int) -> bool:
+        """Only articles, adjectives and capitalised words stand between the clause start and ``pos``."""
+        for i in self.layer.tokens_in(clause, pos):
+            w = self.layer.toks[i].text
+            if not (w.lower() in ARTICLES or _adjective(w) or (w[:1].isupper() and w.lower() not in PREPOSITIONS_DE
+                                                               and w.lower() not in NOT_SPEAKERS_DE)):
+                return False
+        return True
+
     def _np_head(self, i: int) -> bool:
         """A German capitalised noun that can head a speaker phrase: not after a preposition, not a date word."""
         t = self.layer.toks[i]
         low = t.text.lower()
         if not t.text[:1].isupper() or low in self.p.function_words or low in self.p.weekdays or self.p.cue_class(t.text):
             return False
-        if low in NOT_SPEAKERS_DE or low in self.p.months:
+        if low in NOT_SPEAKERS_DE or low in self.p.months or low in PREPOSITIONS_DE:
             return False
         j = i - 1
         while j >= 0 and self.layer.toks[j].sent == t.sent and (self.layer.toks[j].text.lower() in ARTICLES
                                                                  or _adjective(self.layer.toks[j].text)):
             j -= 1
-        return not (j >= 0 and self.layer.toks[j].sent == t.sent and self.layer.toks[j].text.lower() in PREPOSITIONS_DE)
+        before = self.layer.toks[j].text.lower() if j >= 0 and self.layer.toks[j].sent == t.sent else ""
+        det = self.layer.toks[i - 1].text.lower() if i > 0 and self.layer.toks[i - 1].sent == t.sent else ""
+        return before not in PREPOSITIONS_DE and det not in OBJECT_DETERMINERS_DE  # "den Vorgang": an object
 
     def _as_phrase(self, who: Who, cue: Cue) -> Who:
         """The whole noun phrase around a German speaker (``der zuständige Gewerkschaftsvorstand Uwe Foullong``),
