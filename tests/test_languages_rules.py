@@ -90,3 +90,22 @@ def test_names_fold_across_scripts_and_inflection() -> None:
     a = analyse_article("d", "„Das ist falsch“, sagte Wolodymyr Selenskyj. Selenskyjs Berater schwieg.", "de", None)
     keys = {m.entity for m in a.mentions if m.kind == "person"}
     assert keys == {"person:" + fold("Volodymyr Zelensky")}
+
+
+def test_ukrainian_numbers_and_dates() -> None:
+    text = "Мер Харкова Ігор Терехов повідомив, що 12 вересня 2024 року евакуювали близько 1 200 людей."
+    a = analyse_article("u", text, "uk", "2024-09-13")
+    q = {(x.value, x.unit, x.approx) for c in a.claims for x in c.quantities}
+    assert (1200.0, "people", "about") in q
+    assert "2024-09-12" in {d.value for c in a.claims for d in c.dates}
+
+
+def test_mixed_language_paragraphs_are_analysed_in_their_own_language() -> None:
+    text = ("Die Feuerwehr war die ganze Nacht im Einsatz. Innenministerin Dana Kovel sagte, die Lage sei unter "
+            "Kontrolle und niemand sei in Gefahr.\n\n"
+            "«Мы контролируем ситуацию, угрозы для жителей нет», — заявил мэр города Олег Халвик журналистам.\n\n"
+            "The mayor later said that the harbour would reopen on Monday, according to a statement from his office.")
+    a = analyse_article("m", text, "de", None)
+    speakers = {s.speaker for s in a.statements}
+    assert {"Dana Kovel", "Олег Халвик"} <= speakers
+    assert "en" in a.note  # the English paragraph has no analyser here: said, not guessed
