@@ -241,9 +241,18 @@ class Finder:
             if m:
                 p0 = s + m.start(1)
                 cue = Cue((p0, s + m.end(1)), self.text[p0 : s + m.end(1)], "speech", None)
-                src_start = max(s, self._clause_start(s, p0))
-                who = self._speaker(src_start, p0, cue, prefer="before")
-                src0 = who.span[0] if who is not None and who.span[0] >= s else src_start
+                before = self.layer.tokens_in(s, p0)[-1:]
+                if not before:
+                    continue
+                t = self.layer.toks[before[0]]  # "Berichten zufolge", "der Polizei zufolge": the noun right before
+                who = Who(t.text, None, (t.start, t.end), via="mention")
+                if self.layer.language == "de":
+                    who = self._as_phrase(who, cue)
+                named = next((m2 for m2 in self.names if who.span[0] <= m2.span[0] < who.span[1]), None)
+                if named is not None:
+                    w = self._who(named)
+                    who = Who(w.name, w.entity, who.span, w.role, via=w.via)
+                src0 = who.span[0]
                 spans = [(s, self._rstrip(s, src0)), (self._skip_punct(s + m.end(1), end), end)]
                 spans = [(a, b) for a, b in spans if b - a > 3]
                 if sum(b - a for a, b in spans) > 10:
