@@ -410,6 +410,8 @@ class Finder:
         or (``inverted``) the German ``so`` of ``…, so Kovel``."""
         t = self.layer.toks[i]
         low = t.text.lower()
+        if self.layer.language == "de" and t.text[:1].isupper() and i > 0 and self.layer.toks[i - 1].sent == t.sent:
+            return None  # a capitalised German word inside a sentence is a noun ("Teil", "Erkenntnisse"), not a verb
         particles = self.p.separable.get(low) or self.p.separable.get(t.lemma)
         if particles:
             clause_end = self._clause_end(t.end, limit)
