@@ -49,6 +49,7 @@ NOT_SPEAKERS_DE = frozenset("""uhr jahr jahre jahren prozent woche wochen tag ta
 OBJECT_DETERMINERS_DE = frozenset("den dem diesen diesem einen einem jenen ihren seinen ihrem seinem".split())
 ARTICLES = frozenset({"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem"})
 INFINITIVE = re.compile(r"\bzu\s+\w+en\W*$|\w+zu\w+en\W*$")  # "… zu entsenden", "… auszunutzen" closing the clause
+AUXILIARIES = {"de": frozenset("hat hatte habe hätte haben hatten ist war sei wurde wird".split())}
 REFERRING = {"de": ("demnach", "demzufolge"), "ru": ("согласно ему",), "uk": ()}  # "Demnach sei …"
 ANAPHORS = {"de": ("das", "dies", "dieses", "so"), "ru": ("это", "об этом"), "uk": ("це", "про це")}
 ANAPHORIC_MAX_WORDS = 14  # "Das teilte Feuerwehrsprecher Axel Stüken am Montag mit." — a frame, not a statement
@@ -331,7 +332,10 @@ class Finder:
         last_comma = max(body.rfind(", "), body.rfind(",\u00a0"))
         if last_comma <= 10:
             return False
-        lead = [i for i in toks if self.layer.toks[i].start >= s + last_comma + 1][:2]
+        tail = [i for i in toks if self.layer.toks[i].start >= s + last_comma + 1]
+        lead = tail[:2]
+        if lead and self.layer.toks[lead[0]].text.lower() in AUXILIARIES.get(self.layer.language, ()) and len(tail) > 2:
+            lead = [tail[-1]]  # "…, hatte Obama bei dem Treffen gesagt.": the participle closes the clause
         for i in lead:
             t = self.layer.toks[i]
             cue = self._cue_at(i, end, inverted=i == lead[0])
@@ -430,7 +434,7 @@ class Finder:
         cands: list[tuple[int, Who]] = []
         for m in self.names:
             kind = m.cluster.kind if m.cluster else m.kind
-            if a <= m.span[0] and m.span[1] <= b and not (cue.span[0] <= m.span[0] < cue.span[1]) and kind != "place":
+            if a <= m.span[0] and m.span[1] <= b and not _on_cue(m.span[0], cue) and kind != "place":
                 cands.append((m.span[0], self._who(m)))
         for i in self.layer.tokens_in(a, b):
             t = self.layer.toks[i]
@@ -441,9 +445,9 @@ class Finder:
             taken = {p for p, _ in cands}
             for i in self.layer.tokens_in(a, b):
                 t = self.layer.toks[i]
-                if t.start not in taken and self._np_head(i) and not (cue.span[0] <= t.start < cue.span[1]):
+                if t.start not in taken and self._np_head(i) and not _on_cue(t.start, cue):
                     cands.append((t.start, Who(t.text, None, (t.start, t.end), via="mention")))
-        after = sorted((c for c in cands if c[0] >= cue.span[1]), key=lambda c: c[0])
+        after = sorted((c for c in cands if c[0] >= _verb_end(cue)), key=lambda c: c[0])
         before = sorted((c for c in cands if c[0] < at), key=lambda c: -c[0])
         order = {"after": after + before, "before": before + after}.get(prefer) or sorted(cands, key=lambda c: abs(c[0] - at))
         if prefer == "nearest" and self.layer.language == "de":
@@ -451,7 +455,7 @@ class Finder:
             opening = [c for c in before if self._opens_clause(clause, c[0])]  # "Der Minister sagte …": its subject
             order = opening + after + [c for c in before if c not in opening]
         for pos, who in order:
-            if len(tx.words(self.text, min(pos, at), max(pos, cue.span[1]))) <= MAX_SPEAKER_DISTANCE + 1:
+            if len(tx.words(self.text, min(pos, at), max(pos, _verb_end(cue)))) <= MAX_SPEAKER_DISTANCE + 1:
                 if self.layer.language == "de" and who.via != "pronoun" and who.via != "unresolved":
                     who = self._as_phrase(who, cue)
                 self._speaks(who)
@@ -496,7 +500,7 @@ class Finder:
         def joined(x: int, y: int) -> bool:
             return self.text[toks[x].end : toks[y].start].strip() == ""
 
-        while l > 0 and toks[l - 1].sent == sent and joined(l - 1, l) and not (cue.span[0] <= toks[l - 1].start < cue.span[1]):
+        while l > 0 and toks[l - 1].sent == sent and joined(l - 1, l) and not _on_cue(toks[l - 1].start, cue):
             w = toks[l - 1].text
             if w.lower() in ARTICLES or _adjective(w) or (w[:1].isupper() and w.lower() not in self.p.function_words
                                                          and not self.p.cue_class(w) and w.lower() not in PREPOSITIONS_DE):
@@ -505,7 +509,7 @@ class Finder:
                 break
         while r + 1 < len(toks) and toks[r + 1].sent == sent and joined(r, r + 1):
             nxt = toks[r + 1]
-            if cue.span[0] <= nxt.start < cue.span[1]:
+            if _on_cue(nxt.start, cue):
                 break
             if nxt.text[:1].isupper() and nxt.text.lower() not in self.p.function_words and not self.p.cue_class(nxt.text) \
                     and nxt.text.lower() not in self.p.weekdays:
@@ -598,7 +602,7 @@ class Finder:
     def _noun_phrase(self, a: int, b: int, cue: Cue, prefer: str) -> Who | None:
         """``die Polizei``, ``das Ministerium``, ``глава области``: the frame's subject without a name."""
         toks = self.layer.tokens_in(a, b)
-        side = [i for i in toks if self.layer.toks[i].start >= cue.span[1]] if prefer == "after" else \
+        side = [i for i in toks if self.layer.toks[i].start >= _verb_end(cue)] if prefer == "after" else \
             [i for i in toks if self.layer.toks[i].end <= cue.span[0]]
         if prefer != "after":
             side = side[-4:]
@@ -698,6 +702,18 @@ class Finder:
         while b > s and self.text[b - 1] in " ,;:—–-":
             b -= 1
         return b
+
+
+def _verb_end(cue: Cue) -> int:
+    """Where the cue's first word ends: a separable cue (``gab … bekannt``) holds its speaker between its words."""
+    first = cue.text.split(" … ")[0]
+    return cue.span[0] + len(first)
+
+
+def _on_cue(pos: int, cue: Cue) -> bool:
+    """``pos`` is inside the cue's verb or its closing particle."""
+    parts = cue.text.split(" … ")
+    return cue.span[0] <= pos < _verb_end(cue) or (len(parts) > 1 and cue.span[1] - len(parts[-1]) <= pos < cue.span[1])
 
 
 def _adjective(word: str) -> bool:
