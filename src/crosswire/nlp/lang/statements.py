@@ -517,6 +517,15 @@ class Finder:
             elif nxt.text.lower() in ("des", "der", "von", "vom") and r + 2 < len(toks) and joined(r + 1, r + 2) and (
                     toks[r + 2].text[:1].isupper() or _adjective(toks[r + 2].text)) and not self._in_person_name(r):
                 r += 2
+            elif nxt.text.lower() in ("von", "vom") and self._in_person_name(r) and r + 2 < len(toks):
+                j = r + 2  # "John Sifton von Human Rights Watch", "Mayra Veliz von der Staatsanwaltschaft"
+                while j < len(toks) and j - r <= 5 and joined(j - 1, j) and (toks[j].text.lower() in ARTICLES
+                                                                             or _adjective(toks[j].text)):
+                    j += 1
+                if j < len(toks) and toks[j].text[:1].isupper() and joined(j - 1, j):
+                    r = j
+                else:
+                    break
             elif _adjective(nxt.text) and r + 2 < len(toks) and toks[r + 2].text[:1].isupper() and toks[r].text.lower() in ARTICLES:
                 r += 1
             else:
