@@ -28,6 +28,9 @@ from crosswire.nlp.names import fold
 SAME_ASSERTION = 0.4  # Dice of proposition keys: "no plans to capture the city of Kharkiv" pairs score 0.5–1.0
 MEANING_FLOOR = 0.2  # below 0.4 keys, a pair needs the embeddings too; below 0.2 it is another assertion
 SAME_SPEAKER_MEANING = 0.55  # USE cosine: "no plans to capture Kharkiv" / "no intentions to seize Kharkiv" = 0.60
+# USE cosine of the best span pair across languages: the translations of bench/crosslingual.py score 0.42–0.86,
+# another statement of the same speaker at most 0.46 (a sibling sentence), unrelated ones at most 0.27
+CROSS_LANGUAGE_MEANING = 0.45
 CLEARLY_OTHER = 0.12  # a member pair sharing less is about something else: the groups are not merged
 ANY_SPEAKER_OVERLAP = 0.75  # near-identical content attributed to different speakers: one statement, speaker disputed
 TRUNCATED = 0.7  # a variant with < 70 % of the reference's content words, all of them from it, is truncated
@@ -114,6 +117,11 @@ def assertion_groups(items: list[Item]) -> list[list[Item]]:
 
 
 def _clearly_other(x: Item, y: Item) -> bool:
+    if x.doc.language and y.doc.language and x.doc.language != y.doc.language:
+        return False  # keys of two languages never meet; such a pair was joined by its speaker and embeddings only
+    if x.doc.id == y.doc.id and _same_who(x, y) and x.doc.language not in (None, "en") and any(
+            "inherited" in it.statement.how or "continued" in it.statement.how for it in (x, y)):
+        return False  # a quote continuing the one before ("„A“, sagte Reyk. „B“"): one utterance split in two
     return dice(x.keys, y.keys) < CLEARLY_OTHER and dice(x.stems, y.stems) < ANY_SPEAKER_OVERLAP
 
 
@@ -142,6 +150,7 @@ def _candidates(items: list[Item]) -> list[tuple[float, int, int]]:
                 out.append((keys, i, j))
             elif same_speaker and keys >= MEANING_FLOOR and not same_doc and it.keys & other.keys & concepts:
                 undecided.append((i, j))  # a shared predicate ("plan", "capture"), not only the topic ("army", "border")
+    out += _across_languages(items)
     if undecided:
         texts = sorted({items[k].text for pair in undecided for k in pair})
         from crosswire.stories.signals import embed
@@ -149,6 +158,33 @@ def _candidates(items: list[Item]) -> list[tuple[float, int, int]]:
         vectors = dict(zip(texts, embed(texts), strict=True))
         out += [(float(m), i, j) for i, j in undecided
                 if (m := vectors[items[i].text] @ vectors[items[j].text]) >= SAME_SPEAKER_MEANING]
+    return out
+
+
+def _across_languages(items: list[Item]) -> list[tuple[float, int, int]]:
+    """Pairs of one speaker's statements in articles of different languages: their keys cannot meet (``Gefahr`` /
+    ``danger``), so the multilingual embeddings decide — the best pair of their spans or wholes (a quote split in
+    two in one language is one span of the other) — with the speaker as the gate (entity keys are folded across
+    scripts: ``Путин`` = ``Putin``)."""
+    pairs = []
+    for i, it in enumerate(items):
+        for j in range(i + 1, len(items)):
+            other = items[j]
+            la, lb = it.doc.language, other.doc.language
+            if la and lb and la != lb and it.doc.id != other.doc.id and _same_who(it, other):
+                pairs.append((i, j))
+    if not pairs:
+        return []
+    from crosswire.stories.signals import embed
+
+    parts = {k: [items[k].doc.text[a:b] for a, b in items[k].statement.content] + [items[k].text] for pair in pairs for k in pair}
+    texts = sorted({t for ps in parts.values() for t in ps})
+    vectors = dict(zip(texts, embed(texts), strict=True))
+    out = []
+    for i, j in pairs:
+        best = max(float(vectors[x] @ vectors[y]) for x in parts[i] for y in parts[j])
+        if best >= CROSS_LANGUAGE_MEANING:
+            out.append((best, i, j))
     return out
 
 

@@ -39,7 +39,10 @@ def analyse_texts(texts: Sequence[str], processes: int = 1) -> list[Analysis]:
 
 
 def is_supported(language: str | None) -> bool:
-    return language in LANGUAGES
+    """English (spaCy) or a language of ``nlp/lang`` (German, Russian, Ukrainian)."""
+    from crosswire.nlp.lang import SUPPORTED
+
+    return language in LANGUAGES or language in SUPPORTED
 
 
 FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our", "you", "your"})  # the narrator or an interviewer

