@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from crosswire.errors import CrosswireError
@@ -89,13 +90,13 @@ def analyse_articles(articles: Sequence[Article], workers: int = 1) -> list[Anal
 
     english = [a for a in articles if is_supported(a.meta.language) and a.meta.language not in lang.SUPPORTED]
     processes = workers if workers > 1 and len(english) >= PARALLEL_MIN_DOCUMENTS else 1
-    done: dict[str, Analysis] = {}
+    done: dict[str, Analysis | None] = {}
     docs = parse((a.text for a in english), processes=processes) if english else iter(())
     for a, doc in zip(english, docs, strict=True):
-        done[a.id] = _guarded(a, lambda a=a, doc=doc: analyse_doc(doc, a.id, _own_date(a), a.meta.language))
+        done[a.id] = _guarded(a, partial(analyse_doc, doc, a.id, _own_date(a), a.meta.language))
     for a in articles:  # German, Russian, Ukrainian: nlp/lang (rules over quotes, cues and names; natasha for Russian)
         if a.meta.language in lang.SUPPORTED:
-            done[a.id] = _guarded(a, lambda a=a: lang.analyse_article(a.id, a.text, a.meta.language, _own_date(a)))
+            done[a.id] = _guarded(a, partial(lang.analyse_article, a.id, a.text, a.meta.language, _own_date(a)))
     return [done.get(a.id) or not_analysed(a.id, a.meta.language) for a in articles]
 
 

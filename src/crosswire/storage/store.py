@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.resources import files
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, insert, inspect, or_, select, text, update
@@ -397,7 +397,7 @@ class Reader:
         """A story's stored comparison, current or not."""
         return comparison_db.load(self._conn, story_id)
 
-    def summary_lines(self, story_ids: list[str]) -> dict[str, tuple[str, list[dict[str, object]]]]:
+    def summary_lines(self, story_ids: list[str]) -> dict[str, tuple[str, list[dict[str, Any]]]]:
         """story id → (stored comparison's signature, its summary lines), for the story list."""
         return comparison_db.summary_lines(self._conn, story_ids)
 
