@@ -179,7 +179,7 @@ def loose_numbers(a: Doc, b: Doc, aligned: set[int]) -> list[Disagreement]:
     """Between an article and its rewrite, heavily reworded sentences still carry the same counts:
     "injured 27 people, among them 14 firefighters" / "dozens of people hurt, among them 41 firefighters".
     Sentences not aligned otherwise are paired when they share content words and the counted noun."""
-    out = []
+    out: list[Disagreement] = []
     for sb in b.sents:
         if sb.index in aligned:
             continue

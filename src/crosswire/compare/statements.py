@@ -92,7 +92,13 @@ def speech_items(docs: Sequence[Doc]) -> list[Item]:
             count[k] += 1
     common = {k for k, n in count.items() if n >= MIN_COMMON and n >= COMMON_SHARE * len(raw)}
     return [Item(d, s, t, st, (k - common) or k, tuple(x for a, b in s.content for x in tokens(d.text, a, b)),
-                 (fold(s.speaker).split() or [None])[-1] if s.speaker else None) for d, s, t, st, k in raw]
+                 _surname(s.speaker) if s.speaker else None) for d, s, t, st, k in raw]
+
+
+def _surname(speaker: str) -> str | None:
+    """The speaker's last word, folded; None when the name folds to nothing."""
+    words = fold(speaker).split()
+    return words[-1] if words else None
 
 
 def assertion_groups(items: list[Item]) -> list[list[Item]]:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
-import dateparser
+import dateparser  # type: ignore[import-untyped]  # no stubs installed: dateparser is typed as Any
 
 DATE_LANGUAGES = ["en", "de", "fr", "es", "it", "pt", "nl", "pl", "uk", "ru"]
 PARSE_SETTINGS = {

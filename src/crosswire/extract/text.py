@@ -161,8 +161,8 @@ def _scan(lines: list[str], found: _Found, lex: Lexicon, from_html: bool) -> Non
         nonblank += 1
         plain = markdown_plain(stripped)
         norm = _norm(plain)
-        if expect_url and AUTOLINK.match(stripped):
-            found.put("url", AUTOLINK.match(stripped).group(1), f"line {n + 1} after 'Original url:'")
+        if expect_url and (link := AUTOLINK.match(stripped)):
+            found.put("url", link.group(1), f"line {n + 1} after 'Original url:'")
             found.drop(n, raw, "metadata", "original-url")
             expect_url = False
             continue

@@ -6,7 +6,7 @@ import io
 import json
 import zlib
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from charset_normalizer import from_bytes
 
@@ -65,6 +65,12 @@ def gunzip_partial(data: bytes, max_bytes: int) -> tuple[bytes, InputError | Non
 def decompressed_limit(compressed_bytes: int, max_input_bytes: int, max_file_bytes: int) -> int:
     """How many bytes a compressed file may inflate to: one article always, a bomb never."""
     return min(max_file_bytes, max(max_input_bytes, compressed_bytes * MAX_GZIP_RATIO))
+
+
+class ByteStream(Protocol):
+    """What the streaming readers need of a binary stream: a file opened "rb", a BytesIO or an InflatingStream."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class InflatingStream(io.RawIOBase):
@@ -136,7 +142,7 @@ class InflatingStream(io.RawIOBase):
                 return out
 
 
-def bounded_lines(stream: BinaryIO, max_bytes: int) -> Iterator[bytes | int]:
+def bounded_lines(stream: ByteStream, max_bytes: int) -> Iterator[bytes | int]:
     """The lines of a binary stream, each read in chunks: a line over ``max_bytes`` is skipped, not held,
     and comes back as its length (an int) so the caller can say which line was refused and why."""
     held, skipping = bytearray(), 0

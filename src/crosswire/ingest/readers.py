@@ -12,7 +12,7 @@ import io
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from typing import IO, Any
+from typing import Any
 
 import feedparser
 from warcio.archiveiterator import ArchiveIterator
@@ -59,7 +59,7 @@ def check_limits(item: Item) -> Item:
     return item
 
 
-def read_text(text: str, origin: Origin, encoding: str = "utf-8") -> Iterator[Item]:
+def read_text(text: str, origin: Origin, encoding: str = "utf-8") -> Iterator[RawDocument]:
     """A scraped plain-text or Markdown article: one document."""
     yield RawDocument(origin, InputFormat.TEXT, text, encoding=encoding)
 
@@ -163,7 +163,7 @@ def _from_entry(entry: Any, origin: Origin, outlet: str | None, n: int) -> Item:
     body = body or _str(entry.get("summary"))
     if not body and not entry.get("link"):
         return Rejected(where, "feed entry has neither content nor a link")
-    is_html = bool(body) and "<" in body and ">" in body
+    is_html = bool(body and "<" in body and ">" in body)
     return RawDocument(
         origin=where,
         format=InputFormat.HTML if is_html else InputFormat.TEXT,
@@ -250,7 +250,9 @@ class _HeaderBoundedReader(DecompressingBufferedReader):  # type: ignore[misc]
 class _BoundedArchive(ArchiveIterator):  # type: ignore[misc]
     """warcio's iterator over a stream already inflated, reading through _HeaderBoundedReader."""
 
-    def __init__(self, stream: IO[bytes], **kwargs: Any) -> None:
+    reader: DecompressingBufferedReader  # warcio's own until __init__ swaps in a _HeaderBoundedReader
+
+    def __init__(self, stream: InflatingStream, **kwargs: Any) -> None:
         super().__init__(stream, **kwargs)
         self.reader = _HeaderBoundedReader(self.fh, block_size=self.reader.block_size)
 

@@ -53,11 +53,21 @@ class Acts:
 def load_acts() -> Acts:
     """The ``[acts]`` section of the packaged cue lexicon, read once."""
     data = tomllib.loads(resources.files("crosswire.resources").joinpath("cues.toml").read_text(encoding="utf-8"))["acts"]
-    return Acts(*(frozenset(data[k]) for k in ("no_comment_objects", "no_comment_verbs", "xcomp_speech",
-                                               "parenthetical_only", "speech_nouns", "documents", "speakers",
-                                               "writings", "quantities")),
-                tuple(data["agent_suffixes"]), frozenset(data["modals"]), frozenset(data["hedges"]),
-                frozenset(data["conditions"]))
+    return Acts(
+        no_comment_objects=frozenset(data["no_comment_objects"]),
+        no_comment_verbs=frozenset(data["no_comment_verbs"]),
+        xcomp_speech=frozenset(data["xcomp_speech"]),
+        parenthetical_only=frozenset(data["parenthetical_only"]),
+        speech_nouns=frozenset(data["speech_nouns"]),
+        documents=frozenset(data["documents"]),
+        speakers=frozenset(data["speakers"]),
+        writings=frozenset(data["writings"]),
+        quantities=frozenset(data["quantities"]),
+        agent_suffixes=tuple(data["agent_suffixes"]),
+        modals=frozenset(data["modals"]),
+        hedges=frozenset(data["hedges"]),
+        conditions=frozenset(data["conditions"]),
+    )
 
 
 def statement_class(doc: Doc, how: str, cue_head: int | None, source_head: int | None,

@@ -148,7 +148,8 @@ def _subject(verb: Token) -> Span | None:
     for _ in range(4):  # climb "said X, adding Y" / "said X and warned Y" chains
         if tok is None:
             return None
-        subjects = sorted((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), key=lambda c: abs(c.i - tok.i))
+        at = tok.i
+        subjects = sorted((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), key=lambda c: abs(c.i - at))
         if subjects:
             if subjects[0].dep_ == "nsubjpass" and tok is verb and (agent := _agent(tok)) is not None:
                 return agent  # "the plan was criticised by Senator Smith"

@@ -13,7 +13,7 @@ import hashlib
 import re
 from datetime import date, datetime, timedelta
 
-import dateparser
+import dateparser  # type: ignore[import-untyped]  # no stubs installed: dateparser is typed as Any
 from spacy.tokens import Doc, Span
 
 from crosswire.model import Claim, DateMention, Mention, Quantity, Statement
@@ -176,7 +176,7 @@ def weekday_date(weekday: str, which: str, base: date) -> date:
 def _parse_date(text: str, settings: dict[str, object]) -> datetime | None:
     cleaned = re.sub(r"^(on|last|this|early|late|the)\s+", "", text.strip(), flags=re.IGNORECASE)
     try:  # English rules, English dates: naming the language skips dateparser's costly locale detection
-        return dateparser.parse(cleaned, languages=["en"], settings=settings)  # type: ignore[arg-type]
+        return dateparser.parse(cleaned, languages=["en"], settings=settings)
     except (ValueError, OverflowError):
         return None
 

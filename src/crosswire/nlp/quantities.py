@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -51,8 +52,8 @@ def load_units() -> Units:
     return Units(aliases, conversions, approx, scales, vague, _build_pattern(aliases, approx, scales, vague))
 
 
-def _alt(words: object) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _build_pattern(aliases: dict[str, str], approx: dict[str, str], scales: dict[str, float],
@@ -110,8 +111,8 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
 def _quantity(m: re.Match[str], units: Units, offset: int) -> Quantity | None:
     span = (m.start() + offset, m.end() + offset)
     if m.group("vague"):
-        lo, hi = units.vague[m.group("vague").lower()]
-        return Quantity(span, m.group(0), lo, None, "about", lo, hi)
+        vague_lo, vague_hi = units.vague[m.group("vague").lower()]
+        return Quantity(span, m.group(0), vague_lo, None, "about", vague_lo, vague_hi)
     value = parse_number(m.group("num"))
     if value is None:
         return None

@@ -95,7 +95,7 @@ STEP_PX = NODE_W_PX + NODE_GAP_PX
 def _positions(rows: list[list[str]], edges: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
     """Box centres: the top layer side by side, then each article as near the mean of its sources as the order
     and the gaps allow; then the sources over the mean of what derives from them, then the others once more."""
-    x = {aid: MARGIN_PX + NODE_W_PX // 2 + i * STEP_PX for i, aid in enumerate(rows[0])} if rows else {}
+    x: dict[str, float] = {aid: MARGIN_PX + NODE_W_PX // 2 + i * STEP_PX for i, aid in enumerate(rows[0])} if rows else {}
     parents: dict[str, list[str]] = defaultdict(list)
     children: dict[str, list[str]] = defaultdict(list)
     for s, t in edges:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from crosswire.model import Analysis
+from crosswire.model import Analysis, Claim, Entity, Mention, Statement
 from crosswire.nlp.lang import text as tx
 from crosswire.nlp.lang.claims import find_claims
 from crosswire.nlp.lang.entities import as_model, find_names, link
@@ -30,7 +30,10 @@ def analyse_article(article_id: str, text: str, language: str | None, published:
     if language not in SUPPORTED:
         return None
     runs = paragraph_languages(text, language)
-    mentions, entities, statements, claims = [], {}, [], []
+    mentions: list[Mention] = []
+    entities: dict[str, Entity] = {}
+    statements: list[Statement] = []
+    claims: list[Claim] = []
     for lang, paras in runs.items():
         if lang not in SUPPORTED:
             continue

@@ -53,7 +53,8 @@ class Cluster:
 
     @property
     def name(self) -> str:
-        return " ".join(max(self.names, key=lambda n: (len(n), len(" ".join(n)))))
+        longest = max(self.names, key=lambda n: (len(n), len(" ".join(n))))
+        return " ".join(longest)
 
     @property
     def key(self) -> str:

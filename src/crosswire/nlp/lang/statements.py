@@ -124,10 +124,10 @@ class Finder:
             return
         before = self.text[head[0] : head[1]].rstrip()
         if before.endswith(":"):
-            cue = self._cue_in(head[0], head[1])
-            if cue is not None:
-                who = self._speaker(head[0], head[1], cue, prefer="before")
-                self._add(k, [q.content], cue, who, "quote:frame-before")
+            lead = self._cue_in(head[0], head[1])
+            if lead is not None:
+                who = self._speaker(head[0], head[1], lead, prefer="before")
+                self._add(k, [q.content], lead, who, "quote:frame-before")
                 return
         if nwords >= MIN_QUOTE_WORDS and (c1 - c0) >= INHERIT_SHARE * (sent[1] - sent[0]) and self.last is not None:
             prev, who, pk = self.last
@@ -358,8 +358,7 @@ class Finder:
                 continue
             c0 = found.span[1] + m.end()
             comp = re.match(r"(\w+)[\s,]+", self.text[c0:end])
-            complementizer = bool(comp and comp.group(1).lower() in self.p.complementizers)
-            if complementizer:
+            if comp is not None and comp.group(1).lower() in self.p.complementizers:
                 c0 += comp.end()
             elif m.group(2) == "," and self.layer.language != "de":
                 continue  # Russian and Ukrainian report with "что"/"що"; a bare comma is something else
@@ -540,8 +539,8 @@ class Finder:
         person = next((m for m in self.names if span[0] <= m.span[0] and m.span[1] <= span[1] and m.cluster is not None
                        and m.cluster.kind in ("person", "org", None)), None)
         if person is not None:
-            w = self._who(person)
-            return Who(w.name, w.entity, span, w.role, w.resolved_from, w.via)
+            named = self._who(person)
+            return Who(named.name, named.entity, span, named.role, named.resolved_from, named.via)
         return Who(who.name if who.entity else self.text[span[0] : span[1]], who.entity, span, who.role, who.resolved_from, who.via)
 
     def _in_person_name(self, i: int) -> bool:
