@@ -116,12 +116,20 @@ def kills(args: argparse.Namespace) -> dict[str, object]:
     reference = snapshot(work / "clean.db")
     print(f"clean run: {len(reference['articles'])} articles in {clean_s:.0f} s", flush=True)
     rng = random.Random(args.seed)
+    total = len(reference["articles"])
     rows = []
     for k in range(args.kills):
         db = work / f"kill{k}.db"
-        at = rng.uniform(0.03, 0.97) * clean_s
+        # a random point of the run: after a random share of the articles is committed (the last kill of each
+        # three waits for all of them: it lands in the comparison step that follows the writes)
+        target = total if k % 3 == 2 else rng.randrange(1, total)
         proc = add(db, data, args.workers)
-        time.sleep(at)
+        t0 = time.monotonic()
+        while proc.poll() is None and count(db) < target:
+            time.sleep(0.2)
+        if k % 3 == 2:
+            time.sleep(rng.uniform(0.0, 2.0))
+        at = time.monotonic() - t0
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         time.sleep(0.5)
@@ -131,7 +139,7 @@ def kills(args: argparse.Namespace) -> dict[str, object]:
         again = add(db, data, args.workers)
         again.communicate()
         same = snapshot(db) == reference
-        rows.append({"kill_at_s": round(at, 1), "committed": committed, "orphans": left, "resume_s": round(time.monotonic() - t0),
+        rows.append({"kill_at_s": round(at, 1), "target": target, "committed": committed, "orphans": left, "resume_s": round(time.monotonic() - t0),
                      "resume_exit": again.returncode, "identical": same})
         print(rows[-1], flush=True)
     return {"articles": args.articles, "max_chars": args.max_chars, "workers": args.workers, "clean_s": round(clean_s), "runs": rows,
