@@ -9,6 +9,7 @@ before anything else runs (DNS rebinding), and every response carries the securi
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from importlib.resources import files
 from typing import Any
 
@@ -147,7 +148,7 @@ def error_json(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": STATUS_CODES.get(status, "error"), "message": message}}, status_code=status)
 
 
-def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+def _error(request: Request, status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
         response: Response = error_json(status, message)
     else:
