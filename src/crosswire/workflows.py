@@ -29,6 +29,7 @@ from crosswire.storage import stories as story_db
 from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
 from crosswire.stories.clusters import Assignment, StoryIndex, StoryParams
 from crosswire.stories.signals import story_signals
+from crosswire.watch.revise import revise_stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +199,11 @@ def _reject(tx: Writer, rejected: Rejected) -> Outcome:
 
 
 def _store_article(tx: Writer, raw: RawDocument, article: Article, settings: Settings) -> Outcome:
+    revised = revise_stored(tx, raw, article, settings)  # issue #20: an article seen again at its address
+    if revised is not None:
+        if revised.status == "revised":
+            analyse_and_store(tx, [tx.load_article(revised.article_id)], 1)
+        return Outcome(revised.status, article.origin, revised.article_id, revised.detail)
     if tx.has_article(article.id):
         new_origin = tx.add_origin(article.id, article.origin, article.external_id)
         return Outcome("unchanged", article.origin, article.id, "already stored" + ("; new origin recorded" if new_origin else ""))
