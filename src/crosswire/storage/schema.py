@@ -265,6 +265,7 @@ watch_urls = Table(
     Column("etag", Text),
     Column("last_modified", Text),
     Column("lastmod", Text),  # what the feed entry or sitemap said about the page's last change
+    Column("hints", Text, nullable=False, default="{}"),  # JSON: a page's feed entry (id, title, outlet, published)
     Column("first_seen", String(32), nullable=False),
     Column("last_fetch", String(32)),
     Column("last_status", Integer),

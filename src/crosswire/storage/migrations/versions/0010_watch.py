@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("etag", sa.Text),
         sa.Column("last_modified", sa.Text),
         sa.Column("lastmod", sa.Text),
+        sa.Column("hints", sa.Text, nullable=False),
         sa.Column("first_seen", sa.String(32), nullable=False),
         sa.Column("last_fetch", sa.String(32)),
         sa.Column("last_status", sa.Integer),
