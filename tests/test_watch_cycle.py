@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from watch_server import FakeClock, Site, serve
 
 from crosswire.errors import ConfigError
 from crosswire.settings import Settings
@@ -16,6 +15,7 @@ from crosswire.storage.store import Store
 from crosswire.watch.cycle import Watcher
 from crosswire.watch.politeness import backoff_s
 from crosswire.watch.sources import Source, parse_sources
+from tests.watch_server import FakeClock, Site, serve
 
 P1 = "Fire crews fought the blaze at the Harlow fuel depot for nine hours on Tuesday, officials said."
 P2 = "About 120 residents were evacuated from nearby streets, according to the city council."
