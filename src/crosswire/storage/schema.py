@@ -303,6 +303,7 @@ alert_watches = Table(
     Column("webhook_url", Text),
     Column("webhook_secret", Text),
     Column("allow_private", Boolean, nullable=False, server_default=false()),
+    Column("baseline", Text, nullable=False, default="[]"),  # JSON: conflict keys already there when the watch was saved
 )
 
 alerts = Table(

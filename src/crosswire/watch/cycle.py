@@ -18,12 +18,13 @@ from typing import Any
 from crosswire.errors import FetchError, HttpStatusError, InputError
 from crosswire.ingest import readers
 from crosswire.ingest.decode import GZIP_MAGIC, charset_of, check_size, decode_text, gunzip_partial, sniff
-from crosswire.ingest.fetch import Fetched, fetch_url
+from crosswire.ingest.fetch import Fetched, fetch_url, post_json
 from crosswire.model import InputFormat, Origin, RawDocument, Rejected
 from crosswire.settings import Settings
 from crosswire.storage import watch as watch_db
 from crosswire.storage.store import Store
-from crosswire.watch import sitemaps
+from crosswire.watch import alerts, sitemaps
+from crosswire.watch.alerts import Post
 from crosswire.watch.politeness import Clock, HostPolicy, SystemClock, backoff_s
 from crosswire.watch.sources import Source
 
@@ -63,7 +64,8 @@ class Watcher:
         kwargs = {} if min_delay_s is None else {"min_delay_s": min_delay_s}
         self.policy = HostPolicy(self.clock, self._robots_text, **kwargs)
         self.follow_s: dict[str, float] = {}  # source url → how long its pages are followed
-        self.after_ingest: Callable[[Store, list[Any]], int] | None = None  # raises alerts; set by the shell
+        self.post: Post = post_json  # the webhook seam
+        self.deliveries = (0, 0)  # webhook posts (delivered, failed) in the last cycle
 
     def sync(self, sources: list[Source]) -> None:
         """Store the sources of SOURCES.toml (new ones due now; known ones keep their validators and schedule)."""
@@ -234,8 +236,9 @@ class Watcher:
                 watch_db.record_new(tx.conn, url, n, now)
         if report.added or report.revised:
             workflows.compare_stories(self.store, workflows.stale_stories(self.store), self.settings.workers)
-        if self.after_ingest is not None:
-            report.alerts += self.after_ingest(self.store, outcomes)
+        report.alerts += alerts.raise_alerts(self.store, outcomes)
+        if report.alerts:
+            self.deliveries = alerts.deliver(self.store, self.settings, self.post, self.clock.sleep)
 
 
 def _sniff_kind(data: bytes) -> str:

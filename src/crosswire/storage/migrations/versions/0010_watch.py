@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("webhook_url", sa.Text),
         sa.Column("webhook_secret", sa.Text),
         sa.Column("allow_private", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("baseline", sa.Text, nullable=False),
     )
     op.create_table(
         "alerts",
