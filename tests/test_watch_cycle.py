@@ -208,3 +208,20 @@ def test_sources_toml_is_checked() -> None:
                          ({"source": [{"url": "https://x.example", "every": 5}]}, "unknown key")]:  # fmt: skip
         with pytest.raises(ConfigError, match=message):
             parse_sources(bad)
+
+
+def test_the_loop_stops_cleanly_when_asked(site: Site, store: Store, wsettings: Settings) -> None:
+    url = site.set("/feed.atom", atom([("a", "Depot fire", [P1, P2])]), "application/atom+xml")
+    clock = FakeClock()
+    w = watcher(store, wsettings, clock)
+    w.sync([Source(url, "feed", interval_s=600)])
+
+    class StopAfterTwo(FakeClock):
+        def sleep(self, seconds: float) -> None:
+            super().sleep(seconds)
+            if seconds >= 600 - 5 and len([s for s in self.sleeps if s >= 595]) == 2:
+                w.stop.set()  # what the SIGINT/SIGTERM handler does
+
+    w.clock = w.policy.clock = StopAfterTwo(clock.now)
+    reports = w.run()
+    assert [(r.fetched, r.not_modified) for r in reports] == [(1, 0), (0, 1)]  # slept until due between the two
