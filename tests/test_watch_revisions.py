@@ -104,3 +104,31 @@ def test_syndicated_copy_naming_the_original_url_is_not_a_revision(tmp_path: Pat
     copy.write_text(f"Depot fire burns\n\n{P1}\n\n{P4}\n\nOriginal url: https://harbourtimes.example/depot\n", encoding="utf-8")
     report = workflows.add_inputs(expand_inputs([str(original), str(copy)]), settings, store)
     assert [o.status for o in report.outcomes] == ["added", "added"]
+
+
+def test_export_carries_the_revisions_as_documented(tmp_path: Path, store: Store) -> None:
+    import io
+    import json
+    import re
+
+    from crosswire.export import SCHEMA_VERSION, revision_record
+    from tests.conftest import ROOT
+
+    settings = Settings(db_url=store.url, workers=1)
+    feed = tmp_path / "ht.atom"
+    write_feed(feed, "Depot fire", [P1, P3])
+    workflows.add_inputs(expand_inputs([str(feed)]), settings, store)
+    write_feed(feed, "Depot fire", [P1, P3, "Correction: an earlier version of this article misstated the hours."])
+    workflows.add_inputs(expand_inputs([str(feed)]), settings, store)
+    out = io.StringIO()
+    workflows.export_all(store, "json", out, compare_missing=False)
+    document = json.loads(out.getvalue())
+    assert document["schema_version"] == SCHEMA_VERSION == "1.3"
+    (record,) = document["articles"]
+    assert [r["number"] for r in record["revisions"]] == [1, 2]
+    assert record["revisions"][1]["changes"] == [{"kind": "correction-added", "before": "", "detail": "",
+                                                  "after": "Correction: an earlier version of this article misstated the hours."}]
+    doc = (ROOT / "docs" / "export-schema.md").read_text("utf-8").split("## Revision record")[1].split("\n## ")[0]
+    documented = {k for cell in re.findall(r"^\| ([^|]+) \|", doc, flags=re.M) for k in re.findall(r"`(\w+)`", cell)}
+    with store.engine.connect() as conn:
+        assert set(revision_record(revision_db.revisions(conn, record["id"])[0])) == documented

@@ -25,6 +25,7 @@ from crosswire.settings import Settings
 from crosswire.storage import analysis as analysis_db
 from crosswire.storage import browse as browse_db
 from crosswire.storage import comparisons as comparison_db
+from crosswire.storage import revisions as revision_db
 from crosswire.storage import stories as story_db
 from crosswire.storage.store import ArticleFilter, Store, Writer, now_iso
 from crosswire.stories.clusters import Assignment, StoryIndex, StoryParams
@@ -462,7 +463,8 @@ def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None =
     arts = store.articles(flt or ArticleFilter(), with_removed=True)
     stories = story_of(store)
     with store.engine.connect() as conn:
-        records = [export.article_record(a, store.origins(a.id), stories.get(a.id), analysis_db.load_analysis(conn, a.id))
+        records = [export.article_record(a, store.origins(a.id), stories.get(a.id), analysis_db.load_analysis(conn, a.id),
+                                         revision_db.revisions(conn, a.id))  # issue #20: every version of a revised article
                    for a in arts]
     if fmt == "json":
         if compare_missing:
