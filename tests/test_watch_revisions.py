@@ -132,3 +132,15 @@ def test_export_carries_the_revisions_as_documented(tmp_path: Path, store: Store
     documented = {k for cell in re.findall(r"^\| ([^|]+) \|", doc, flags=re.M) for k in re.findall(r"`(\w+)`", cell)}
     with store.engine.connect() as conn:
         assert set(revision_record(revision_db.revisions(conn, record["id"])[0])) == documented
+
+
+def test_style_edits_are_wording_not_corrections() -> None:
+    assert kinds("T", [P3], "T", [P3.replace("About 120", "About one hundred and twenty")]) == ["figure-changed"]
+    assert kinds("T", ["Nine people were hurt, 14 of them firefighters."], "T", ["Nine people were hurt, fourteen of them firefighters."]) == ["text-edited"]
+    assert kinds("T", [P1 + " " + P3, P4], "T", [P1, P3, P4]) == ["text-edited"]  # one paragraph split in two
+    assert kinds("T", [P1, P3, P4], "T", [P1 + " " + P3, P4]) == ["text-edited"]  # two merged
+
+
+def test_headline_figures() -> None:
+    assert kinds("Fire kills three, injures 27", [P1], "Fire kills four, injures 27", [P1]) == ["headline-changed", "figure-changed"]
+    assert kinds("Fire kills three, injures 27", [P1], "Three dead in depot fire", [P1]) == ["headline-changed"]  # dropped, not replaced

@@ -9,6 +9,7 @@ appended. Wording edits that are none of these are ``text-edited``. Accuracy per
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
@@ -45,11 +46,12 @@ DiffOp = tuple[str, str]  # ("=" | "-" | "+", text)
 
 TOKEN = re.compile(r"\s+|\w+(?:[.,']\w+)*|[^\w\s]")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion "
-    "dozen dozens hundreds thousands millions".split()
-)
+# Number words count as the figure they spell ("fourteen" = "14": spelling a number out is not a correction);
+# the rest (hundred, dozens…) as themselves.
+NUMBER_VALUES = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split())} | {w: str(10 * i) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), start=3)}
+NUMBER_WORDS = frozenset([*NUMBER_VALUES, *"hundred thousand million billion dozen dozens hundreds thousands millions".split()])
 QUOTE = re.compile(r"[\"“„«]([^\"“”„«»]{3,}?)[\"”“»]")
 # A paragraph an outlet appends to own up to an edit. Calibrated on the correction notes of
 # bench/data/revisions (outlets' house phrasings); guarded by bench/watch.py's correction-added accuracy.
@@ -61,6 +63,7 @@ CORRECTION_NOTE = re.compile(
 # Two paragraphs are one paragraph edited when this share of their words survives (SequenceMatcher ratio over
 # words); below it, one was removed and another added. 0.5 keeps a trimmed quote (half its words gone) paired.
 SAME_PARAGRAPH_RATIO = 0.5
+SPLIT_SAME_RATIO = 0.9  # paragraphs split or merged keep nearly all their words, each part inside the joined other side
 IN_PLACE_RATIO = 0.25  # one paragraph replaced by one at the same place: an edit unless they share almost nothing
 QUOTE_SAME_RATIO = 0.6  # a quote whose words match this much is the same quote, reworded or trimmed
 
@@ -92,6 +95,9 @@ def classify(old_title: str | None, old_text: str, new_title: str | None, new_te
     changes: list[Change] = []
     if _norm(old_title or "") != _norm(new_title or ""):
         changes.append(Change(ChangeKind.HEADLINE, old_title or "", new_title or ""))
+        gone, came = Counter(figures(old_title or "")), Counter(figures(new_title or ""))
+        if gone - came and came - gone:  # a figure replaced ("kills three" → "kills four"), not one dropped from a shorter headline
+            changes.append(Change(ChangeKind.FIGURE, " ".join(figures(old_title or "")), " ".join(figures(new_title or "")), "headline"))
     old_paras, new_paras = paragraphs(old_text), paragraphs(new_text)
     matcher = SequenceMatcher(None, [_norm(p) for p in old_paras], [_norm(p) for p in new_paras], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -106,7 +112,14 @@ def paragraphs(text: str) -> list[str]:
 
 
 def _block(old: list[str], new: list[str]) -> list[Change]:
-    """Changes inside one differing run of paragraphs: edited pairs, then what is left removed or added."""
+    """Changes inside one differing run of paragraphs: edited pairs, then what is left removed or added. Paragraphs
+    split or merged are one edit of their joined text (the same words in new breaks are a wording change)."""
+    if old and new and (len(old) == 1 or len(new) == 1) and len(old) != len(new):
+        joined_old, joined_new = " ".join(old), " ".join(new)
+        if _words(joined_old) == _words(joined_new):
+            return [Change(ChangeKind.TEXT, joined_old, joined_new, "paragraphs split or merged")]
+        if _similarity(joined_old, joined_new) >= SPLIT_SAME_RATIO and min(_coverage(old, joined_new), _coverage(new, joined_old)) >= SPLIT_SAME_RATIO:
+            return edited_paragraph(joined_old, joined_new)
     pairs = _pair(old, new)
     paired_old, paired_new = {i for i, _ in pairs}, {j for _, j in pairs}
     changes: list[Change] = []
@@ -136,6 +149,17 @@ def _pair(old: list[str], new: list[str]) -> list[tuple[int, int]]:
         if all(i != a and j != b for a, b in pairs) and all((a < i) == (b < j) for a, b in pairs):
             pairs.append((i, j))
     return sorted(pairs)
+
+
+def _coverage(parts: list[str], whole: str) -> float:
+    """The smallest share of any part's words found, in order, in ``whole``."""
+    ww = _words(whole)
+    shares = []
+    for part in parts:
+        wp = _words(part)
+        matched = sum(b.size for b in SequenceMatcher(None, wp, ww, autojunk=False).get_matching_blocks())
+        shares.append(matched / len(wp) if wp else 1.0)
+    return min(shares, default=1.0)
 
 
 def _similarity(a: str, b: str) -> float:
@@ -195,7 +219,7 @@ def quotes(text: str) -> list[str]:
 def figures(text: str) -> list[str]:
     """The figures a passage states (digits and number words), in order."""
     found = [m.group(0).replace(",", "") for m in NUMBER.finditer(text)]
-    found += [w for w in _words(text) if w in NUMBER_WORDS]
+    found += [NUMBER_VALUES.get(w, w) for w in _words(text) if w in NUMBER_WORDS]
     return sorted(found)
 
 
