@@ -196,7 +196,7 @@ def test_private_addresses_are_refused_unless_allowed(site: Site, store: Store, 
     assert report.added == 0 and site.log == []
     with store.engine.connect() as conn:
         row = watch_db.get(conn, url)
-    assert row is not None and row.errors == 1
+    assert row is not None and row.errors == 1 and "refusing to fetch" in (row.last_error or "")
 
 
 def test_sources_toml_is_checked() -> None:

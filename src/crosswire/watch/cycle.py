@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from crosswire.errors import FetchError, HttpStatusError, InputError
+from crosswire.errors import BlockedAddress, FetchError, HttpStatusError, InputError
 from crosswire.ingest import readers
 from crosswire.ingest.decode import GZIP_MAGIC, charset_of, check_size, decode_text, gunzip_partial, sniff
 from crosswire.ingest.fetch import Fetched, fetch_url, post_json
@@ -109,7 +109,13 @@ class Watcher:
     # --- one URL --------------------------------------------------------------------------------
 
     def _poll(self, url: watch_db.WatchedUrl, report: CycleReport, queue: list[watch_db.WatchedUrl]) -> list[RawDocument | Rejected]:
-        if not self.policy.allowed(url.url):
+        try:
+            allowed = self.policy.allowed(url.url)
+        except BlockedAddress as exc:  # robots.txt of a private host: the host itself is refused
+            report.errors += 1
+            self._failed(url, None, str(exc), None)
+            return []
+        if not allowed:
             report.disallowed += 1
             self._failed(url, None, "disallowed by robots.txt", None)
             return []
@@ -205,6 +211,8 @@ class Watcher:
             fetched = self.fetch(robots_url, self.settings)
         except HttpStatusError as exc:
             return None if exc.status < 500 else "User-agent: *\nDisallow: /"
+        except BlockedAddress:
+            raise
         except FetchError:
             return "User-agent: *\nDisallow: /"
         return fetched.content.decode("utf-8", "replace")
