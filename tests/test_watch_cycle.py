@@ -225,3 +225,22 @@ def test_the_loop_stops_cleanly_when_asked(site: Site, store: Store, wsettings: 
     w.clock = w.policy.clock = StopAfterTwo(clock.now)
     reports = w.run()
     assert [(r.fetched, r.not_modified) for r in reports] == [(1, 0), (0, 1)]  # slept until due between the two
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    from crosswire.ingest.fetch import retry_after
+
+    assert retry_after("120") == 120.0
+    assert retry_after("Sat, 02 May 2026 10:05:00 GMT", now=1_777_716_000.0) == 300.0
+    assert retry_after("Sat, 02 May 2026 09:00:00 GMT", now=1_777_716_000.0) == 0.0  # already past
+    assert retry_after("soon") is None and retry_after(None) is None
+
+
+def test_a_webhook_redirect_is_not_followed(site: Site, wsettings: Settings) -> None:
+    from crosswire.errors import HttpStatusError
+    from crosswire.ingest.fetch import post_json
+
+    hook = site.set("/moved", "", "text/plain", status=301, headers={"Location": "http://10.0.0.1/steal"}, validators=False)
+    with pytest.raises(HttpStatusError, match="HTTP 301"):
+        post_json(hook, b"{}", {}, wsettings)
+    assert [p for m, p, _, _ in site.log if m == "POST"] == ["/moved"]
