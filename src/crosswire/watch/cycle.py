@@ -88,6 +88,9 @@ class Watcher:
                 continue
             seen.add(url.url)
             raws += [(url.url, item) for item in self._poll(url, report, queue)]
+            if len(raws) >= self.settings.batch_size:  # a big sitemap is stored as it is read, not held whole
+                self._ingest(raws, report)
+                raws = []
         self._ingest(raws, report)
         report.requests = self.requests - start
         return report
