@@ -193,7 +193,7 @@ def test_private_addresses_are_refused_unless_allowed(site: Site, store: Store, 
     w = watcher(store, replace(wsettings, allow_private=False), FakeClock())
     w.sync([Source(url, "feed")])
     report = w.cycle()
-    assert report.added == 0 and site.log == []
+    assert report.added == 0 and not site.log
     with store.engine.connect() as conn:
         row = watch_db.get(conn, url)
     assert row is not None and row.errors == 1 and "refusing to fetch" in (row.last_error or "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ class Site:
     """What the server serves (path → Route) and what it was asked."""
 
     routes: dict[str, Route] = field(default_factory=dict)
-    log: list[tuple[str, str, dict[str, str], bytes]] = field(default_factory=list)  # method, path, headers, body
+    # method, path, headers, body of the latest requests (bounded: a soak makes hundreds of thousands)
+    log: deque[tuple[str, str, dict[str, str], bytes]] = field(default_factory=lambda: deque(maxlen=10_000))
     base: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
