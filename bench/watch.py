@@ -167,6 +167,7 @@ def bench_cycles(sources: int, soak: int, per_feed: int = 2) -> dict[str, Any]:
         result["anchor_s"] = round(min(anchor), 3)
         store = Store(settings.db_url)
         clock = FakeClock()
+        clock.sleeps = deque(maxlen=100)  # type: ignore[assignment]  # the test clock's record of sleeps, bounded here
         w = Watcher(store, settings, clock, min_delay_s=2.0)
         w.sync([Source(u, "feed", interval_s=interval) for u in urls])
         t = time.perf_counter()
