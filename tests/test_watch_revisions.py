@@ -144,3 +144,13 @@ def test_style_edits_are_wording_not_corrections() -> None:
 def test_headline_figures() -> None:
     assert kinds("Fire kills three, injures 27", [P1], "Fire kills four, injures 27", [P1]) == ["headline-changed", "figure-changed"]
     assert kinds("Fire kills three, injures 27", [P1], "Three dead in depot fire", [P1]) == ["headline-changed"]  # dropped, not replaced
+
+
+def test_revision_classifier_floor_on_the_demo_edits() -> None:
+    """Quality gate: bench/watch.py revisions (52 edited demo articles) may not fall below what it measures today."""
+    from bench.watch import bench_revisions
+
+    result = bench_revisions()
+    assert result["pairs"] >= 50 and result["exact"] >= result["pairs"] - 2
+    assert all(k["recall"] is None or k["recall"] >= 0.9 for k in result["kinds"].values())
+    assert all(k["precision"] is None or k["precision"] >= 0.9 for k in result["kinds"].values())
