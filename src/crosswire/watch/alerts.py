@@ -19,6 +19,7 @@ from typing import Any
 from crosswire import workflows
 from crosswire.errors import BlockedAddress, ConfigError, FetchError
 from crosswire.ingest.fetch import post_json
+from crosswire.model import StatementClass
 from crosswire.settings import Settings
 from crosswire.storage import alerts as alert_db
 from crosswire.storage import analysis as analysis_db
@@ -29,6 +30,7 @@ from crosswire.storage.store import Store
 from crosswire.watch.revisions import SIGNIFICANT
 
 SIGNATURE_HEADER = "X-Crosswire-Signature"
+SPEECH = (StatementClass.SPEECH,)  # a speaker's statements are the words they said, as in listings and timelines
 WEBHOOK_ATTEMPTS = 4  # one try and three retries
 WEBHOOK_BACKOFF_S = 2.0  # waits 2, 4, 8 s between tries
 Post = Callable[..., int]  # post_json's signature
@@ -109,7 +111,7 @@ class _Context:
             analysis = self.analysis(article_id)
             return analysis is not None and any(m.entity == w.target for m in analysis.mentions)
         if w.kind == "speaker":
-            return bool(analysis_db.find_statements(self.conn, w.target, [article_id], 1))
+            return bool(analysis_db.find_statements(self.conn, w.target, [article_id], 1, SPEECH))
         article = self.store.article(article_id)
         haystack = f"{article.meta.title or ''}\n{article.text}".lower()
         return all(word in haystack for word in w.target.lower().split())
@@ -139,7 +141,7 @@ def _article_alert(ctx: _Context, aid: str) -> tuple[str, dict[str, Any]]:
 
 def _statement_alerts(ctx: _Context, w: alert_db.AlertWatch, article_ids: list[str]) -> list[tuple[str, str, str | None, str | None, str, dict[str, Any]]]:
     out = []
-    for s in analysis_db.find_statements(ctx.conn, w.target, article_ids, None):
+    for s in analysis_db.find_statements(ctx.conn, w.target, article_ids, None, SPEECH):
         who = s.statement.speaker_entity or (s.statement.speaker or "").lower()
         key = hashlib.sha256(f"{who}\n{' '.join(s.text.lower().split())}".encode()).hexdigest()[:24]
         detail = {"speaker": s.statement.speaker, "speaker_entity": s.statement.speaker_entity, "cue": s.statement.cue,
