@@ -244,3 +244,21 @@ def test_a_webhook_redirect_is_not_followed(site: Site, wsettings: Settings) -> 
     with pytest.raises(HttpStatusError, match="HTTP 301"):
         post_json(hook, b"{}", {}, wsettings)
     assert [p for m, p, _, _ in site.log if m == "POST"] == ["/moved"]
+
+
+def test_a_child_sitemap_is_polled_for_as_long_as_its_index(site: Site, store: Store, wsettings: Settings) -> None:
+    child = site.set("/news.xml", '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>',
+                     "application/xml")  # fmt: skip
+    index = site.set("/index.xml", '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                     f"<sitemap><loc>{child}</loc></sitemap></sitemapindex>", "application/xml")  # fmt: skip
+    clock = FakeClock()
+    w = watcher(store, wsettings, clock)
+    w.sync([Source(index, "sitemap", interval_s=3600, follow_s=3600)])
+    w.cycle()
+    for _ in range(3):
+        clock.advance(3600)
+        w.cycle()
+    assert len(site.requests("/news.xml")) == 4  # still polled after its follow time (it lists pages, it is not one)
+    with store.engine.connect() as conn:
+        row = watch_db.get(conn, child)
+    assert row is not None and row.kind == "sitemap" and row.role == "page" and row.not_modified == 3

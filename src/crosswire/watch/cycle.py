@@ -162,8 +162,9 @@ class Watcher:
             watch_db.record_error(tx.conn, url.url, status, error, now + backoff_s(url.interval_s, url.errors + 1, retry_after), _iso(now))
 
     def _next(self, url: watch_db.WatchedUrl, now: float) -> float:
-        """A source is polled every interval; a page while it is younger than its source's follow time."""
-        if url.role == "source":
+        """A source (or a child sitemap of an index) is polled every interval; a page while it is younger than its
+        source's follow time."""
+        if url.role == "source" or url.kind in ("sitemap", "news-sitemap", "feed"):
             return now + url.interval_s
         follow = self.follow_s.get(url.source_url or "", 48 * 3600.0)
         age = now - datetime.fromisoformat(url.first_seen).timestamp()
