@@ -86,7 +86,7 @@ def test_add_articles_show_export_roundtrip(tmp_path: Path, db: str) -> None:
     assert shown_json["removed_lines"][-1] == {"line_no": 6, "text": "Share This Article", "reason": "boilerplate", "rule": "lexicon:share"}
 
     exported = json.loads(run("export", "--db", db, "--format", "json").stdout)
-    assert exported["schema"] == "crosswire-export" and exported["schema_version"] == "1.2"
+    assert exported["schema"] == "crosswire-export" and exported["schema_version"] == "1.3"
     assert {a["id"] for a in exported["articles"]} == {keeper["id"], ferry["id"]}
     assert len(exported["stories"]) == 2  # two unrelated articles: two stories
     assert all(st["comparison"] is None for st in exported["stories"])  # a read-only export computes nothing

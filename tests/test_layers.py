@@ -1,9 +1,10 @@
 """The import layers of the house style hold: shells → use-cases → pipeline/stages/storage → model.
 
     shells     crosswire.cli, crosswire.web, crosswire.api           may import anything below
-    use-cases  crosswire.app                                         never a shell
+    use-cases  crosswire.app, crosswire.watch (the polling loop,     never a shell
+               revisions and alerts meet storage there)
     stages     ingest, extract, nlp, stories, compare, pipeline,     never a use-case or a shell
-               storage, export, demo, resources, watch
+               storage, export, demo, resources
     model      model, errors, settings, crosswire/__init__           nothing of crosswire but each other
 
 Checked on the source with ``ast`` (imports inside functions count too), so a lazy import cannot hide a cycle.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "crosswire"
 SHELLS = {"cli", "web", "api"}
-USE_CASES = {"app"}
+USE_CASES = {"app", "watch"}
 MODEL = {"model", "errors", "settings", "__init__"}
 
 

@@ -260,6 +260,7 @@ def test_openapi_describes_every_api_route(demo) -> None:
         "/api/stories/{story_id}/split", "/api/stories/{story_id}/move", "/api/search", "/api/export",
         "/api/ingest/articles", "/api/ingest/files", "/api/ingest/urls", "/api/stories/{story_id}/comparison",
         "/api/statements", "/api/entities", "/api/timeline", "/api/articles/{article_id}/analysis",
+        "/api/alerts", "/api/articles/{article_id}/revisions",
     } == set(paths)  # fmt: skip
     assert "401" in paths["/api/ingest/articles"]["post"]["responses"]
     schemas = client.get("/openapi.json").json()["components"]["schemas"]

@@ -7,7 +7,8 @@
     │   ├── TooLarge               over the configured size limit
     │   └── MalformedInput         truncated gzip/WARC, broken JSON, undecodable bytes
     ├── FetchError                 a URL could not be fetched
-    │   └── BlockedAddress         private/loopback/link-local target without --allow-private
+    │   ├── BlockedAddress         private/loopback/link-local target without --allow-private
+    │   └── HttpStatusError        the server answered 4xx/5xx (status, Retry-After kept for backoff)
     ├── NotFound                   an id that is not in the store
     ├── Pending                    a result computed after ingest is not there yet
     ├── Conflict                   a correction that contradicts the store (merge a story into itself, …)
@@ -48,6 +49,14 @@ class FetchError(InputError):
 
 class BlockedAddress(FetchError):
     """A URL resolving to a private, loopback or link-local address."""
+
+
+class HttpStatusError(FetchError):
+    """A URL whose server answered with an error status; ``retry_after`` (seconds) when it said when to come back."""
+
+    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status, self.retry_after = status, retry_after
 
 
 class NotFound(CrosswireError):

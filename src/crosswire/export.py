@@ -11,7 +11,8 @@ from crosswire import __version__
 from crosswire.model import Analysis, Article, Claim, Comparison, Origin, Statement
 
 SCHEMA_NAME = "crosswire-export"
-SCHEMA_VERSION = "1.2"  # 1.1: analysis, entities, mentions, statements, claims filled; 1.2: statement class, negated, modality
+SCHEMA_VERSION = "1.3"  # 1.1: analysis, entities, mentions, statements, claims filled; 1.2: statement class, negated, modality;
+# 1.3: each article's revisions (issue #20)
 CSV_COLUMNS = (
     "id", "external_id", "title", "outlet", "authors", "credited", "dateline", "published",
     "published_source", "url", "canonical_url", "language", "format", "origin", "duplicate_of",
@@ -68,8 +69,9 @@ def analysis_fields(analysis: Analysis | None, text: str) -> dict[str, Any]:
 
 
 def article_record(article: Article, origins: Iterable[Origin], story_id: str | None = None,
-                   analysis: Analysis | None = None) -> dict[str, Any]:
-    """One article as exported (schema ``crosswire-export`` 1.1)."""
+                   analysis: Analysis | None = None, revisions: Iterable[Any] = ()) -> dict[str, Any]:
+    """One article as exported (schema ``crosswire-export`` 1.3); ``revisions``: its stored versions
+    (storage.revisions.StoredRevision), oldest first."""
     m = article.meta
     return {
         "id": article.id,
@@ -96,7 +98,14 @@ def article_record(article: Article, origins: Iterable[Origin], story_id: str | 
         "flags": [{"kind": f.kind, "start": f.span[0], "end": f.span[1], "detail": f.detail, "score": f.score} for f in article.flags],
         **analysis_fields(analysis, article.text),
         "story_id": story_id,
+        "revisions": [revision_record(r) for r in revisions],
     }
+
+
+def revision_record(r: Any) -> dict[str, Any]:
+    """One stored version of an article: when it was fetched, its headline and text, and what changed from the one before."""
+    return {"number": r.number, "fetched_at": r.fetched_at, "title": r.title, "text": r.text, "content_hash": r.content_hash,
+            "input_id": r.raw_id, "changes": [dict(c) for c in r.changes]}  # fmt: skip
 
 
 def story_record(view: Any, comparison: dict[str, Any] | None = None) -> dict[str, Any]:

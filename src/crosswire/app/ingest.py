@@ -33,6 +33,7 @@ from crosswire.settings import Settings
 from crosswire.storage.store import Store, Writer
 from crosswire.stories.clusters import StoryIndex
 from crosswire.stories.signals import StorySignals
+from crosswire.watch.revise import revise_stored
 
 Progress = Callable[[InputRef, int], None]  # (input just read, items it held)
 CompareProgress = Callable[[int, int], None]  # (stories compared so far, stories to compare)
@@ -44,7 +45,7 @@ FAILPOINT_ENV = "CROSSWIRE_FAILPOINT"  # "before-commit:N" / "after-commit:N": S
 class Outcome:
     """What happened to one input item."""
 
-    status: str  # added | duplicate | unchanged | failed
+    status: str  # added | duplicate | unchanged | revised | failed
     origin: Origin
     article_id: str | None = None
     detail: str = ""
@@ -81,16 +82,23 @@ def add_inputs(
     (``local``, ``local:N``, ``tcp://HOST:PORT``) runs the per-document stages on that Dask cluster."""
     from crosswire.app.comparison import compare_stories, stale_stories
 
-    outcomes: list[Outcome] = []
     with _runner(settings, dask) as runner:
-        _analyse_pending(store, runner)  # left by a run killed between a write and its re-analysis
-        items = _items(refs, settings, stdin, fetch, progress)
-        for batch in _batches(runner.prepare(items, _triage(store, settings)), settings.batch_size):
-            outcomes += write_batch(store, batch, settings)
-        _analyse_pending(store, runner)
+        outcomes = ingest_items(store, _items(refs, settings, stdin, fetch, progress), settings, runner)
     if any(o.status == "added" for o in outcomes) or stale_stories(store):
         compare_stories(store, stale_stories(store), settings.workers, compared)
     return AddReport(tuple(outcomes))
+
+
+def ingest_items(store: Store, items: Iterable[Item], settings: Settings, runner: Runner | None = None) -> list[Outcome]:
+    """Items already read (a watch cycle's pages, an API request's articles) through the stages and the write step,
+    in order; one outcome per item. Comparing the stories they changed is the caller's next step."""
+    outcomes: list[Outcome] = []
+    with runner or Runner(settings.workers) as run:
+        _analyse_pending(store, run)  # left by a run killed between a write and its re-analysis
+        for batch in _batches(run.prepare(items, _triage(store, settings)), settings.batch_size):
+            outcomes += write_batch(store, batch, settings)
+        _analyse_pending(store, run)
+    return outcomes
 
 
 def _runner(settings: Settings, dask: str | None) -> AbstractContextManager[Runner]:
@@ -157,7 +165,7 @@ def write_batch(store: Store, batch: Sequence[Prepared], settings: Settings) -> 
     touched: dict[str, set[str]] = defaultdict(set)
     with store.transaction() as tx:
         for p in batch:
-            outcome = _reject(tx, p.result) if isinstance(p.result, Rejected) else _store_article(tx, p.raw, p.result)
+            outcome = _reject(tx, p.result) if isinstance(p.result, Rejected) else _store_article(tx, p.raw, p.result, settings)
             outcomes.append(outcome)
             if outcome.status == "added" and isinstance(p.result, Article):
                 added.append(p)
@@ -236,8 +244,13 @@ def _reject(tx: Writer, rejected: Rejected) -> Outcome:
     return Outcome("failed", rejected.origin, None, rejected.reason)
 
 
-def _store_article(tx: Writer, raw: RawDocument | None, article: Article) -> Outcome:
+def _store_article(tx: Writer, raw: RawDocument | None, article: Article, settings: Settings) -> Outcome:
     assert raw is not None  # an article always comes from a raw document
+    revised = revise_stored(tx, raw, article, settings)  # an article seen again at its address (issue #20)
+    if revised is not None:
+        if revised.status == "revised":  # its text changed: analysed again after this write (spans point into it)
+            tx.drop_analysis(revised.article_id)
+        return Outcome(revised.status, article.origin, revised.article_id, revised.detail)
     if tx.has_article(article.id):
         new_origin = tx.add_origin(article.id, article.origin, article.external_id)
         return Outcome("unchanged", article.origin, article.id, "already stored" + ("; new origin recorded" if new_origin else ""))

@@ -115,7 +115,8 @@ def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None =
     arts = store.articles(flt or ArticleFilter(), with_removed=True)
     stories = story_of(store)
     with store.reader() as rd:
-        records = [export.article_record(a, store.origins(a.id), stories.get(a.id), rd.load_analysis(a.id))
+        records = [export.article_record(a, store.origins(a.id), stories.get(a.id), rd.load_analysis(a.id),
+                                         rd.revisions(a.id))  # every version of a revised article (issue #20)
                    for a in arts]
     if fmt == "json":
         if compare_missing:

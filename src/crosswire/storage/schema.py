@@ -258,3 +258,76 @@ store_generation = Table(  # one row: raised by every write transaction (readers
     Column("value", BigInteger, nullable=False),
 )
 
+# Migration 0010 (issue #20, live monitoring): what `crosswire watch` polls, each article's revisions, saved alert
+# watches and the alerts they raised. Storage code: storage/watch.py, storage/revisions.py, storage/alerts.py.
+watch_urls = Table(
+    "watch_urls",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("role", String(8), nullable=False),  # source (listed in SOURCES.toml) | page (linked from a source)
+    Column("kind", String(16), nullable=False),  # feed | sitemap | news-sitemap | page
+    Column("source_url", Text),  # a page: the source that linked it
+    Column("interval_s", Float, nullable=False),
+    Column("fetch_links", Boolean, nullable=False, server_default=false()),
+    Column("language", String(16)),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("lastmod", Text),  # what the feed entry or sitemap said about the page's last change
+    Column("hints", Text, nullable=False, default="{}"),  # JSON: a page's feed entry (id, title, outlet, published)
+    Column("first_seen", String(32), nullable=False),
+    Column("last_fetch", String(32)),
+    Column("last_status", Integer),
+    Column("last_new", String(32)),  # when a fetch last brought a new article or revision
+    Column("next_due", Float, nullable=False, index=True),  # epoch seconds
+    Column("errors", Integer, nullable=False, server_default="0"),  # consecutive failures: the backoff exponent
+    Column("last_error", Text),
+    Column("fetches", Integer, nullable=False, server_default="0"),
+    Column("not_modified", Integer, nullable=False, server_default="0"),  # 304 answers
+    Column("new_items", Integer, nullable=False, server_default="0"),
+)
+
+article_revisions = Table(
+    "article_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("number", Integer, nullable=False),  # 1: the text first stored; the highest is the article's current text
+    Column("fetched_at", String(32), nullable=False),
+    Column("raw_id", String(64), nullable=False),  # the id this input would have had as an article of its own
+    Column("content_hash", String(32), nullable=False),
+    Column("title", Text),
+    Column("text", Text, nullable=False),
+    Column("changes", Text, nullable=False, default="[]"),  # JSON list of watch.revisions.Change against number - 1
+    UniqueConstraint("article_id", "number", name="uq_article_revision"),
+)
+
+alert_watches = Table(
+    "alert_watches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # story | speaker | entity | query
+    Column("target", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("webhook_url", Text),
+    Column("webhook_secret", Text),
+    Column("allow_private", Boolean, nullable=False, server_default=false()),
+    Column("baseline", Text, nullable=False, default="[]"),  # JSON: conflict keys already there when the watch was saved
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watch_id", Integer, ForeignKey("alert_watches.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # article | conflict | statement | revision
+    Column("key", Text, nullable=False),  # what makes it the same alert: never raised twice
+    Column("at", String(32), nullable=False),
+    Column("article_id", String(32)),
+    Column("story_id", String(32)),
+    Column("summary", Text, nullable=False),
+    Column("detail", Text, nullable=False, default="{}"),  # JSON
+    Column("delivery", String(16), nullable=False, server_default="none"),  # none | pending | delivered | failed
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    UniqueConstraint("watch_id", "kind", "key", name="uq_alert"),
+)

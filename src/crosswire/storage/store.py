@@ -43,6 +43,7 @@ from crosswire.model import (
 from crosswire.storage import analysis as analysis_db
 from crosswire.storage import browse as browse_db
 from crosswire.storage import comparisons as comparison_db
+from crosswire.storage import revisions as revision_db
 from crosswire.storage import stories as story_db
 from crosswire.storage.schema import (
     articles,
@@ -391,6 +392,11 @@ class Reader:
     def entity_rows(self, kind: str | None = None, search: str | None = None, limit: int | None = None) -> list[analysis_db.EntityRow]:
         """Canonical entities with their counts."""
         return analysis_db.entity_rows(self._conn, kind, search, limit)
+
+    # revisions
+    def revisions(self, article_id: str) -> list[revision_db.StoredRevision]:
+        """Every stored version of an article (none when it was never revised), oldest first."""
+        return revision_db.revisions(self._conn, article_id)
 
     # comparisons
     def cached_comparison(self, story_id: str) -> comparison_db.CachedComparison | None:

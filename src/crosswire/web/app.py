@@ -30,7 +30,7 @@ from crosswire.errors import CrosswireError, NotFound, StoreBusy
 from crosswire.ingest.fetch import fetch_url
 from crosswire.ingest.sources import Fetcher
 from crosswire.settings import Settings
-from crosswire.web import api, pages, views
+from crosswire.web import api, pages, views, watch_views
 from crosswire.web.cache import PageCache
 from crosswire.web.comparison_page import word_diff
 from crosswire.web.entity_urls import entity_path
@@ -64,6 +64,7 @@ def create_app(settings: Settings, fetch: Fetcher = fetch_url) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(files("crosswire.web").joinpath("static"))), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    watch_views.install(app)  # live monitoring (issue #20): alerts pages and feeds, article revisions
     _add_error_handlers(app)
     app.add_middleware(PageCache, generation=app.state.store.generation)  # innermost: caches what the routes render
     app.add_middleware(BodyLimit, limit=settings.max_input_bytes + MULTIPART_OVERHEAD_BYTES)

@@ -11,7 +11,7 @@ character classes would not (under the C locale they know only ASCII). The title
 text in the ranking (weights A and D of ``ts_rank``).
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 import unicodedata
@@ -19,7 +19,7 @@ import unicodedata
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
