@@ -120,9 +120,11 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+_invocation: dict[str, Any] = {}  # the root options of the current command line, set by _root on every run
+
+
 @app.callback(invoke_without_command=True)
 def _root(
-    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
     config: Annotated[Path | None, typer.Option(
         "--config", help="Settings file (TOML). Default: ./crosswire.toml when it exists; see `crosswire settings`.")] = None,
@@ -130,16 +132,14 @@ def _root(
     if version:
         out.print(f"crosswire {__version__}")
         raise typer.Exit()
-    ctx.obj = {"config": config}
+    _invocation["config"] = config
     out.soft_wrap = not out.is_terminal  # piped text (an article, a summary) is never broken at 80 columns
 
 
 def _settings(**flags: Any) -> Resolved:
     """Settings from the config file, the environment and these flags; a bad value is a usage error naming it."""
-    ctx = click.get_current_context(silent=True)
-    config = ((ctx.find_root().obj or {}) if ctx else {}).get("config")
     try:
-        return resolve(config=config, **flags)
+        return resolve(config=_invocation.get("config"), **flags)
     except ConfigError as exc:
         err.print(f"[red]error:[/] invalid setting: {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from exc
