@@ -24,7 +24,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -32,7 +31,7 @@ from typer.core import TyperGroup, TyperOption
 
 from crosswire import __version__
 from crosswire.errors import ConfigError, NotFound
-from crosswire.settings import Resolved, Settings, env_name, resolve
+from crosswire.settings import LOOPBACK_HOSTS, Resolved, Settings, env_name, resolve
 
 if TYPE_CHECKING:
     from crosswire.cli.render import Listing
@@ -45,7 +44,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _rich_type = TyperOption.display_type_rich
 
 
-def _flag_type(self: TyperOption, ctx: click.Context) -> str | None:
+def _flag_type(self: TyperOption, ctx: Any) -> str | None:
     """A flag takes no value: its help shows ``--json``, not ``--json <bool>`` (Typer 0.29's rich help shows the type)."""
     return None if self.is_flag else _rich_type(self, ctx)
 
@@ -729,7 +728,7 @@ def serve(
 
     with _store(db, create=True, extra_hosts=allow_host or None) as (store, settings):
         store.close()  # opened only to check the store; the app opens its own
-    if host not in ("127.0.0.1", "localhost", "::1") and not allow_host:
+    if host not in ("127.0.0.1", "localhost", "::1") and set(settings.allowed_hosts) <= set(LOOPBACK_HOSTS):
         err.print(f"[yellow]note:[/] listening on {escape(host)} but answering only to {', '.join(settings.allowed_hosts)}: "
                   "pass --allow-host NAME for the name clients use")
     if not settings.api_token:
