@@ -121,7 +121,7 @@ def test_a_verb_that_reads_never_creates_a_store(tmp_path: Path, monkeypatch: py
 def test_empty_results_say_why(store: str) -> None:
     nobody = run("timeline", "Nobody", "--db", store)
     assert nobody.exit_code == 0 and tsv(nobody.stdout) == [["published", "how", "outlet", "content", "about",
-                                                             "may_contradict", "article"]]
+                                                             "may_contradict", "article", "spans"]]
     assert "no statements by 'Nobody'" in nobody.stderr and "crosswire entities --search 'Nobody'" in nobody.stderr
     assert "no statements by 'Nobody'" in run("statements", "--speaker", "Nobody", "--db", store).stderr
     outlet = run("articles", "--outlet", "Nowhere Times", "--db", store).stderr

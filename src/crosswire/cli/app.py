@@ -601,8 +601,8 @@ def demo(db: DbOption = None, json_out: JsonOption = False) -> None:
         out.print_json(data={"report": render.report_json(report), "summary": summary})
         return
     render.print_report(out, err, report)
-    out.print(render.articles_table(rows))
-    out.print(render.stories_table(views))
+    render.emit(out, render.articles_listing(rows), "table")
+    render.emit(out, render.stories_listing(views), "table")
     render.print_summary(out, summary, settings.db_url)
 
 

@@ -140,11 +140,6 @@ def articles_listing(rows: Sequence[Article]) -> Listing:
     return listing
 
 
-def articles_table(rows: Sequence[Article]) -> Table:
-    """Articles as a table: id, date (and how found), outlet, language, title."""
-    return articles_listing(rows).table()
-
-
 def print_article(out: Console, a: Article, origins: Sequence[Origin], show_removed: bool) -> None:
     """Metadata with the signal behind each value, the clean text, and (optionally) removed lines."""
     m = a.meta
@@ -217,11 +212,6 @@ def stories_listing(views: Sequence[Any]) -> Listing:
         listing.rows.append((v.id, v.first or "—", v.last or "—", str(len(v.members)), ", ".join(v.outlets) or "—",
                              ",".join(v.languages), v.title or "—"))
     return listing
-
-
-def stories_table(views: Sequence[Any]) -> Table:
-    """Stories as a table."""
-    return stories_listing(views).table()
 
 
 def print_story(out: Console, v: Any, fmt: str = "table") -> None:
@@ -309,11 +299,6 @@ def entities_listing(rows: Sequence[Any]) -> Listing:
     return listing
 
 
-def entities_table(rows: Sequence[Any]) -> Table:
-    """Entities as a table."""
-    return entities_listing(rows).table()
-
-
 def print_analysis(out: Console, a: Article, analysis: Any) -> None:
     """Statements and claims of one article, each with its spans."""
     if not analysis.analysed:
@@ -399,13 +384,13 @@ def timeline_listing(entries: Sequence[Any], names: Mapping[str, str] | None = N
     """A speaker's statements in time order; possible contradictions marked; what each is about by name
     (``names``: entity key → name; a key without a name shows as its kind, never as the key)."""
     cols = (Column("published"), Column("how"), Column("outlet", ratio=1), Column("content", ratio=5),
-            Column("about", ratio=2), Column("may contradict"), Column("article", short=10))
+            Column("about", ratio=2), Column("may contradict"), Column("article", short=10), Column("spans"))
     listing = Listing(f"{len(entries)} statements", cols)
     for e in entries:
         r = e.statement
         listing.rows.append((r.published or "—", r.published_source, r.outlet or "—", _clip(r.text, 200),
                              ", ".join(_entity_names(e.about[:4], names or {})), ", ".join(x[:10] for x in e.contradicts),
-                             r.article_id))
+                             r.article_id, ", ".join(f"{a}-{b}" for a, b in r.statement.content)))
     return listing
 
 
