@@ -63,8 +63,13 @@ def store_changed(request: Request) -> datetime | None:
     path: Path | None = request.app.state.settings.sqlite_path
     if path is None:
         return None
-    times = [p.stat().st_mtime for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
-    return datetime.fromtimestamp(max(times), UTC) if times else None
+    if not path.exists():
+        return None
+    times = [path.stat().st_mtime]
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size:  # an empty log is one a connection just opened: no data changed
+        times.append(wal.stat().st_mtime)
+    return datetime.fromtimestamp(max(times), UTC)
 
 
 class ConditionalRoute(APIRoute):
