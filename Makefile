@@ -4,11 +4,16 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.crosswire-installed
 
-.PHONY: demo test test-postgres bench clean-venv
+.PHONY: demo test test-postgres bench clean-venv lock
 
-$(STAMP): pyproject.toml constraints.txt
+# Dependencies come from requirements.lock: the versions of constraints.txt with the sha256 of every file PyPI holds for
+# them; pip refuses any other file. pip 25.3 first: older pips refuse the hashed lock over an extra (lxml[html_clean]).
+# crosswire itself is then installed editable without dependencies (they are all in the lock).
+$(STAMP): pyproject.toml constraints.txt requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check "pip==25.3"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -27,3 +32,12 @@ bench: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Regenerate the hashed locks after a change to pyproject.toml or constraints.txt (needs uv: pip install uv==0.13.9):
+# requirements.lock for `make demo` / `make test` (crosswire and its [test] extra), requirements-serve.lock for the
+# container image (crosswire and the PostgreSQL driver). The versions are those of constraints.txt.
+LOCK_FLAGS = -c constraints.txt --generate-hashes --universal --python-version 3.11 --index-url https://pypi.org/simple \
+	--custom-compile-command "make lock" --quiet
+lock:
+	uv pip compile pyproject.toml --extra test $(LOCK_FLAGS) -o requirements.lock
+	echo "psycopg[binary]" | uv pip compile pyproject.toml - $(LOCK_FLAGS) -o requirements-serve.lock

@@ -168,6 +168,7 @@ def test_unreachable_url_when_private_is_allowed(db: str) -> None:
 
 
 def test_show_unknown_id_exits_3(db: str) -> None:
+    assert run("add", "-", "--db", db, input=ARTICLE.encode()).exit_code == 0  # a store, without that id
     result = run("show", "ffffffff", "--db", db)
     assert result.exit_code == 3 and "no article with id 'ffffffff'" in result.stderr
 

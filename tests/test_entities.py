@@ -51,7 +51,8 @@ def test_timeline_table_shows_names_never_keys() -> None:
 
     from crosswire.cli.render import timeline_table
 
-    st = SimpleNamespace(published="2024-05-17", published_source="stated", outlet="AFP", text="We talked.")
+    st = SimpleNamespace(published="2024-05-17", published_source="stated", outlet="AFP", text="We talked.",
+                         article_id="a" * 16, statement=SimpleNamespace(content=((0, 10),)))
     entry = SimpleNamespace(statement=st, about=("place:being", "person:ksi"), contradicts=())
     console = Console(width=200, record=True)
     console.print(timeline_table([entry], {"place:being": "Beijing"}))

@@ -1,6 +1,10 @@
-"""The ``crosswire`` command: argv in, Rich tables or JSON out. All logic lives in the use-cases (``crosswire.app``).
+"""The ``crosswire`` command: argv in, Rich tables, TSV, CSV or JSON out. All logic lives in the use-cases (``crosswire.app``).
 
-Exit codes: 0 ok · 1 some inputs failed · 2 usage error · 3 not found · 4 bad setting or store error.
+Exit codes: 0 ok · 1 some inputs failed · 2 usage error (a bad flag, date or setting, named) · 3 not found ·
+4 the store cannot be opened (or, for a verb that only reads, does not exist).
+
+Listings take ``--format table|tsv|csv|json``: a table on a terminal, TSV when stdout is a pipe or a file (one row
+per line, whole ids), as ``gh`` does. Empty results say why on stderr, so pipes stay clean.
 
 Each verb imports what it needs when it runs: the use-cases pull in spaCy, the sentence encoder and
 trafilatura, which ``--version``, ``--help`` and ``settings`` never need (startup figures: docs/benchmarks.md).
@@ -10,30 +14,42 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from crosswire import __version__
 from crosswire.errors import ConfigError, Conflict, NotFound, StoreBusy
-from crosswire.settings import Settings, redact
+from crosswire.settings import LOOPBACK_HOSTS, Resolved, Settings, env_name, redact, resolve
 
 if TYPE_CHECKING:
     from crosswire.app.ingest import Progress as ProgressCallback
+    from crosswire.cli.render import Listing
     from crosswire.model import StatementClass
     from crosswire.storage.store import Store
 
-EXIT_FAILED_INPUTS, EXIT_NOT_FOUND, EXIT_STORE = 1, 3, 4
+EXIT_FAILED_INPUTS, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_STORE = 1, 2, 3, 4
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_rich_type = TyperOption.display_type_rich
+
+
+def _flag_type(self: TyperOption, ctx: Any) -> str | None:
+    """A flag takes no value: its help shows ``--json``, not ``--json <bool>`` (Typer 0.29's rich help shows the type)."""
+    return None if self.is_flag else _rich_type(self, ctx)
+
+
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="crosswire",
@@ -49,7 +65,26 @@ DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Store: SQLite file or SQLAlchemy URL. Default: $CROSSWIRE_DB or ./crosswire.db."),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table (same as --format json).")]
+FormatOption = Annotated[str | None, typer.Option(
+    "--format", "-f", metavar="table|tsv|csv|json", help="Output format. Default: table on a terminal, tsv when piped.")]
+
+
+def _iso_date(value: str | None) -> str | None:
+    """A --since/--until value: a real calendar day as YYYY-MM-DD, or a usage error naming it."""
+    if value is None:
+        return None
+    try:
+        if not ISO_DATE.fullmatch(value):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2024-05-17") from None
+    return value
+
+
+SinceOption = Annotated[str | None, typer.Option(help="Published on or after YYYY-MM-DD.", callback=_iso_date)]
+UntilOption = Annotated[str | None, typer.Option(help="Published on or before YYYY-MM-DD.", callback=_iso_date)]
 
 
 def main() -> None:
@@ -84,27 +119,48 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+_invocation: dict[str, Any] = {}  # the root options of the current command line, set by _root on every run
+
+
 @app.callback(invoke_without_command=True)
 def _root(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Settings file (TOML). Default: ./crosswire.toml when it exists; see `crosswire settings`.")] = None,
 ) -> None:
     if version:
         out.print(f"crosswire {__version__}")
         raise typer.Exit()
+    _invocation["config"] = config
+    out.soft_wrap = not out.is_terminal  # piped text (an article, a summary) is never broken at 80 columns
+
+
+def _settings(**flags: Any) -> Resolved:
+    """Settings from the config file, the environment and these flags; a bad value is a usage error naming it."""
+    try:
+        return resolve(config=_invocation.get("config"), **flags)
+    except ConfigError as exc:
+        err.print(f"[red]error:[/] invalid setting: {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE) from exc
 
 
 @contextmanager
-def _store(db: str | None, **overrides: Any) -> Iterator[tuple[Store, Settings]]:
+def _store(db: str | None, create: bool = False, **overrides: Any) -> Iterator[tuple[Store, Settings]]:
+    """The store, opened (and migrated); a verb that only reads (``create=False``) never creates one."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from crosswire import app as cases
 
+    settings = _settings(db_url=db, **overrides).settings
+    path = settings.sqlite_path
+    if not create and path is not None and not path.exists():
+        err.print(f"[red]error:[/] no store at {escape(str(path))}: nothing has been added there yet. Run "
+                  f"`crosswire add PATH…` (or `crosswire demo`) first, or point --db / CROSSWIRE_DB at your store.")
+        raise typer.Exit(EXIT_STORE)
     try:
-        settings = Settings.from_env(db_url=db, **overrides)
         store = cases.open_store(settings, on_wait=_tell_waiting())
-    except (ConfigError, SQLAlchemyError, StoreBusy, ValueError) as exc:  # ValueError: a URL SQLAlchemy cannot read
-        url = db or os.environ.get("CROSSWIRE_DB") or ""
-        err.print(f"[red]error:[/] cannot open the store: {escape(redact(str(exc), url))}")
+    except (SQLAlchemyError, StoreBusy, ValueError) as exc:  # ValueError: a URL SQLAlchemy cannot read (a bad port)
+        err.print(f"[red]error:[/] cannot open the store: {escape(redact(str(exc), settings.db_url))}")
         raise typer.Exit(EXIT_STORE) from exc
     try:
         yield store, settings
@@ -130,6 +186,26 @@ def _tell_waiting() -> Any:
     return on_wait
 
 
+def _format(fmt: str | None, json_out: bool, allowed: tuple[str, ...] = ("table", "tsv", "csv", "json")) -> str:
+    """The output format asked for (--json is --format json); by default a table on a terminal, TSV when piped."""
+    if json_out:
+        fmt = "json"
+    fmt = fmt or ("table" if out.is_terminal else "tsv")
+    if fmt not in allowed:
+        err.print(f"[red]error:[/] unknown format {fmt!r}; use {', '.join(allowed)}")
+        raise typer.Exit(EXIT_USAGE)
+    return fmt
+
+
+def _emit(listing: Listing, fmt: str, empty_hint: str | None = None) -> None:
+    """Write a listing; when it has no rows, say why (on stderr, so a pipe gets only the header)."""
+    from crosswire.cli import render
+
+    render.emit(out, listing, fmt)
+    if not listing.rows and empty_hint:
+        err.print(f"[yellow]note:[/] {empty_hint}")
+
+
 @app.command()
 def add(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories (recursive), URLs, or - for stdin.")],
@@ -146,14 +222,14 @@ def add(
     from crosswire.ingest.sources import expand_inputs
     from crosswire.pipeline.runner import ChunkFailed
 
-    with _store(db, allow_private=allow_private or None, fetch_links=fetch or None) as (store, settings):
+    with _store(db, create=True, allow_private=allow_private or None, fetch_links=fetch or None) as (store, settings):
         refs = expand_inputs(inputs)
         with _progress(len(refs), quiet=json_out) as advance, _comparing(quiet=json_out) as compared:
             try:
                 report = ingest.add_inputs(refs, settings, store, progress=advance, compared=compared, dask=dask)
             except (ChunkFailed, ConfigError) as exc:
                 err.print(f"[red]error:[/] {escape(str(exc))}")
-                raise typer.Exit(EXIT_FAILED_INPUTS if isinstance(exc, ChunkFailed) else 2) from exc
+                raise typer.Exit(EXIT_FAILED_INPUTS if isinstance(exc, ChunkFailed) else EXIT_USAGE) from exc
     if json_out:
         out.print_json(data=render.report_json(report))
     else:
@@ -167,10 +243,11 @@ def articles(
     db: DbOption = None,
     outlet: Annotated[str | None, typer.Option(help="Only this outlet (case-insensitive).")] = None,
     language: Annotated[str | None, typer.Option(help="Only this language code, e.g. en.")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before YYYY-MM-DD.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     search: Annotated[str | None, typer.Option(help="Title or text contains this.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 100,
+    fmt: FormatOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """List stored articles with their outlet, date (and how it was found) and language."""
@@ -179,13 +256,18 @@ def articles(
     from crosswire.export import article_record
     from crosswire.storage.store import ArticleFilter
 
+    fmt = _format(fmt, json_out)
     flt = ArticleFilter(outlet, language, since, until, search, limit or None)
     with _store(db) as (store, _):
         rows = reading.list_articles(store, flt)
-        if json_out:
+        if fmt == "json":
             out.print_json(data=[article_record(a, store.origins(a.id)) | {"text": None} for a in rows])
-        else:
-            out.print(render.articles_table(rows))
+            return
+        filters = " ".join(f"--{k} {v!r}" for k, v in (("outlet", outlet), ("language", language), ("since", since),
+                                                         ("until", until), ("search", search)) if v)
+        hint = (f"no article matches {filters}; `crosswire articles` without filters lists them all" if filters
+                else "the store has no articles yet; add some with `crosswire add PATH…`")
+    _emit(render.articles_listing(rows), fmt, hint)
 
 
 @app.command()
@@ -241,6 +323,7 @@ def statements_cmd(
     story: Annotated[str | None, typer.Option(help="Only the articles of this story (id or unique prefix).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 200,
     classes: ClassOption = None,
+    fmt: FormatOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """Who said what: statements with speaker, cue, kind and the character spans they came from (speech unless --class)."""
@@ -248,19 +331,35 @@ def statements_cmd(
     from crosswire.cli import render
     from crosswire.export import statement_record
 
+    fmt = _format(fmt, json_out)
     with _store(db) as (store, _):
         rows = reading.statements(store, speaker, article, story, limit or None, _classes(classes))
-    if json_out:
+    if fmt == "json":
         out.print_json(data=[{"article_id": r.article_id, "outlet": r.outlet, "published": r.published,
                               **statement_record(r.statement, "") , "content_text": r.text} for r in rows])
-    else:
-        out.print(render.statements_table(rows))
+        return
+    _emit(render.statements_listing(rows), fmt, _no_statements(speaker, classes, article=article, story=story))
+
+
+def _no_statements(speaker: str | None, classes: list[str] | None, about: str | None = None, **scope: str | None) -> str:
+    """Why a statement listing is empty, and what to try next."""
+    where = "".join(f" in {k} {v!r}" for k, v in scope.items() if v)
+    what = f"no statements by {speaker!r}{where}" if speaker else f"no statements{where or ' in the store'}"
+    what += f" about {about!r}" if about else ""
+    tips = []
+    if speaker:
+        tips.append(f"try `crosswire entities --search {speaker.split(':')[-1].split()[-1]!r}` for the names on record")
+    if not classes:
+        tips.append("only speech is listed: `--class all` adds stances and no-comments")
+    return what + ("; " + "; ".join(tips) if tips else "")
 
 
 @app.command("compare")
 def compare_cmd(
     story_id: Annotated[str, typer.Argument(metavar="STORY", help="Story id or a unique prefix of it.")],
     db: DbOption = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", metavar="table|json", help="Output format (several sections: "
+                                            "no TSV; --format json for machines).")] = None,
     json_out: JsonOption = False,
 ) -> None:
     """How the articles of one story differ: aligned statements, fact table, conflicts, provenance tree."""
@@ -268,10 +367,11 @@ def compare_cmd(
     from crosswire.cli import render
     from crosswire.export import comparison_record
 
+    fmt = _format(fmt or "table", json_out, allowed=("table", "json"))
     with _store(db) as (store, _):
         view = stories.get_story(store, story_id)
         compared = comparison.compare_story(store, view.id)
-    if json_out:
+    if fmt == "json":
         out.print_json(data=comparison_record(compared))
     else:
         render.print_comparison(out, view, compared)
@@ -309,6 +409,7 @@ def timeline_cmd(
     about: Annotated[str | None, typer.Option(help="Only statements naming this entity (key or part of it).")] = None,
     db: DbOption = None,
     classes: ClassOption = None,
+    fmt: FormatOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """Everything one speaker said across stories, in time order, with possible contradictions flagged (speech unless --class)."""
@@ -316,14 +417,15 @@ def timeline_cmd(
     from crosswire.cli import render
     from crosswire.export import timeline_record
 
+    fmt = _format(fmt, json_out)
     with _store(db) as (store, _):
         entries = reading.timeline(store, speaker, about, _classes(classes))
         about_keys = {k for e in entries for k in e.about}
         names = {r.entity.key: r.entity.name for r in reading.entities(store) if r.entity.key in about_keys}
-    if json_out:
+    if fmt == "json":
         out.print_json(data=[timeline_record(e) for e in entries])
-    else:
-        out.print(render.timeline_table(entries, names))
+        return
+    _emit(render.timeline_listing(entries, names), fmt, _no_statements(speaker, classes, about))
 
 
 @app.command("entities")
@@ -332,20 +434,24 @@ def entities_cmd(
     kind: Annotated[str | None, typer.Option(help="person, org, place or group.")] = None,
     search: Annotated[str | None, typer.Option(help="Name or variant contains this.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 100,
+    fmt: FormatOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """People, organisations and places across the store, with every spelling seen and how often quoted."""
     from crosswire.app import reading
     from crosswire.cli import render
 
+    fmt = _format(fmt, json_out)
     with _store(db) as (store, _):
         rows = reading.entities(store, kind, search, limit or None)
-    if json_out:
+    if fmt == "json":
         out.print_json(data=[{"key": r.entity.key, "kind": r.entity.kind, "name": r.entity.name,
                               "variants": list(r.entity.variants), "descriptions": list(r.entity.descriptions),
                               "articles": r.articles, "mentions": r.mentions, "statements": r.statements} for r in rows])
     else:
-        out.print(render.entities_table(rows))
+        wanted = " ".join(f"--{k} {v!r}" for k, v in (("kind", kind), ("search", search)) if v)
+        _emit(render.entities_listing(rows), fmt, f"no entity matches {wanted}; try part of a name, or drop --kind" if wanted
+              else "no entities yet: they come from the articles `crosswire add` analyses (English only)")
 
 
 @app.command("export")
@@ -399,18 +505,19 @@ def _export_parquet(store: Store, output: Path, options: dict[str, Any]) -> None
 
 
 @app.command()
-def stories(db: DbOption = None, json_out: JsonOption = False) -> None:
+def stories(db: DbOption = None, fmt: FormatOption = None, json_out: JsonOption = False) -> None:
     """Stories: groups of articles about one event, with their time span, outlets and size."""
     from crosswire.app import stories
     from crosswire.cli import render
     from crosswire.export import story_record
 
+    fmt = _format(fmt, json_out)
     with _store(db) as (store, _):
         views = stories.list_stories(store)
-    if json_out:
+    if fmt == "json":
         out.print_json(data=[story_record(v) for v in views])
     else:
-        out.print(render.stories_table(views))
+        _emit(render.stories_listing(views), fmt, "no stories yet: `crosswire add PATH…` groups the articles it adds")
 
 
 class _StoryGroup(TyperGroup):
@@ -433,20 +540,23 @@ WhoOption = Annotated[str, typer.Option("--by", help="Who made the correction (k
 def story_show(
     story_id: Annotated[str, typer.Argument(metavar="ID", help="Story id or a unique prefix of it.")],
     db: DbOption = None,
+    fmt: FormatOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """One story: its articles in time order, why each is there, and the corrections made to it."""
+    """One story: its articles in time order, why each is there, and the corrections made to it (TSV/CSV: the articles)."""
     from crosswire.app import stories
     from crosswire.cli import render
     from crosswire.export import story_record
 
+    fmt = _format(fmt, json_out)
     with _store(db) as (store, _):
         view = stories.get_story(store, story_id)
         fixes = stories.story_corrections(store, view.id)
-    if json_out:
+    if fmt == "json":
         out.print_json(data=story_record(view) | {"corrections": [asdict(c) for c in fixes]})
-    else:
-        render.print_story(out, view)
+        return
+    render.print_story(out, view, fmt)
+    if fmt == "table":
         render.print_corrections(out, fixes)
 
 
@@ -525,7 +635,7 @@ def demo(db: DbOption = None, json_out: JsonOption = False) -> None:
     from crosswire.cli import render
     from crosswire.ingest.sources import expand_inputs
 
-    with _store(db) as (store, settings):
+    with _store(db, create=True) as (store, settings):
         refs = expand_inputs([str(reading.demo_corpus_path())])
         with _progress(len(refs), quiet=json_out) as advance, _comparing(quiet=json_out) as compared:
             report = ingest.add_inputs(refs, settings, store, progress=advance, compared=compared)
@@ -536,8 +646,8 @@ def demo(db: DbOption = None, json_out: JsonOption = False) -> None:
         out.print_json(data={"report": render.report_json(report), "summary": summary})
         return
     render.print_report(out, err, report)
-    out.print(render.articles_table(rows))
-    out.print(render.stories_table(views))
+    render.emit(out, render.articles_listing(rows), "table")
+    render.emit(out, render.stories_listing(views), "table")
     render.print_summary(out, summary, settings.db_display)
 
 
@@ -553,7 +663,7 @@ def clean(
     from crosswire.ingest.sources import expand_inputs, read_input
     from crosswire.model import Rejected
 
-    settings = Settings.from_env()
+    settings = _settings().settings
     refs = expand_inputs([path])
     results = [i if isinstance(i, Rejected) else extract_article(i) for r in refs for i in read_input(r, settings)]
     failed = False
@@ -570,26 +680,47 @@ def clean(
 
 
 @app.command()
-def rejections(db: DbOption = None, limit: int = 50, json_out: JsonOption = False) -> None:
+def rejections(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
+    fmt: FormatOption = None,
+    json_out: JsonOption = False,
+) -> None:
     """Inputs that could not become articles, with the reason for each."""
+    from crosswire.cli import render
+
+    fmt = _format(fmt, json_out)
     with _store(db) as (store, _):
         rows = store.rejections(limit or None)
-    if json_out:
+    if fmt == "json":
         out.print_json(data=[{"origin": r.origin.label(), "reason": r.reason, "last_seen": r.last_seen, "times": r.times} for r in rows])
         return
-    table = Table("input", "reason", "last seen", "times", title=f"{len(rows)} rejected input(s)")
-    for r in rows:
-        table.add_row(escape(r.origin.label()), escape(r.reason), r.last_seen, str(r.times))
-    out.print(table)
+    _emit(render.rejections_listing(rows), fmt, "no rejected inputs on record: every input so far became an article")
 
 
 @app.command()
-def settings() -> None:
-    """Every setting with its default and help."""
-    table = Table("setting", "default", "help")
-    for name, default, text in Settings.describe():
-        table.add_row(name, escape(default), escape(text))
-    out.print(table)
+def settings(fmt: FormatOption = None, json_out: JsonOption = False) -> None:
+    """Every setting: its value, where the value came from (default, file, env, flag), its variable and help."""
+    from crosswire.cli.render import Column, Listing
+
+    fmt = _format(fmt, json_out)
+    resolved = _settings()
+    rows = [(name, _shown(name, getattr(resolved.settings, name)), resolved.sources[name], env_name(name), default, text)
+            for name, default, text in Settings.describe()]
+    if fmt == "json":
+        out.print_json(data=[dict(zip(("name", "value", "source", "env", "default", "help"), r, strict=True)) for r in rows])
+        return
+    cols = (Column("setting"), Column("value", ratio=1), Column("from"), Column("env"), Column("default", ratio=1),
+            Column("help", ratio=4))
+    where = f"config file: {resolved.config_file}" if resolved.config_file else "no config file (./crosswire.toml or --config)"
+    _emit(Listing(f"settings · {where}", cols, rows), fmt)
+
+
+def _shown(name: str, value: object) -> str:
+    """A setting's value for display; the API token is never printed."""
+    if name == "api_token" and value:
+        return "(set)"
+    return ", ".join(value) if isinstance(value, tuple) else str(value)
 
 
 @contextmanager
@@ -640,17 +771,11 @@ def serve(
 
     from crosswire.web.app import create_app
 
-    with _store(db, extra_hosts=allow_host or None) as (store, settings):
+    with _store(db, create=True, extra_hosts=allow_host or None) as (store, settings):
         store.close()  # opened only to check the store; the app opens its own
-    if host not in ("127.0.0.1", "localhost", "::1") and not allow_host:
+    if host not in ("127.0.0.1", "localhost", "::1") and set(settings.allowed_hosts) <= set(LOOPBACK_HOSTS):
         err.print(f"[yellow]note:[/] listening on {escape(host)} but answering only to {', '.join(settings.allowed_hosts)}: "
                   "pass --allow-host NAME for the name clients use")
     if not settings.api_token:
         err.print("[yellow]note:[/] CROSSWIRE_API_TOKEN is not set: ingest and corrections over HTTP are refused")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-
-
-# Live monitoring (issue #20): `crosswire watch` and `crosswire alerts` live in cli/watch.py.
-from crosswire.cli import watch as _watch_cli  # noqa: E402  (kept with its registration)
-
-_watch_cli.register(app)

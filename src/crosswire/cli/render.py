@@ -1,19 +1,33 @@
-"""Rich rendering of workflow results for the terminal. Article text is escaped: it is untrusted."""
+"""Rendering of workflow results: Rich tables for the terminal, TSV and CSV for pipes. Article text is escaped: it
+is untrusted.
+
+A listing is built once (``Listing``: columns and rows of plain or styled text) and written in the format asked for:
+``table`` (Rich; on a terminal it fits the width, piped it never wraps), ``tsv`` (one row per line, tabs and
+newlines inside a cell become spaces: ``csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)`` reads it) or ``csv``.
+Ids are shown as prefixes in tables and whole in TSV/CSV, so piped rows join back to the store and the export.
+"""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from crosswire.app.ingest import AddReport
 from crosswire.model import Article, Origin
+
+if TYPE_CHECKING:  # the use-cases pull in spaCy and trafilatura: `crosswire settings` renders without them
+    from crosswire.app.ingest import AddReport
 
 
 def report_json(report: AddReport) -> dict[str, Any]:
@@ -43,22 +57,88 @@ def print_report(out: Console, err: Console, report: AddReport) -> None:
     )
 
 
-def articles_table(rows: Sequence[Article]) -> Table:
-    """Articles as a table: id, date (and how found), outlet, language, title."""
-    table = Table(title=f"{len(rows)} article(s)", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-    table.add_column("id", no_wrap=True)
-    table.add_column("published", no_wrap=True)
-    table.add_column("how", no_wrap=True)
-    table.add_column("outlet", max_width=18, overflow="ellipsis", no_wrap=True)
-    table.add_column("lang", no_wrap=True)
-    table.add_column("title", ratio=1, overflow="fold")
+Cell = str | Text  # plain text (never markup: it is escaped for tables) or styled text
+FORMATS = ("table", "tsv", "csv")
+PIPED_WIDTH = 100_000  # a table written to a pipe or file is as wide as its longest row: never wrapped
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a listing: its heading, its share of a terminal's width, and the id prefix tables show."""
+
+    name: str
+    ratio: int | None = None  # share of the spare width on a terminal; None: as wide as its content
+    short: int | None = None  # an id: tables show this many characters, TSV/CSV the whole id
+
+    @property
+    def key(self) -> str:
+        """The heading in TSV/CSV: one word, lower case."""
+        return self.name.replace(" ", "_").replace("·", "").strip("_")
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Rows of one listing with their columns, a title for tables, and what to say when there are none."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[tuple[Cell, ...]] = dataclass_field(default_factory=list)
+
+    def table(self, wrap: bool = True) -> Table:
+        """The listing as a Rich table; ``wrap=False`` keeps every row on one line (long cells are never folded)."""
+        t = Table(title=self.title, box=box.SIMPLE_HEAD, pad_edge=False, expand=wrap and any(c.ratio for c in self.columns))
+        for c in self.columns:
+            t.add_column(c.name, ratio=c.ratio if wrap else None, overflow="fold" if wrap else "ignore", no_wrap=not wrap)
+        for row in self.rows:
+            t.add_row(*(_table_cell(v, c, wrap) for v, c in zip(row, self.columns, strict=True)))
+        return t
+
+
+def _table_cell(value: Cell, column: Column, wrap: bool) -> Text:
+    text = value.copy() if isinstance(value, Text) else Text(value)
+    if column.short:
+        text.truncate(column.short)
+    if not wrap:
+        text = Text(" · ".join(text.plain.splitlines()), style=text.style)
+    return text
+
+
+def plain(value: Cell) -> str:
+    """A cell as one line of plain text: its lines joined with ' · ', tabs as spaces."""
+    text = value.plain if isinstance(value, Text) else value
+    return " · ".join(line.strip() for line in text.splitlines() if line.strip()).replace("\t", " ")
+
+
+def emit(out: Console, listing: Listing, fmt: str) -> None:
+    """Write a listing as a table (fitted on a terminal, unwrapped when piped), TSV or CSV."""
+    if fmt == "table":
+        if out.is_terminal:
+            out.print(listing.table())
+        else:
+            wide = Console(file=out.file, width=PIPED_WIDTH, color_system=None, highlight=False)
+            wide.print(listing.table(wrap=False), crop=False)
+        return
+    stream = out.file
+    if fmt == "tsv":  # IANA TSV: no quoting; plain() leaves no tab or newline inside a cell
+        stream.write("\t".join(c.key for c in listing.columns) + "\n")
+        stream.writelines("\t".join(plain(v) for v in row) + "\n" for row in listing.rows)
+    else:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow([c.key for c in listing.columns])
+        writer.writerows([plain(v) for v in row] for row in listing.rows)
+    stream.flush()
+
+
+def articles_listing(rows: Sequence[Article]) -> Listing:
+    """Articles: id, date (and how found), outlet, language, title, and the article it copies."""
+    cols = (Column("id", short=8), Column("published"), Column("how"), Column("outlet"), Column("lang"),
+            Column("title", ratio=1), Column("copy of", short=8))
+    listing = Listing(f"{len(rows)} article(s)", cols)
     for a in rows:
         m = a.meta
-        table.add_row(
-            a.id[:8], m.published.value or "—", str(m.published.source), escape(m.outlet or "—"),
-            m.language or "?", escape(m.title or "(untitled)") + (" [dim](copy)[/]" if a.duplicate_of else ""),
-        )  # fmt: skip
-    return table
+        listing.rows.append((a.id, m.published.value or "—", str(m.published.source), m.outlet or "—", m.language or "?",
+                             m.title or "(untitled)", a.duplicate_of or ""))
+    return listing
 
 
 def print_article(out: Console, a: Article, origins: Sequence[Origin], show_removed: bool) -> None:
@@ -124,36 +204,40 @@ def print_summary(out: Console, summary: dict[str, Any], db: str) -> None:
     out.print("[dim]next: crosswire show ID --removed · crosswire export --format json[/]")
 
 
-def stories_table(views: Sequence[Any]) -> Table:
-    """Stories: id, span, size, outlets, languages, central headline."""
-    table = Table(title=f"{len(views)} stor{'y' if len(views) == 1 else 'ies'}", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("story", no_wrap=True)
-    table.add_column("span", no_wrap=True)
-    table.add_column("n", justify="right")
-    table.add_column("outlets", max_width=28, overflow="fold")
-    table.add_column("lang", no_wrap=True)
-    table.add_column("title", ratio=1, overflow="fold")
+def stories_listing(views: Sequence[Any]) -> Listing:
+    """Stories: id, first and last day, size, outlets, languages, central headline."""
+    cols = (Column("story", short=10), Column("first"), Column("last"), Column("n"), Column("outlets", ratio=1),
+            Column("lang"), Column("title", ratio=2))
+    listing = Listing(f"{len(views)} stor{'y' if len(views) == 1 else 'ies'}", cols)
     for v in views:
-        span = "—" if not v.first else v.first if v.first == v.last else f"{v.first} – {v.last}"
-        outlets = ", ".join(v.outlets[:4]) + (f" +{len(v.outlets) - 4}" if len(v.outlets) > 4 else "")
-        table.add_row(v.id[:10], span, str(len(v.members)), escape(outlets or "—"), ",".join(v.languages), escape(v.title or "—"))
-    return table
+        listing.rows.append((v.id, v.first or "—", v.last or "—", str(len(v.members)), ", ".join(v.outlets) or "—",
+                             ",".join(v.languages), v.title or "—"))
+    return listing
 
 
-def print_story(out: Console, v: Any) -> None:
-    """A story's members in time order, each with the signals that put it there."""
-    out.print(f"[bold]{escape(v.title or '(untitled)')}[/]  [dim]{v.id}[/]", soft_wrap=True)
-    span = "undated" if not v.first else v.first if v.first == v.last else f"{v.first} – {v.last}"
-    out.print(f"{len(v.members)} article(s) · {span} · outlets: {escape(', '.join(v.outlets) or '—')} · languages: {', '.join(v.languages)}")
-    table = Table("published", "how", "outlet", "article", "why it is here", box=box.SIMPLE_HEAD, pad_edge=False)
+def print_story(out: Console, v: Any, fmt: str = "table") -> None:
+    """A story's members in time order, each with the signals that put it there (TSV/CSV: the members alone)."""
+    if fmt == "table":
+        out.print(f"[bold]{escape(v.title or '(untitled)')}[/]  [dim]{v.id}[/]", soft_wrap=True)
+        span = "undated" if not v.first else v.first if v.first == v.last else f"{v.first} – {v.last}"
+        out.print(f"{len(v.members)} article(s) · {span} · outlets: {escape(', '.join(v.outlets) or '—')} · "
+                  f"languages: {', '.join(v.languages)}", soft_wrap=True)
+    emit(out, story_members_listing(v), fmt)
+
+
+def story_members_listing(v: Any) -> Listing:
+    """The members of one story with why each is there."""
+    cols = (Column("published"), Column("how"), Column("outlet"), Column("article", short=8), Column("title", ratio=2),
+            Column("why it is here", ratio=3))
+    listing = Listing("", cols)
     for m in v.members:
         if m.new_story:
             why = "started the story"
         else:
             names = ", ".join(m.shared_names[:5])
             why = f"probability {m.score:.2f} (embedding {m.embedding_sim:.2f}, names {m.names_sim:.2f}){'; shared: ' + names if names else ''}"
-        table.add_row(m.published or "—", m.published_source, escape(m.outlet or "—"), f"{m.article_id[:8]} {escape((m.title or '')[:60])}", escape(why))
-    out.print(table)
+        listing.rows.append((m.published or "—", m.published_source, m.outlet or "—", m.article_id, (m.title or "")[:90], why))
+    return listing
 
 
 def print_corrections(out: Console, fixes: Sequence[Any]) -> None:
@@ -166,50 +250,54 @@ def print_corrections(out: Console, fixes: Sequence[Any]) -> None:
         )
 
 
-def statements_table(rows: Sequence[Any]) -> Table:
-    """Statements across articles: when, outlet, speaker (and the mention it came from), cue, kind, content."""
-    t = Table(title=f"{len(rows)} statements", expand=True)
-    for col, ratio in (("published", 2), ("outlet", 2), ("speaker", 2), ("cue", 1), ("kind", 1), ("content", 6), ("article · spans", 2)):
-        t.add_column(col, overflow="fold", ratio=ratio)
+def statements_listing(rows: Sequence[Any]) -> Listing:
+    """Statements across articles: when, outlet, speaker and role, cue, kind, content, article and spans."""
+    cols = (Column("published"), Column("outlet", ratio=2), Column("speaker", ratio=2), Column("role", ratio=1),
+            Column("cue"), Column("kind"), Column("content", ratio=6), Column("article", short=10), Column("spans"))
+    listing = Listing(f"{len(rows)} statements", cols)
     for r in rows:
         s = r.statement
-        who = _speaker(s) + (f"\n[dim]{escape(s.speaker_role)}[/]" if s.speaker_role else "")
         spans = ", ".join(f"{a}-{b}" for a, b in s.content)
-        t.add_row(r.published or "—", escape(r.outlet or "—"), who, escape(s.cue or "—"), _kind(s),
-                  escape(_clip(r.text, 220)), f"{r.article_id[:10]} · {spans}")
-    return t
+        listing.rows.append((r.published or "—", r.outlet or "—", _speaker(s), s.speaker_role or "", s.cue or "—",
+                             _kind(s), _clip(r.text, 220), r.article_id, spans))
+    return listing
 
 
-def _speaker(s: Any) -> str:
+def statements_table(rows: Sequence[Any]) -> Table:
+    """Statements as a table."""
+    return statements_listing(rows).table()
+
+
+def _speaker(s: Any) -> Cell:
     """The speaker, or why there is none: never a blank a reader could fill with the wrong person."""
     if s.speaker:
-        return escape(s.speaker)
-    return "[yellow]unresolved[/]" if s.speaker_span else "[yellow]no speaker found[/]"
+        return s.speaker
+    return Text("unresolved" if s.speaker_span else "no speaker found", style="yellow")
 
 
-def _kind(s: Any) -> str:
+def _kind(s: Any) -> Text:
     """direct / mixed / indirect, with the class when it is not speech and what governs the content's truth
     (the content span alone may not show it: "denies | that its forces committed war crimes")."""
-    parts = [str(s.kind)]
+    parts = [(str(s.kind), "")]
     if str(s.class_) != "speech":
-        parts.append(f"[cyan]{s.class_}[/]")
+        parts.append((str(s.class_), "cyan"))
     if s.negated:
-        parts.append("[bold red]negated[/]")
+        parts.append(("negated", "bold red"))
     if s.modality:
-        parts.append(f"[magenta]{escape(s.modality)}[/]")
-    return "\n".join(parts)
+        parts.append((s.modality, "magenta"))
+    return Text("\n").join(Text(p, style=style) for p, style in parts)
 
 
-def entities_table(rows: Sequence[Any]) -> Table:
+def entities_listing(rows: Sequence[Any]) -> Listing:
     """Canonical entities with their spellings and counts."""
-    t = Table(title=f"{len(rows)} entities")
-    for col in ("name", "kind", "articles", "quoted", "variants", "descriptions", "key"):
-        t.add_column(col, overflow="fold")
+    cols = (Column("name", ratio=2), Column("kind"), Column("articles"), Column("quoted"), Column("variants", ratio=3),
+            Column("descriptions", ratio=3), Column("key", ratio=2))
+    listing = Listing(f"{len(rows)} entities", cols)
     for r in rows:
         e = r.entity
-        t.add_row(escape(e.name), e.kind, str(r.articles), str(r.statements), escape(", ".join(e.variants[:6])),
-                  escape("; ".join(e.descriptions[:3])), escape(e.key))
-    return t
+        listing.rows.append((e.name, e.kind, str(r.articles), str(r.statements), ", ".join(e.variants[:6]),
+                             "; ".join(e.descriptions[:3]), e.key))
+    return listing
 
 
 def print_analysis(out: Console, a: Article, analysis: Any) -> None:
@@ -293,18 +381,31 @@ def print_comparison(out: Console, view: Any, c: Any) -> None:
     out.print(ft)
 
 
-def timeline_table(entries: Sequence[Any], names: Mapping[str, str] | None = None) -> Table:
+def timeline_listing(entries: Sequence[Any], names: Mapping[str, str] | None = None) -> Listing:
     """A speaker's statements in time order; possible contradictions marked; what each is about by name
     (``names``: entity key → name; a key without a name shows as its kind, never as the key)."""
-    t = Table(title=f"{len(entries)} statements", expand=True)
-    for col, ratio in (("published", 1), ("outlet", 1), ("content", 5), ("about", 2), ("may contradict", 1)):
-        t.add_column(col, ratio=ratio, overflow="fold")
+    cols = (Column("published"), Column("how"), Column("outlet", ratio=1), Column("content", ratio=5),
+            Column("about", ratio=2), Column("may contradict"), Column("article", short=10), Column("spans"))
+    listing = Listing(f"{len(entries)} statements", cols)
     for e in entries:
         r = e.statement
-        when = f"{r.published or '—'}" + (f" ({r.published_source})" if r.published_source == "inferred" else "")
-        t.add_row(when, escape(r.outlet or "—"), escape(_clip(r.text, 200)), escape(", ".join(_entity_names(e.about[:4], names or {}))),
-                  escape(", ".join(x[:10] for x in e.contradicts) or ""))
-    return t
+        listing.rows.append((r.published or "—", r.published_source, r.outlet or "—", _clip(r.text, 200),
+                             ", ".join(_entity_names(e.about[:4], names or {})), ", ".join(x[:10] for x in e.contradicts),
+                             r.article_id, ", ".join(f"{a}-{b}" for a, b in r.statement.content)))
+    return listing
+
+
+def timeline_table(entries: Sequence[Any], names: Mapping[str, str] | None = None) -> Table:
+    """A speaker's timeline as a table."""
+    return timeline_listing(entries, names).table()
+
+
+def rejections_listing(rows: Sequence[Any]) -> Listing:
+    """Rejected inputs with their reasons and how often they were seen."""
+    listing = Listing(f"{len(rows)} rejected input(s)", (Column("input", ratio=2), Column("reason", ratio=3),
+                                                         Column("last seen"), Column("times")))
+    listing.rows.extend((r.origin.label(), r.reason, r.last_seen, str(r.times)) for r in rows)
+    return listing
 
 
 def _entity_names(keys: Sequence[str], names: Mapping[str, str]) -> list[str]:

@@ -69,19 +69,24 @@ def read_html(text: str, origin: Origin, encoding: str = "utf-8", url: str | Non
     yield RawDocument(origin, InputFormat.HTML, text, url=url, encoding=encoding)
 
 
-def read_jsonl(lines: str | Iterable[str | bytes | int], origin: Origin, max_line_bytes: int | None = None) -> Iterator[Item]:
-    """One article per line; a malformed, oversized or undecodable line is rejected on its own."""
-    seen_any = False
+def read_jsonl(lines: str | Iterable[str | bytes | int], origin: Origin, max_line_bytes: int | None = None,
+               by_item: bool = False) -> Iterator[Item]:
+    """One article per line; a malformed, oversized or undecodable line is rejected on its own.
+
+    Each is labelled by its line (``line 3``: a file can be opened there), or with ``by_item`` by its rank among the
+    records (``item 2``, blank lines not counted), the label a JSON list's items get: stdin has no lines to open."""
+    seen = 0
     for n, line in enumerate(lines.splitlines() if isinstance(lines, str) else lines, start=1):
         if isinstance(line, int):  # bounded_lines skipped an over-long line without holding it
-            seen_any = True
-            yield Rejected(Origin(origin.kind, origin.locator, f"line {n}"),
+            seen += 1
+            yield Rejected(Origin(origin.kind, origin.locator, f"item {seen}" if by_item else f"line {n}"),
                            f"line {n} is {line} bytes, over the {max_line_bytes or 0} byte limit for one article")
             continue
         if not line.strip():
             continue
-        seen_any = True
-        where = Origin(origin.kind, origin.locator, f"line {n}")
+        seen += 1
+        position = f"item {seen}" if by_item else f"line {n}"
+        where = Origin(origin.kind, origin.locator, position)
         if max_line_bytes and len(line) > max_line_bytes:
             yield Rejected(where, f"line {n} is {len(line)} bytes, over the {max_line_bytes} byte limit for one article")
             continue
@@ -95,8 +100,8 @@ def read_jsonl(lines: str | Iterable[str | bytes | int], origin: Origin, max_lin
         except (ValueError, RecursionError) as exc:
             yield Rejected(where, f"malformed JSON on line {n}: {'nested too deeply' if isinstance(exc, RecursionError) else exc}")
             continue
-        yield _from_record(record, origin, f"line {n}")
-    if not seen_any:
+        yield _from_record(record, origin, position)
+    if not seen:
         raise EmptyInput("JSONL file has no lines")
 
 

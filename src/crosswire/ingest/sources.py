@@ -230,8 +230,8 @@ def _dispatch(
         yield from _feed(data, origin, settings, fetch)
     elif kind == "html":
         yield from readers.read_html(text, origin, encoding, url=url)
-    elif kind == "jsonl":
-        yield from readers.read_jsonl(text, origin)
+    elif kind == "jsonl":  # stdin has no file to open at a line: its records are labelled as a JSON list's are, item N
+        yield from readers.read_jsonl(text, origin, by_item=origin.kind == "stdin")
     elif kind == "json":
         yield from readers.read_json(text, origin)
     else:

@@ -2,7 +2,8 @@
 analyses, search, export, ingest and story corrections.
 
 Reads are open; every POST needs ``Authorization: Bearer <CROSSWIRE_API_TOKEN>`` (refused when no token
-is configured). Lists take ``limit``/``offset`` and filters.
+is configured). Lists take ``limit``/``offset`` and filters. Every read carries an ETag and the store's
+Last-Modified, and answers 304 to a matching If-None-Match (``caching``). Every route has a tag and a summary.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from crosswire.storage.store import ArticleFilter
 from crosswire.web import analysis_views as av
 from crosswire.web import comparison_views as cv
 from crosswire.web import views
+from crosswire.web.caching import ConditionalRoute
 from crosswire.web.deps import check_token, settings_of, store_of, writing
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -33,7 +35,17 @@ ERRORS = {status: {"model": views.ErrorOut} for status in (404, 422)}
 WRITE_ERRORS = {status: {"model": views.ErrorOut} for status in (400, 401, 403, 404, 409, 413, 422)}
 EXPORT_TYPES = {"json": "application/json", "jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", route_class=ConditionalRoute)
+TAGS = [  # the sections of /openapi.json, in this order
+    {"name": "articles", "description": "Stored articles: metadata with the signal behind each value, clean text, analysis."},
+    {"name": "stories", "description": "Groups of articles about one event, and why each article is in its story."},
+    {"name": "comparisons", "description": "How a story's articles differ: provenance, conflicts, aligned statements, facts."},
+    {"name": "statements", "description": "Who said what, with spans; entities across spellings; a speaker's timeline."},
+    {"name": "search", "description": "Full-text search over titles and texts."},
+    {"name": "export", "description": "Everything in the versioned export schema."},
+    {"name": "corrections", "description": "Merge, split and move stories (recorded; needs the token)."},
+    {"name": "ingest", "description": "Add articles, files or URLs (the code path of `crosswire add`; needs the token)."},
+]
 bearer = HTTPBearer(auto_error=False, description="The server's CROSSWIRE_API_TOKEN.")
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Rows per page.")]
@@ -52,7 +64,8 @@ def require_token(request: Request, token: Annotated[HTTPAuthorizationCredential
 Write = [Depends(require_token)]
 
 
-@router.get("/articles", response_model=views.ArticleListOut, responses=ERRORS)
+@router.get("/articles", response_model=views.ArticleListOut, responses=ERRORS,
+             tags=["articles"], summary="List articles")
 def list_articles(
     request: Request, outlet: Outlet = None, language: Language = None, since: Since = None, until: Until = None,
     search: Annotated[str | None, Query(max_length=200, description="Substring of title or text.")] = None,
@@ -65,13 +78,15 @@ def list_articles(
     return views.ArticleListOut(limit=limit, offset=offset, next_offset=offset + limit if len(rows) > limit else None, items=items)
 
 
-@router.get("/articles/{article_id}", response_model=views.ArticleOut, responses=ERRORS)
+@router.get("/articles/{article_id}", response_model=views.ArticleOut, responses=ERRORS,
+             tags=["articles"], summary="Get one article")
 def get_article(request: Request, article_id: str) -> views.ArticleOut:
     """One article (id or unique prefix): metadata with the signal behind each value, clean text, removed lines, flags."""
     return views.article_out(reading.article_detail(store_of(request), article_id))
 
 
-@router.get("/stories", response_model=views.StoryListOut, responses=ERRORS)
+@router.get("/stories", response_model=views.StoryListOut, responses=ERRORS,
+             tags=["stories"], summary="List stories")
 def list_stories(
     request: Request, since: Since = None, until: Until = None, outlet: Outlet = None, language: Language = None,
     q: Annotated[str | None, Query(max_length=200, description="Words every match contains (title or text of a member).")] = None,
@@ -83,13 +98,15 @@ def list_stories(
     return views.story_list_out(reading.find_stories(store_of(request), query))
 
 
-@router.get("/stories/{story_id}", response_model=views.StoryOut, responses=ERRORS)
+@router.get("/stories/{story_id}", response_model=views.StoryOut, responses=ERRORS,
+             tags=["stories"], summary="Get one story")
 def get_story(request: Request, story_id: str) -> views.StoryOut:
     """One story (id or unique prefix): its articles by time, why each is there, and the corrections made."""
     return views.story_out(reading.story_detail(store_of(request), story_id))
 
 
-@router.get("/stories/{story_id}/comparison", response_model=cv.StoryComparisonOut, responses=ERRORS)
+@router.get("/stories/{story_id}/comparison", response_model=cv.StoryComparisonOut, responses=ERRORS,
+             tags=["comparisons"], summary="Get a story's comparison")
 def get_comparison(request: Request, story_id: str) -> cv.StoryComparisonOut:
     """How the story's articles differ: summary, provenance, independent sources, conflicts, aligned statements and
     their shifts, fact table. Computed after ingest (``crosswire add`` / ``crosswire compare``), never in a request:
@@ -101,7 +118,8 @@ def get_comparison(request: Request, story_id: str) -> cv.StoryComparisonOut:
     return cv.story_comparison_out(record)
 
 
-@router.get("/articles/{article_id}/analysis", response_model=av.AnalysisOut, responses=ERRORS)
+@router.get("/articles/{article_id}/analysis", response_model=av.AnalysisOut, responses=ERRORS,
+             tags=["articles"], summary="Get an article's analysis")
 def get_analysis(request: Request, article_id: str) -> av.AnalysisOut:
     """An article's entities, mentions, statements and claims, with spans into its clean text."""
     store = store_of(request)
@@ -113,7 +131,8 @@ ClassQuery = Annotated[list[Literal["speech", "stance", "no-comment", "all"]] | 
     alias="class", description="speech (default), stance, no-comment or all; repeat for several.")]
 
 
-@router.get("/statements", response_model=av.StatementListOut, responses=ERRORS)
+@router.get("/statements", response_model=av.StatementListOut, responses=ERRORS,
+             tags=["statements"], summary="List statements")
 def list_statements(
     request: Request,
     speaker: Annotated[str | None, Query(max_length=200, description="Entity key (kind:name) or part of the speaker's name.")] = None,
@@ -129,7 +148,8 @@ def list_statements(
     return av.StatementListOut(limit=limit, offset=offset, next_offset=_next(rows, offset, limit), items=items)
 
 
-@router.get("/entities", response_model=av.EntityListOut, responses=ERRORS)
+@router.get("/entities", response_model=av.EntityListOut, responses=ERRORS,
+             tags=["statements"], summary="List entities")
 def list_entities(
     request: Request, kind: Literal["person", "org", "place", "group"] | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Part of a name or key.")] = None,
@@ -141,7 +161,8 @@ def list_entities(
     return av.EntityListOut(limit=limit, offset=offset, next_offset=_next(rows, offset, limit), items=items)
 
 
-@router.get("/timeline", response_model=av.TimelineOut, responses=ERRORS)
+@router.get("/timeline", response_model=av.TimelineOut, responses=ERRORS,
+             tags=["statements"], summary="Get a speaker's timeline")
 def get_timeline(
     request: Request,
     speaker: Annotated[str, Query(min_length=1, max_length=200, description="Entity key (kind:name) or part of the name.")],
@@ -164,21 +185,24 @@ def _next(rows: list[object], offset: int, limit: int) -> int | None:
     return offset + limit if len(rows) > offset + limit else None
 
 
-@router.post("/stories/{story_id}/merge", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write)
+@router.post("/stories/{story_id}/merge", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write,
+             tags=["corrections"], summary="Merge a story into this one")
 def merge(request: Request, story_id: str, body: views.MergeIn) -> views.CorrectionOut:
     """Move every article of ``other`` into this story (recorded; kept by later grouping)."""
     with writing(request) as store:
         return _correction(stories.merge_stories(store, story_id, body.other, body.by or "api"))
 
 
-@router.post("/stories/{story_id}/split", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write)
+@router.post("/stories/{story_id}/split", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write,
+             tags=["corrections"], summary="Split articles out of a story")
 def split(request: Request, story_id: str, body: views.SplitIn) -> views.CorrectionOut:
     """Take the named articles out of this story into a new one."""
     with writing(request) as store:
         return _correction(stories.split_story(store, story_id, body.article_ids, body.by or "api"))
 
 
-@router.post("/stories/{story_id}/move", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write)
+@router.post("/stories/{story_id}/move", response_model=views.CorrectionOut, responses=WRITE_ERRORS, dependencies=Write,
+             tags=["corrections"], summary="Move an article into a story")
 def move(request: Request, story_id: str, body: views.MoveIn) -> views.CorrectionOut:
     """Put one article into this story."""
     with writing(request) as store:
@@ -189,7 +213,8 @@ def _correction(c: object) -> views.CorrectionOut:
     return views.CorrectionOut.model_validate(c, from_attributes=True)
 
 
-@router.get("/search", response_model=views.SearchOut, responses=ERRORS)
+@router.get("/search", response_model=views.SearchOut, responses=ERRORS,
+             tags=["search"], summary="Search articles")
 def search(
     request: Request, q: Annotated[str, Query(min_length=1, max_length=200, description="Words every match contains.")],
     limit: Limit = 20, offset: Offset = 0,
@@ -199,7 +224,8 @@ def search(
 
 
 @router.get(
-    "/export", responses={200: {"content": {t: {} for t in EXPORT_TYPES.values()}, "description": "The export."}, **ERRORS}
+    "/export", responses={200: {"content": {t: {} for t in EXPORT_TYPES.values()}, "description": "The export."}, **ERRORS},
+    tags=["export"], summary="Export articles and stories",
 )
 def export(
     request: Request, format: Literal["json", "jsonl", "csv"] = "json", outlet: Outlet = None, language: Language = None,
@@ -211,20 +237,23 @@ def export(
     return Response(out.getvalue(), media_type=EXPORT_TYPES[format])
 
 
-@router.post("/ingest/articles", response_model=views.IngestOut, responses=WRITE_ERRORS, dependencies=Write)
+@router.post("/ingest/articles", response_model=views.IngestOut, responses=WRITE_ERRORS, dependencies=Write,
+             tags=["ingest"], summary="Ingest articles as JSON")
 def ingest_articles(request: Request, body: views.IngestArticlesIn) -> views.IngestOut:
     """Store articles given as JSON objects (the JSONL input fields); the report has one entry per article."""
     data = json.dumps({"articles": body.articles}, ensure_ascii=False).encode()
     return _ingest(request, [(InputRef("upload", "api-request.json"), data)])
 
 
-@router.post("/ingest/files", response_model=views.IngestOut, responses=WRITE_ERRORS, dependencies=Write)
+@router.post("/ingest/files", response_model=views.IngestOut, responses=WRITE_ERRORS, dependencies=Write,
+             tags=["ingest"], summary="Ingest uploaded files")
 def ingest_files(request: Request, files: Annotated[list[UploadFile], File(description="Any input format.")]) -> views.IngestOut:
     """Store uploaded files of any input format (text, HTML, feeds, JSON/JSONL, WARC; .gz too), read by their name and content."""
     return _ingest(request, [(InputRef("upload", f.filename or "upload"), f.file.read()) for f in files])
 
 
-@router.post("/ingest/urls", response_model=views.IngestOut, responses=WRITE_ERRORS, dependencies=Write)
+@router.post("/ingest/urls", response_model=views.IngestOut, responses=WRITE_ERRORS, dependencies=Write,
+             tags=["ingest"], summary="Ingest URLs")
 def ingest_urls(request: Request, body: views.IngestUrlsIn) -> views.IngestOut:
     """Fetch and store pages or feeds; private and loopback addresses are refused unless the server allows them."""
     return _ingest(request, [(InputRef("url", u), b"") for u in body.urls])

@@ -48,6 +48,7 @@ def create_app(settings: Settings, fetch: Fetcher = fetch_url) -> FastAPI:
         title="crosswire", version=__version__, docs_url=None, redoc_url=None,  # their pages load scripts from a CDN
         description="Articles grouped into stories, how each was found, who said what, how outlets differ, and the corrections made. "
         "POST routes need `Authorization: Bearer <CROSSWIRE_API_TOKEN>`.",
+        openapi_tags=api.TAGS,
     )  # fmt: skip
     app.state.settings = settings
     app.state.store = cases.open_store(settings)

@@ -7,6 +7,7 @@ like the API's writes, and a page on another site cannot forge them (it does not
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, Request
@@ -17,6 +18,7 @@ from crosswire.storage.browse import StoryQuery
 from crosswire.web import analysis_views as av
 from crosswire.web import comparison_views as cv
 from crosswire.web import views
+from crosswire.web.caching import conditional
 from crosswire.web.comparison_page import fact_table, provenance_graph
 from crosswire.web.deps import check_token, html, settings_of, store_of, writing
 from crosswire.web.entity_urls import entity_path, entity_slug, find_entity
@@ -194,7 +196,9 @@ def feed(request: Request) -> Response:
     for story in page.items:
         _feed_entry(root, story, str(request.url_for("story_page", story_id=story.id)))
     body = ET.tostring(root, encoding="unicode", xml_declaration=True)
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+    newest = max((s.updated for s in page.items), default=None)  # an empty feed has no date to give
+    return conditional(request, Response(body, media_type="application/atom+xml; charset=utf-8"),
+                       datetime.fromisoformat(newest) if newest else None)
 
 
 def _feed_entry(root: ET.Element, story: views.StorySummaryOut, href: str) -> None:
