@@ -47,7 +47,8 @@ def corpus(path: Path, n: int, offset: int = 0, max_chars: int | None = None) ->
     for i in range(offset, offset + n):
         d, round_ = docs[i % len(docs)], i // len(docs)
         suffix = f"\n\nUpdate {round_}: this report was revised." if round_ else ""
-        body = d["text"] if not max_chars or len(d["text"]) <= max_chars else d["text"][: d["text"].rfind(". ", 0, max_chars) + 1]
+        cut = d["text"].rfind(". ", 0, max_chars) + 1 if max_chars else 0
+        body = d["text"][:cut] if cut > 0 else d["text"]  # no sentence end before the limit: the whole text
         items.append(json.dumps({"id": f"{d['id']}-{round_}", "title": d["title"], "text": body + suffix,
                                  "language": d.get("lang", "en")}))
     path.write_text("\n".join(items) + "\n", "utf-8")
