@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from crosswire.errors import ConfigError
 
@@ -155,7 +155,7 @@ def resolve(
     exists. ``extra_hosts`` among the flags adds host names to ``allowed_hosts``."""
     env = os.environ if env is None else env
     path = Path(config) if config else (Path(CONFIG_FILE) if read_cwd_file and Path(CONFIG_FILE).is_file() else None)
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # each value has its field's type (coerced, or a caller's flag)
     sources = {f.name: "default" for f in fields(Settings)}
     hosts: list[str] = []
     by_name = {f.name: f for f in fields(Settings)}
@@ -163,15 +163,15 @@ def resolve(
         if name not in by_name:
             raise ConfigError(f"{path}: unknown setting {name!r}; `crosswire settings` lists them")
         value = _coerce(by_name[name], raw, f"{name} in {path}")
-        hosts += list(value) if name == "allowed_hosts" else []  # type: ignore[call-overload]
+        hosts += list(cast("tuple[str, ...]", value)) if name == "allowed_hosts" else []
         values[name], sources[name] = value, f"file {path}"
     for f in fields(Settings):
         var = env_name(f)
         if env.get(var, "").strip():
             value = _coerce(f, env[var], var)
-            hosts += list(value) if f.name == "allowed_hosts" else []  # type: ignore[call-overload]
+            hosts += list(cast("tuple[str, ...]", value)) if f.name == "allowed_hosts" else []
             values[f.name], sources[f.name] = value, f"env {var}"
-    extra = [str(h) for h in (flags.pop("extra_hosts", None) or ())]  # type: ignore[union-attr]
+    extra = [str(h) for h in cast("Iterable[object]", flags.pop("extra_hosts", None) or ())]
     if extra:
         sources["allowed_hosts"] = "flag" if not hosts else f"{sources['allowed_hosts']} + flag"
     if hosts or extra:
@@ -226,7 +226,8 @@ def _number(raw: object, kind: type[int] | type[float], where: str, minimum: flo
     try:
         if isinstance(raw, bool) or (kind is int and isinstance(raw, float)):
             raise ValueError
-        value = kind(raw.strip() if isinstance(raw, str) else raw)  # type: ignore[arg-type]
+        arg: Any = raw.strip() if isinstance(raw, str) else raw  # any TOML value; a wrong kind raises TypeError
+        value = kind(arg)
     except (TypeError, ValueError) as exc:
         noun = "a whole number" if kind is int else "a number"
         raise ConfigError(f"{where} must be {noun}, got {raw!r}") from exc

@@ -701,11 +701,11 @@ def rejections(
 @app.command()
 def settings(fmt: FormatOption = None, json_out: JsonOption = False) -> None:
     """Every setting: its value, where the value came from (default, file, env, flag), its variable and help."""
-    from crosswire.cli.render import Column, Listing
+    from crosswire.cli.render import Cell, Column, Listing
 
     fmt = _format(fmt, json_out)
     resolved = _settings()
-    rows = [(name, _shown(name, getattr(resolved.settings, name)), resolved.sources[name], env_name(name), default, text)
+    rows: list[tuple[Cell, ...]] = [(name, _shown(name, getattr(resolved.settings, name)), resolved.sources[name], env_name(name), default, text)
             for name, default, text in Settings.describe()]
     if fmt == "json":
         out.print_json(data=[dict(zip(("name", "value", "source", "env", "default", "help"), r, strict=True)) for r in rows])

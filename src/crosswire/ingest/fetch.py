@@ -48,7 +48,7 @@ def resolve_host(host: str) -> list[str]:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise FetchError(f"cannot resolve host {host!r} ({exc.strerror})") from exc
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})  # an IP sockaddr: its first item is the address text
 
 
 def check_public(url: str, resolve: Resolver = resolve_host) -> list[str]:
@@ -264,7 +264,7 @@ def _get(client: httpx.Client, url: str, settings: Settings, pinned: str | None,
         raise FetchError(f"{url}: unreachable ({exc})") from exc
 
 
-def _pin(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
+def _pin(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, Any]]:
     parts = urlsplit(url)
     host = parts.hostname or ""
     if not address or address == host:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, CursorResult, delete, insert, select, update
 
 from crosswire.storage.schema import alert_watches, alerts
 
@@ -57,7 +57,15 @@ def add_watch(conn: Connection, kind: str, target: str, at: str, webhook_url: st
         kind=kind, target=target, created_at=at, webhook_url=webhook_url, webhook_secret=webhook_secret,
         allow_private=allow_private, baseline=json.dumps(sorted(baseline)),
     ))  # fmt: skip
-    return int(result.inserted_primary_key[0])
+    return _new_id(result)
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    """The id a one-row INSERT gave its row (SQLAlchemy types the key optional; a one-row INSERT always has one)."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the INSERT returned no primary key")
+    return int(key[0])
 
 
 def remove_watch(conn: Connection, watch_id: int) -> bool:
@@ -92,7 +100,7 @@ def record(conn: Connection, watch: AlertWatch, kind: str, key: str, at: str, ar
         watch_id=watch.id, kind=kind, key=key, at=at, article_id=article_id, story_id=story_id, summary=summary,
         detail=json.dumps(detail, ensure_ascii=False), delivery="pending" if watch.webhook_url else "none",
     ))  # fmt: skip
-    return int(result.inserted_primary_key[0])
+    return _new_id(result)
 
 
 def list_alerts(conn: Connection, watch_id: int | None = None, limit: int | None = 100, delivery: str | None = None) -> list[Alert]:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, Connection, Select, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, RowMapping, Select, delete, func, insert, or_, select, update
 
 from crosswire.model import Analysis, Claim, DateMention, Entity, Mention, Quantity, Statement, StatementClass, StatementKind
 from crosswire.storage.schema import analyses, articles, claims, entities, mentions, statements
@@ -113,7 +113,7 @@ def _full_name_of(conn: Connection, word: str, variants: Sequence[str]) -> str |
     if full:
         return None
     rows = sorted(conn.execute(select(entities.c.key, entities.c.variants).where(
-        entities.c.kind == "person", entities.c.key.like(f"person:{word} %"))).all(), key=lambda r: r[0])
+        entities.c.kind == "person", entities.c.key.like(f"person:{word} %"))).tuples().all(), key=lambda r: r[0])
     seen_alone = [k for k, vs in rows if set(json.loads(vs)) & set(variants)]
     return seen_alone[0] if len(seen_alone) == 1 else None
 
@@ -262,18 +262,18 @@ def analysed_ids(conn: Connection) -> set[str]:
     return set(conn.execute(select(analyses.c.article_id)).scalars())
 
 
-def _entity(r: object) -> Entity:
-    return Entity(r["key"], r["kind"], r["name"], tuple(json.loads(r["variants"])), tuple(json.loads(r["descriptions"])))  # type: ignore[index]
+def _entity(r: RowMapping) -> Entity:
+    return Entity(r["key"], r["kind"], r["name"], tuple(json.loads(r["variants"])), tuple(json.loads(r["descriptions"])))
 
 
-def _pair(a: object, b: object) -> tuple[int, int] | None:
-    return (int(a), int(b)) if a is not None and b is not None else None  # type: ignore[call-overload]
+def _pair(a: int | None, b: int | None) -> tuple[int, int] | None:
+    return (int(a), int(b)) if a is not None and b is not None else None
 
 
-def _statement(r: object) -> Statement:
-    g = r.__getitem__  # type: ignore[attr-defined]
+def _statement(r: RowMapping) -> Statement:
+    g = r.__getitem__
     return Statement(
-        id=g("id"), kind=StatementKind(g("kind")), content=tuple(tuple(c) for c in json.loads(g("content"))),  # type: ignore[misc]
+        id=g("id"), kind=StatementKind(g("kind")), content=tuple(tuple(c) for c in json.loads(g("content"))),
         speaker=g("speaker"), speaker_span=_pair(g("speaker_start"), g("speaker_end")), speaker_entity=g("speaker_entity"),
         speaker_role=g("speaker_role"), resolved_from=_pair(g("resolved_start"), g("resolved_end")), cue=g("cue"),
         cue_span=_pair(g("cue_start"), g("cue_end")), venue=g("venue"), addressee=g("addressee"), how=g("how"),
@@ -281,8 +281,8 @@ def _statement(r: object) -> Statement:
     )
 
 
-def _claim(r: object) -> Claim:
-    g = r.__getitem__  # type: ignore[attr-defined]
+def _claim(r: RowMapping) -> Claim:
+    g = r.__getitem__
     qs = tuple(Quantity(**{**q, "span": tuple(q["span"]), "alternatives": tuple(tuple(a) for a in q["alternatives"])})
                for q in json.loads(g("quantities")))
     ds = tuple(DateMention(**{**d, "span": tuple(d["span"])}) for d in json.loads(g("dates")))

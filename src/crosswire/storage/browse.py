@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Integer, String, TextualSelect, func, select, text
+from sqlalchemy import Connection, Integer, String, TextClause, TextualSelect, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from crosswire.storage.analysis import code_point_order
@@ -159,7 +159,7 @@ def _matching_stories(conn: Connection, q: StoryQuery) -> TextualSelect | None:
     return text(sql).bindparams(**params).columns(story_id=String)
 
 
-def _text_match(conn: Connection, words: str) -> ColumnElement[bool]:
+def _text_match(conn: Connection, words: str) -> ColumnElement[bool] | TextClause:
     """The articles whose title or text hold every word (a condition on ``articles``)."""
     if conn.dialect.name == "sqlite":
         return articles.c.id.in_(text(FTS_IDS).bindparams(fts=fts_query(words)).columns(article_id=String))
@@ -241,7 +241,7 @@ def search(conn: Connection, words: str, limit: int, offset: int) -> tuple[int, 
 def _speaker_only(conn: Connection, words: str) -> list[SearchHit]:
     """Articles quoting a speaker whose canonical name holds ``words`` that the text search does not find."""
     matched = select(articles.c.id).where(_text_match(conn, words))
-    exclude = set(conn.execute(matched).scalars())
+    exclude: set[str] = set(conn.execute(matched).scalars())
     rows = conn.execute(
         text("SELECT DISTINCT a.id, m.story_id, a.title, a.outlet, a.published, en.name AS speaker FROM articles a "
              "JOIN statements st ON st.article_id = a.id JOIN entities en ON en.key = st.speaker_entity "
@@ -262,7 +262,7 @@ def _search_text(conn: Connection, words: str, limit: int, offset: int) -> tuple
     if conn.dialect.name != "sqlite":
         return _search_pg(conn, words, limit, offset)
     params = {"fts": fts_query(words), "limit": limit, "offset": offset}
-    total = conn.execute(text("SELECT count(*) FROM article_search WHERE article_search MATCH :fts"), params).scalar_one()
+    total: int = conn.execute(text("SELECT count(*) FROM article_search WHERE article_search MATCH :fts"), params).scalar_one()
     rows = conn.execute(
         text(
             "SELECT i.article_id, m.story_id, a.title, a.outlet, a.published, "
@@ -279,7 +279,7 @@ def _search_text(conn: Connection, words: str, limit: int, offset: int) -> tuple
 def _search_pg(conn: Connection, words: str, limit: int, offset: int) -> tuple[int, list[SearchHit]]:
     """PostgreSQL: the GIN-indexed ``tsvector`` of migration 0011, ranked by ``ts_rank`` (title above text)."""
     params = {"pg_words": words, "limit": limit, "offset": offset}
-    total = conn.execute(text(f"SELECT count(*) FROM articles WHERE {PG_MATCH}"), params).scalar_one()
+    total: int = conn.execute(text(f"SELECT count(*) FROM articles WHERE {PG_MATCH}"), params).scalar_one()
     rows = conn.execute(
         text(
             "SELECT a.id, m.story_id, a.title, a.outlet, a.published, a.text FROM articles a "

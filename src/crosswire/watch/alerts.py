@@ -35,6 +35,7 @@ WEBHOOK_ATTEMPTS = 4  # one try and three retries
 WEBHOOK_BACKOFF_S = 2.0  # waits 2, 4, 8 s between tries
 Post = Callable[..., int]  # post_json's signature
 Sleep = Callable[[float], None]
+Found = tuple[str, str, str | None, str | None, str, dict[str, Any]]  # kind, key, article, story, summary, detail
 
 
 def add_watch(store: Store, kind: str, target: str, webhook_url: str | None = None, secret: str | None = None,
@@ -118,7 +119,7 @@ class _Context:
 
 
 def _raise_for(ctx: _Context, w: alert_db.AlertWatch, added: list[str], revised: list[str]) -> int:
-    found: list[tuple[str, str, str | None, str | None, str, dict[str, Any]]] = []
+    found: list[Found] = []
     for aid in added:
         if w.kind != "speaker" and ctx.matches(w, aid):
             found.append(("article", aid, aid, ctx.stories.get(aid), *_article_alert(ctx, aid)))
@@ -139,8 +140,8 @@ def _article_alert(ctx: _Context, aid: str) -> tuple[str, dict[str, Any]]:
     return summary, {"title": a.meta.title, "outlet": a.meta.outlet, "url": a.meta.url, "published": a.meta.published.value}
 
 
-def _statement_alerts(ctx: _Context, w: alert_db.AlertWatch, article_ids: list[str]) -> list[tuple[str, str, str | None, str | None, str, dict[str, Any]]]:
-    out = []
+def _statement_alerts(ctx: _Context, w: alert_db.AlertWatch, article_ids: list[str]) -> list[Found]:
+    out: list[Found] = []
     for s in analysis_db.find_statements(ctx.conn, w.target, article_ids, None, SPEECH):
         who = s.statement.speaker_entity or (s.statement.speaker or "").lower()
         key = hashlib.sha256(f"{who}\n{' '.join(s.text.lower().split())}".encode()).hexdigest()[:24]
@@ -151,7 +152,7 @@ def _statement_alerts(ctx: _Context, w: alert_db.AlertWatch, article_ids: list[s
     return out
 
 
-def _revision_alerts(ctx: _Context, w: alert_db.AlertWatch, aid: str) -> list[tuple[str, str, str | None, str | None, str, dict[str, Any]]]:
+def _revision_alerts(ctx: _Context, w: alert_db.AlertWatch, aid: str) -> list[Found]:
     versions = revision_db.revisions(ctx.conn, aid)
     if not versions or not ctx.matches(w, aid):
         return []
@@ -164,8 +165,8 @@ def _revision_alerts(ctx: _Context, w: alert_db.AlertWatch, aid: str) -> list[tu
     return [("revision", f"{aid}#{last.number}", aid, ctx.stories.get(aid), summary, {"number": last.number, "changes": significant})]
 
 
-def _conflict_alerts(ctx: _Context, w: alert_db.AlertWatch, story_ids: set[str]) -> list[tuple[str, str, str | None, str | None, str, dict[str, Any]]]:
-    out = []
+def _conflict_alerts(ctx: _Context, w: alert_db.AlertWatch, story_ids: set[str]) -> list[Found]:
+    out: list[Found] = []
     for sid in sorted(story_ids):
         members = [m.article_id for m in story_db.members(ctx.conn, sid)]
         if not (sid == w.target if w.kind == "story" else any(ctx.matches(w, a) for a in members)):

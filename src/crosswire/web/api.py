@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -31,8 +32,8 @@ from crosswire.web.deps import check_token, settings_of, store_of, writing
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 MAX_PAGE = 500  # rows per page: keeps one response well under a megabyte of JSON
-ERRORS = {status: {"model": views.ErrorOut} for status in (404, 422)}
-WRITE_ERRORS = {status: {"model": views.ErrorOut} for status in (400, 401, 403, 404, 409, 413, 422)}
+ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": views.ErrorOut} for status in (404, 422)}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": views.ErrorOut} for status in (400, 401, 403, 404, 409, 413, 422)}
 EXPORT_TYPES = {"json": "application/json", "jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
 
 router = APIRouter(prefix="/api", route_class=ConditionalRoute)
@@ -175,13 +176,13 @@ def get_timeline(
     return av.timeline_out(speaker, about, ent, reading.timeline(store, speaker, about or None, _classes(class_)))
 
 
-def _classes(values: list[str] | None) -> tuple[StatementClass, ...] | None:
+def _classes(values: Sequence[str] | None) -> tuple[StatementClass, ...] | None:
     if not values:
         return reading.SPEECH_ONLY
     return None if "all" in values else tuple(StatementClass(v) for v in values)
 
 
-def _next(rows: list[object], offset: int, limit: int) -> int | None:
+def _next(rows: Sequence[object], offset: int, limit: int) -> int | None:
     return offset + limit if len(rows) > offset + limit else None
 
 

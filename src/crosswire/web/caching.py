@@ -77,7 +77,7 @@ class ConditionalRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        if "GET" not in self.methods:
+        if not self.methods or "GET" not in self.methods:  # APIRoute always sets methods; typed optional
             return handler
 
         async def conditional_handler(request: Request) -> Response:
