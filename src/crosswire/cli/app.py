@@ -779,3 +779,9 @@ def serve(
     if not settings.api_token:
         err.print("[yellow]note:[/] CROSSWIRE_API_TOKEN is not set: ingest and corrections over HTTP are refused")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+# Live monitoring (issue #20): `crosswire watch` and `crosswire alerts` live in cli/watch.py.
+from crosswire.cli import watch as _watch_cli  # noqa: E402  (kept with its registration)
+
+_watch_cli.register(app)

@@ -1,4 +1,4 @@
-"""Rendering of workflow results: Rich tables for the terminal, TSV and CSV for pipes. Article text is escaped: it
+"""Rendering of the use-cases' results: Rich tables for the terminal, TSV and CSV for pipes. Article text is escaped: it
 is untrusted.
 
 A listing is built once (``Listing``: columns and rows of plain or styled text) and written in the format asked for:
@@ -23,7 +23,6 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from crosswire.app.ingest import AddReport
 from crosswire.model import Article, Origin
 
 if TYPE_CHECKING:  # the use-cases pull in spaCy and trafilatura: `crosswire settings` renders without them

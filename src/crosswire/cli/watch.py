@@ -66,7 +66,7 @@ def watch_cmd(
         _shell().err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from exc
     stop = threading.Event()
-    with _shell()._store(db, allow_private=allow_private or None) as (store, settings):
+    with _shell()._store(db, create=True, allow_private=allow_private or None) as (store, settings):
         watcher = Watcher(store, settings, min_delay_s=min_delay, stop=stop)
         watcher.sync(listed)
         if once:
@@ -181,7 +181,7 @@ def alerts_add(
     """Save a watch."""
     from crosswire.watch import alerts
 
-    with _shell()._store(db) as (store, _):
+    with _shell()._store(db, create=True) as (store, _):
         try:
             watch = alerts.add_watch(store, kind, target, webhook, secret, allow_private)
         except ConfigError as exc:

@@ -46,6 +46,7 @@ TAGS = [  # the sections of /openapi.json, in this order
     {"name": "export", "description": "Everything in the versioned export schema."},
     {"name": "corrections", "description": "Merge, split and move stories (recorded; needs the token)."},
     {"name": "ingest", "description": "Add articles, files or URLs (the code path of `crosswire add`; needs the token)."},
+    {"name": "alerts", "description": "Alerts raised by saved watches (new articles, conflicts, statements, revisions)."},
 ]
 bearer = HTTPBearer(auto_error=False, description="The server's CROSSWIRE_API_TOKEN.")
 

@@ -80,6 +80,8 @@ class PageCache:
 def _cacheable(scope: Scope) -> bool:
     if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
         return False
+    if any(k == b"if-modified-since" for k, _v in scope["headers"]):  # the route answers dates (Last-Modified) itself
+        return False
     path = scope["path"]
     if any(path.startswith(p) for p in UNCACHED_PREFIXES) or any(k == b"authorization" for k, _v in scope["headers"]):
         return False

@@ -116,13 +116,14 @@ def alerts_out(store: Any, watch_id: int | None, limit: int) -> AlertsOut:
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
-@router.get("/api/articles/{article_id}/revisions", response_model=RevisionsOut, responses=ERRORS)
+@router.get("/api/articles/{article_id}/revisions", response_model=RevisionsOut, responses=ERRORS,
+            tags=["articles"], summary="List an article's revisions")
 def api_revisions(request: Request, article_id: str) -> RevisionsOut:
     """Every revision of an article with its classified changes and word diff against the one before."""
     return revisions_out(store_of(request), article_id)
 
 
-@router.get("/api/alerts", response_model=AlertsOut, responses=ERRORS)
+@router.get("/api/alerts", response_model=AlertsOut, responses=ERRORS, tags=["alerts"], summary="List alerts")
 def api_alerts(request: Request, watch: int | None = None, limit: Limit = 100) -> AlertsOut:
     """The saved watches and the alerts raised, newest first (``watch``: one watch's)."""
     return alerts_out(store_of(request), watch, limit)
