@@ -23,10 +23,8 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
-import psutil
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEED = 16
@@ -59,18 +57,26 @@ def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
 
 
 def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, bytes."""
-    try:
-        proc = psutil.Process(pid)
-        procs = [proc, *proc.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for p in procs:
+    """Resident memory of a process and all its descendants, bytes (Linux /proc; 0 elsewhere)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            total += p.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, grew = {pid}, True
+    while grew:
+        found = {p for p, parent in parents.items() if parent in tree} - tree
+        tree |= found
+        grew = bool(found)
+    total = 0
+    for p in tree:
+        try:
+            pages = int(Path(f"/proc/{p}/statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        total += pages * os.sysconf("SC_PAGE_SIZE")
     return total
 
 
@@ -150,7 +156,7 @@ def main() -> None:
     records = corpus(args.data, args.articles)
     chars = sum(len(r["text"]) for r in records) / len(records)
     load = os.getloadavg()[0]
-    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load {load:.1f}; "
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load {load:.1f}; "
           f"{len(records)} articles, mean {chars:.0f} characters")  # fmt: skip
     result: dict[str, object] = {"articles": len(records), "mean_chars": chars, "load": load}
     if args.stage_sample:

@@ -10,7 +10,6 @@ tags, POS, morphology, lemmas and dependencies (tests/test_parse.py; checked on 
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
