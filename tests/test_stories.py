@@ -334,3 +334,22 @@ def test_a_fresh_story_id_never_takes_a_live_one() -> None:
     sid = index._fresh_id([member], live.__contains__)
     assert sid == f"sa1-{member.seq}-2"
     assert index._fresh_id([member], set().__contains__) == "sa1"
+
+
+def test_a_full_story_id_is_never_ambiguous_with_a_longer_one() -> None:
+    """'sX' and 'sX-491' both exist (a regrouped story named by its first article's arrival): 'sX' is that story, not an
+    ambiguous prefix — `crosswire add` of 1,000 real articles stopped on this when comparing its stories."""
+    from sqlalchemy import create_engine
+
+    from crosswire.storage.browse import story_ids_like
+    from crosswire.storage.schema import story_members
+
+    engine = create_engine("sqlite://")
+    story_members.create(engine)
+    with engine.begin() as conn:
+        for seq, (article, story) in enumerate((("a1", "sc7ff295ffb6d"), ("a2", "sc7ff295ffb6d-491"))):
+            conn.execute(story_members.insert().values(article_id=article, story_id=story, seq=seq, score=1.0,
+                                                       embedding_sim=1.0, names_sim=1.0, shared_names="[]", new_story=True))
+        assert story_ids_like(conn, "sc7ff295ffb6d") == ["sc7ff295ffb6d"]
+        assert story_ids_like(conn, "sc7ff295ffb6d-491") == ["sc7ff295ffb6d-491"]
+        assert story_ids_like(conn, "sc7ff") == ["sc7ff295ffb6d", "sc7ff295ffb6d-491"]  # a real prefix: still ambiguous
