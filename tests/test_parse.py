@@ -37,3 +37,16 @@ def test_quick_attribute_ruler_matches_spacy_token_for_token() -> None:
     assert ai.lemma_ == "be"  # the regular-expression rule ("ai" + "n't")
     assert next(t for t in ours[1] if t.text == "got").lemma_ == "get"
     assert all(t.pos_ == "SPACE" for t in ours[1] if t.is_space)
+
+
+def test_patterns_added_in_two_calls_keep_their_rule_numbers() -> None:
+    nlp = load_pipeline()
+    patterns = nlp.get_pipe("attribute_ruler").patterns
+    ruler = QuickAttributeRuler(nlp.vocab)
+    ruler.add_patterns(patterns[:100])
+    ruler.add_patterns(patterns[100:])
+    reference = spacy.load(MODEL, exclude=list(UNUSED))
+    with reference.select_pipes(disable=["attribute_ruler"]):
+        doc = reference(TEXTS[1])
+    assert signature(ruler(doc)) == signature(reference(TEXTS[1]))
+    assert len(ruler.attrs) == len(patterns)

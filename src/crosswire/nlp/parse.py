@@ -57,20 +57,33 @@ class QuickAttributeRuler(AttributeRuler):
     (a later rule overrides an earlier one on the same attribute).
     """
 
-    def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
-        patterns = list(patterns)
-        super().add_patterns(patterns)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._forget()
+
+    def clear(self) -> None:
+        super().clear()
+        self._forget()
+
+    def _forget(self) -> None:
         self._single: list[tuple[int, Test]] = []  # (rule, test) of one-token patterns
         self._multi: list[tuple[int, tuple[Test, ...], int]] = []  # (rule, tests, index) of longer ones
-        for rule, p in enumerate(patterns):
+        self._seen: dict[Key, tuple[tuple[int, ...], tuple[int, ...]]] = {}  # key → (its rules, longer patterns it starts)
+        self._merged: dict[tuple[int, ...], dict[int, Any]] = {}  # rules → their attributes, later rules winning
+
+    def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
+        patterns = list(patterns)
+        first = len(self.attrs)  # rule numbers continue after the rules already added
+        super().add_patterns(patterns)
+        self._seen.clear()
+        self._merged.clear()
+        for rule, p in enumerate(patterns, first):
             for pattern in p["patterns"]:
                 tests = tuple(_test(spec) for spec in pattern)
                 if len(tests) == 1:
                     self._single.append((rule, tests[0]))
                 else:
                     self._multi.append((rule, tests, p.get("index", 0)))
-        self._seen: dict[Key, tuple[tuple[int, ...], tuple[int, ...]]] = {}  # key → (its rules, longer patterns it starts)
-        self._merged: dict[tuple[int, ...], dict[int, Any]] = {}  # rules → their attributes, later rules winning
 
     def __call__(self, doc: Doc) -> Doc:
         keys = [(t.tag_, t.lower_, t.dep_, t.is_space) for t in doc]
