@@ -28,7 +28,7 @@ test-postgres: $(STAMP)
 	.ci/with-postgres $(PY) -m pytest tests/test_postgres.py
 
 bench: $(STAMP)
-	$(PY) bench/aeb.py && $(PY) bench/dates.py && $(PY) bench/train_lines.py && $(PY) bench/lines.py && $(PY) bench/throughput.py && $(PY) bench/metadata.py && $(PY) -m bench.train_stories && $(PY) bench/stories.py && $(PY) bench/semeval.py && $(PY) bench/statements.py && $(PY) bench/web.py
+	$(PY) bench/aeb.py && $(PY) bench/dates.py && $(PY) bench/train_lines.py && $(PY) bench/lines.py && $(PY) bench/throughput.py && $(PY) bench/metadata.py && $(PY) -m bench.train_stories && $(PY) bench/stories.py && $(PY) bench/semeval.py && $(PY) bench/statements.py && $(PY) bench/web.py && $(PY) -m bench.compare.speed && $(PY) -m bench.e2e
 
 clean-venv:
 	rm -rf $(VENV)

@@ -209,7 +209,11 @@ def story_of_article(conn: Connection, article_id: str) -> str | None:
 
 
 def story_ids_like(conn: Connection, prefix: str) -> list[str]:
-    """Up to two story ids starting with ``prefix`` (two mean the prefix is ambiguous)."""
+    """Up to two story ids starting with ``prefix`` (two mean the prefix is ambiguous); an exact id alone, since one
+    id may begin another ("s…" and the "s…-2" a split or a regroup named after the same first article)."""
+    exact = select(story_members.c.story_id).where(story_members.c.story_id == prefix).limit(1)
+    if conn.execute(exact).scalar_one_or_none() is not None:
+        return [prefix]
     query = select(story_members.c.story_id).where(story_members.c.story_id.like(f"{_escape_like(prefix)}%", escape="\\"))
     return list(conn.execute(query.distinct().order_by(story_members.c.story_id).limit(2)).scalars())
 

@@ -317,10 +317,17 @@ class StoryIndex:
         return [sid for sid in ids if sid is not None]
 
     def _fresh_id(self, members: list[_Member], taken: Callable[[str], bool]) -> str:
+        """A free story id: "s" + the first member's article id whose id is free, else the first member's with its
+        arrival number (and a counter, when regrouping churn took that too: a taken id would overwrite a live story
+        and lose its articles)."""
         for x in members:
             if not taken(f"s{x.article_id[:12]}"):
                 return f"s{x.article_id[:12]}"
-        return f"s{members[0].article_id[:12]}-{members[0].seq}"
+        sid = base = f"s{members[0].article_id[:12]}-{members[0].seq}"
+        extra = 1
+        while taken(sid):
+            sid, extra = f"{base}-{extra}", extra + 1
+        return sid
 
     def _drop(self, story: _Story) -> None:
         """Forget a story (its members are being regrouped)."""
