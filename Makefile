@@ -21,6 +21,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 # The PostgreSQL tests alone, against a throwaway server (.ci/with-postgres installs and starts one).

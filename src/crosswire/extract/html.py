@@ -131,4 +131,4 @@ def _extract(tree: HtmlElement, url: str | None, favor_recall: bool, fast: bool)
         )
     except (ValueError, TypeError) as exc:  # lxml refuses some broken documents outright
         raise MalformedInput(f"unparseable HTML ({exc})") from exc
-    return (doc.text or "") if doc is not None else ""
+    return (getattr(doc, "text", None) or "") if doc is not None else ""  # a Document (as_dict=False, the default)

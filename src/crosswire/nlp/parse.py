@@ -35,7 +35,7 @@ def load_pipeline() -> Language:
     """en_core_web_sm with the components we use (tagger, parser, attribute ruler, NER)."""
     nlp = spacy.load(MODEL, exclude=list(UNUSED))
     nlp.max_length = MAX_CHARS + 1
-    patterns = nlp.get_pipe("attribute_ruler").patterns
+    patterns = nlp.get_pipe("attribute_ruler").patterns  # type: ignore[attr-defined]  # an AttributeRuler
     if all(_supported(p) for p in patterns):  # else spaCy's own ruler stays (a model with other kinds of pattern)
         nlp.replace_pipe("attribute_ruler", "crosswire_attribute_ruler", config={"patterns": patterns})
     return nlp
@@ -152,6 +152,6 @@ def _test(spec: dict[str, Any]) -> Test:
         for at, values, inside in checks:
             if (key[at] in values) != inside:
                 return False
-        return all(rx.search(key[at]) for at, rx in regexes)
+        return all(rx.search(str(key[at])) for at, rx in regexes)
 
     return test

@@ -24,7 +24,7 @@ import json
 import math
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -150,7 +150,7 @@ class _Story:
         _accumulate(self.names, m.names)
         self.has_name.update(m.names.keys())  # members using each name (not its weight)
         for name in m.top:
-            self.top_names[name] += 1 / len(m.top)
+            self.top_names[name] += 1 / len(m.top)  # type: ignore[assignment]  # a Counter of fractions (typeshed: int only)
         self.has_number.update(m.numbers)
         _accumulate(self.name_share, m.name_share)
         _accumulate(self.number_share, m.number_share)
@@ -313,7 +313,7 @@ class StoryIndex:
             if ids[c] is None:
                 ids[c] = self._fresh_id([members[i] for i in cluster],
                                         lambda sid: sid in used or (sid in self.stories and sid not in pool_ids))
-                used.add(ids[c])
+                used.add(ids[c] or "")
         return [sid for sid in ids if sid is not None]
 
     def _fresh_id(self, members: list[_Member], taken: Callable[[str], bool]) -> str:
@@ -423,7 +423,7 @@ class StoryIndex:
         weight: Counter[str] = Counter()
         for name in m.names:
             for story_id in self.by_name.get(name, ()):
-                weight[story_id] += self._idf(name, self.name_df)
+                weight[story_id] += self._idf(name, self.name_df)  # type: ignore[assignment]  # a Counter of weights
         if not weight:  # no shared names: a translation into another script, or a text without names
             return heapq.nlargest(self.params.max_candidates, self.stories.values(), key=lambda st: st.order)
         ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[: self.params.max_candidates]
@@ -478,7 +478,7 @@ def _accumulate(total: dict[str, float], vec: dict[str, float]) -> None:
         total[k] = total.get(k, 0.0) + v
 
 
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b[k] for k, v in a.items() if k in b)
