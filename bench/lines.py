@@ -10,10 +10,9 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from crosswire.app.ingest import write_batch
+from crosswire.app.ingest import ingest_items
 from crosswire.extract.text import clean_text, line_key
 from crosswire.model import InputFormat, Origin, RawDocument
-from crosswire.pipeline.runner import process_documents
 from crosswire.settings import Settings
 from crosswire.storage.store import Store
 
@@ -66,7 +65,7 @@ def with_outlet_statistics(
             pid: RawDocument(Origin("file", pid), InputFormat.TEXT, "\n".join(line for line, _ in labels), outlet=host[pid])
             for pid, labels in pages.items()
         }
-        outcomes = write_batch(store, process_documents(list(raws.values())), settings)
+        outcomes = ingest_items(store, list(raws.values()), replace(settings, batch_size=len(raws)))  # one write step
         result = {}
         for pid, outcome in zip(raws, outcomes, strict=True):
             if outcome.article_id is None or outcome.status != "added":
