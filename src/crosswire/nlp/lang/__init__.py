@@ -9,6 +9,8 @@ paragraphs in a language without an analyser are left out, and an article in one
 
 from __future__ import annotations
 
+from functools import cache
+
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from crosswire.model import Analysis, Claim, Entity, Mention, Statement
@@ -22,7 +24,12 @@ from crosswire.nlp.lang.tokens import build
 SUPPORTED = frozenset({"de", "ru", "uk"})
 PARAGRAPH_LANGUAGE_MIN_CHARS = 80  # shorter paragraphs (headlines, captions) keep the article's language
 PARAGRAPH_LANGUAGE_MIN_PROB = 0.9  # and so does a paragraph py3langid is unsure of
-_identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+@cache
+def _identifier() -> LanguageIdentifier:
+    """py3langid's model, loaded when a German, Russian or Ukrainian article first needs it (not by English runs)."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def analyse_article(article_id: str, text: str, language: str | None, published: str | None) -> Analysis | None:
@@ -58,7 +65,7 @@ def paragraph_languages(text: str, language: str) -> dict[str, list[tuple[int, i
     for a, b in tx.paragraphs(text):
         lang = language
         if b - a >= PARAGRAPH_LANGUAGE_MIN_CHARS:
-            guess, prob = _identifier.classify(text[a:b])
+            guess, prob = _identifier().classify(text[a:b])
             if guess != language and prob >= PARAGRAPH_LANGUAGE_MIN_PROB and not _close_pair(guess, language):
                 lang = guess
         out.setdefault(lang, []).append((a, b))
