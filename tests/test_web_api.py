@@ -46,6 +46,8 @@ def test_story_list_has_the_demo_stories_biggest_first(demo) -> None:
     assert {"Nordwire", "Der Kontinentbote", "Radio Coastline"} <= set(first["outlets"]) and first["languages"] == ["de", "en"]
     sizes = [s["size"] for s in body["items"]]
     assert sizes == sorted(sizes, reverse=True)
+    assert first["lead"]["original"] and first["lead"]["outlet"] == "Nordwire"  # what the story list page shows
+    assert any(x["kind"] == "dispute" and "14" in x["text"] and "41" in x["text"] for x in first["lines"])
 
 
 def test_story_list_filters(demo) -> None:

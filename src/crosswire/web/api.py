@@ -97,7 +97,9 @@ def list_stories(
 ) -> views.StoryListOut:  # fmt: skip
     """Stories with a member matching every filter; biggest first, or most recently updated first."""
     query = StoryQuery(since, until, outlet, language, q, order, limit, offset, entity)
-    return views.story_list_out(reading.find_stories(store_of(request), query))
+    store = store_of(request)
+    found = reading.find_stories(store, query)
+    return views.story_list_out(found, reading.story_leads(store, found))  # what the page shows: lead and summary lines
 
 
 @router.get("/stories/{story_id}", response_model=views.StoryOut, responses=ERRORS,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
@@ -20,6 +20,7 @@ from crosswire.web.deps import html, store_of
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50
 router = APIRouter()
+WatchId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # a SQLite INTEGER: a bigger number is a 422, not a 500
 
 
 class ChangeOut(BaseModel):
@@ -124,7 +125,8 @@ def api_revisions(request: Request, article_id: str) -> RevisionsOut:
 
 
 @router.get("/api/alerts", response_model=AlertsOut, responses=ERRORS, tags=["alerts"], summary="List alerts")
-def api_alerts(request: Request, watch: int | None = None, limit: Limit = 100) -> AlertsOut:
+def api_alerts(request: Request, watch: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="One watch's alerts.")] = None,
+               limit: Limit = 100) -> AlertsOut:
     """The saved watches and the alerts raised, newest first (``watch``: one watch's)."""
     return alerts_out(store_of(request), watch, limit)
 
@@ -136,13 +138,13 @@ def alerts_page(request: Request, limit: Limit = 100) -> HTMLResponse:
 
 
 @router.get("/alerts/watches/{watch_id}", response_class=HTMLResponse, name="watch_page", include_in_schema=False)
-def watch_page(request: Request, watch_id: int, limit: Limit = 100) -> HTMLResponse:
+def watch_page(request: Request, watch_id: WatchId, limit: Limit = 100) -> HTMLResponse:
     """One watch's alerts, newest first, with its Atom feed."""
     return html(request, "alerts.html", {"page": alerts_out(store_of(request), watch_id, limit)})
 
 
 @router.get("/alerts/watches/{watch_id}/feed.atom", name="watch_feed", include_in_schema=False)
-def watch_feed(request: Request, watch_id: int) -> Response:
+def watch_feed(request: Request, watch_id: WatchId) -> Response:
     """An Atom feed of one watch's alerts, newest first."""
     page = alerts_out(store_of(request), watch_id, FEED_ENTRIES)
     assert page.watch is not None
