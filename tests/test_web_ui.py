@@ -67,7 +67,7 @@ def test_story_list_answers_at_a_glance_from_the_stored_comparisons(writable) ->
     assert dispute and dispute.group(1) == "firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)"
     assert item.index("summary-dispute") < item.index("summary-agree")  # disputes first
     [row] = [x for x in client.get("/api/stories").json()["items"] if x["id"] == main]
-    assert row["lead"] is None and row["conflicts"] == 2  # the API's list is unchanged unless it asks for leads
+    assert row["lead"]["original"] and row["lead"]["outlet"] == "Nordwire" and row["conflicts"] == 2  # as the page
     store = client.app.state.store
     with store.transaction() as tx:
         tx.conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
