@@ -130,3 +130,10 @@ def test_004_kirilenkos_statement_is_found(seeded: tuple[Store, dict]) -> None:
     a, an = seeded[1]["004"]
     kirilenko = [s for s in an.statements if s.speaker == "Pavlo Kirilenko"]
     assert kirilenko and "rescue operation was underway" in _content(a, kirilenko[0])
+
+
+def test_003_ready_for_talks_is_not_negated_by_the_rejection_before_it(seeded: tuple[Store, dict]) -> None:
+    """'Putin rejected the idea of negotiations …, but later said he was ready for talks': the saying is not rejected."""
+    a, an = seeded[1]["003"]
+    [ready] = [s for s in an.statements if _content(a, s) == "he was ready for talks with Ukraine"]
+    assert ready.speaker == "Vladimir Putin" and not ready.negated

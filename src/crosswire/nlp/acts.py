@@ -120,9 +120,11 @@ def _is_no_comment(doc: Doc, cue: Token, content: list[Range], acts: Acts) -> bo
 
 
 def _governing(cue: Token) -> Token | None:
-    """The verb whose infinitive the cue is ("declined to threaten X or even declare Y" → declined)."""
+    """The verb whose infinitive the cue is ("declined to threaten X or even declare Y" → declined). Only an
+    infinitive climbs a coordination: in "rejected the idea …, but later said he was ready" the saying is the
+    speaker's own act, not something rejected (a seed statement read as negated before)."""
     tok = cue
-    while tok.dep_ == "conj" and tok.head is not tok:
+    while tok.dep_ == "conj" and tok.head is not tok and cue.tag_ == "VB":
         tok = tok.head
         if lemma(tok) in NEGATIVE_CUES:
             return tok  # parsed as "declined … or declare" (conj of declined)
