@@ -9,6 +9,7 @@ import re
 from datetime import date, timedelta
 
 from crosswire.model import Claim, DateMention, Quantity, Statement
+from crosswire.nlp.claims import statement_of
 from crosswire.nlp.lang.entities import NameMention
 from crosswire.nlp.lang.profile import Profile
 from crosswire.nlp.lang.tokens import Layer
@@ -93,7 +94,7 @@ def find_claims(text: str, layer: Layer, names: list[NameMention], statements: l
         places = tuple(dict.fromkeys(m.cluster.key for m in inside if m.cluster and m.cluster.kind == "place"))
         actors = tuple(dict.fromkeys(m.cluster.key for m in inside if m.cluster and m.cluster.kind in ("person", "org")))
         spans = [x.span for x in qs] + [x.span for x in ds]
-        st = next((st for st in statements if any(a <= sp[0] < b for a, b in st.content for sp in spans)), None)
+        st = statement_of(tuple(statements), spans)  # the English rule: a figure inside a statement's content
         cid = "cl" + hashlib.sha1(f"{article_id}:{s}:{e}".encode()).hexdigest()[:10]
         out.append(Claim(cid, (s, e), tuple(qs), tuple(ds), places, actors, st.id if st else None, st.speaker if st else None))
     return out
