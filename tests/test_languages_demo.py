@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from crosswire.app import comparison, ingest, reading, stories
-from crosswire.ingest.sources import expand_inputs
-from crosswire.settings import Settings
+from crosswire.app import comparison, reading
 from crosswire.storage.store import Store
-
-EXPECTED = json.loads((reading.demo_corpus_path().parent / "EXPECTED.json").read_text("utf-8"))
+from tests.web_support import copy_db, demo_db
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, object, dict[str, str]]:
-    db = tmp_path_factory.mktemp("lang") / "demo.db"
-    settings = Settings(db_url=f"sqlite:///{db}", workers=1)
-    store = Store(settings.db_url)
-    ingest.add_inputs(expand_inputs([str(reading.demo_corpus_path())]), settings, store)
-    key_of = {}
-    for a in store.articles():
-        name, item = Path(a.origin.locator).name, a.origin.item
-        [case] = [c for c in EXPECTED["articles"] if c["file"] == name and (c["item"] is None or c["item"] == item)]
-        key_of[a.id] = case["key"]
-    story = stories.story_of(store)[next(i for i, k in key_of.items() if k == "A1")]
-    return store, comparison.compare_story(store, story), key_of
+    """The demo store the web tests build once per process (copied: comparing writes), its main story compared."""
+    db, keys, story_of_key = demo_db()
+    store = Store(f"sqlite:///{copy_db(db, tmp_path_factory.mktemp('lang'))}")
+    key_of = {article_id: key for key, article_id in keys.items()}
+    return store, comparison.compare_story(store, story_of_key["A1"]), key_of
 
 
 def test_the_german_statement_aligns_with_its_english_translation(demo: tuple) -> None:
