@@ -43,7 +43,6 @@ def get_story(store: Store, story_id: str) -> StoryView:
     """One story by id (or a unique prefix)."""
     with store.reader() as rd:
         ids = rd.story_ids_like(story_id)
-        ids = [story_id] if story_id in ids else ids  # a full id is never ambiguous, even when "s…-2" extends it
         if len(ids) != 1:
             raise NotFound(f"no story with id {story_id!r}" if not ids else f"story id prefix {story_id!r} is ambiguous")
         return story_view(rd, ids[0], rd.members(ids[0]))
