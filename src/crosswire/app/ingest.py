@@ -84,8 +84,9 @@ def add_inputs(
 
     with _runner(settings, dask) as runner:
         outcomes = ingest_items(store, _items(refs, settings, stdin, fetch, progress), settings, runner)
-    if any(o.status == "added" for o in outcomes) or stale_stories(store):
-        compare_stories(store, stale_stories(store), settings.workers, compared)
+    stale = stale_stories(store)  # changed members, a revision, or a run killed before its comparisons
+    if stale:
+        compare_stories(store, stale, settings.workers, compared)
     return AddReport(tuple(outcomes))
 
 
