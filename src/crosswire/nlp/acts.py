@@ -120,13 +120,15 @@ def _is_no_comment(doc: Doc, cue: Token, content: list[Range], acts: Acts) -> bo
 
 
 def _governing(cue: Token) -> Token | None:
-    """The verb whose infinitive the cue is ("declined to threaten X or even declare Y" → declined). Only an
-    infinitive climbs a coordination: in "rejected the idea …, but later said he was ready" the saying is the
-    speaker's own act, not something rejected (a seed statement read as negated before)."""
+    """The verb whose infinitive the cue is ("declined to threaten X or even declare Y" → declined). A coordinated
+    cue climbs to a negative verb only as a bare infinitive (VB, or the VBP the tagger gives "declare" there) beside
+    that verb's own "to …" infinitive: in "rejected the idea …, but later said he was ready" the saying is the
+    speaker's own act, not something rejected (a seed statement read as negated before; audit item 215 keeps)."""
     tok = cue
-    while tok.dep_ == "conj" and tok.head is not tok and cue.tag_ == "VB":
+    infinitive = cue.tag_ in ("VB", "VBP")
+    while tok.dep_ == "conj" and tok.head is not tok and infinitive:
         tok = tok.head
-        if lemma(tok) in NEGATIVE_CUES:
+        if lemma(tok) in NEGATIVE_CUES and any(c.dep_ == "xcomp" for c in tok.children):
             return tok  # parsed as "declined … or declare" (conj of declined)
     return tok.head if tok.dep_ == "xcomp" else None
 
