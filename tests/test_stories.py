@@ -82,18 +82,123 @@ def test_dated_articles_far_apart_are_different_stories_and_unknown_dates_never_
     assert ids[2] in (ids[0], ids[1])
 
 
+class DictArchive:
+    """The store's side of grouping, in memory: what a store-backed index flushed and where its articles are."""
+
+    def __init__(self) -> None:
+        from collections import Counter
+
+        from crosswire.stories.clusters import GroupingRow
+
+        self.rows: dict[str, GroupingRow] = {}
+        self.signals: dict[str, StorySignals] = {}
+        self.counts: Counter[str] = Counter()
+        self.state: tuple[int, int | None] = (0, None)
+        self.story: dict[str, str] = {}
+        self.loads = 0
+
+    def batch(self, index: StoryIndex, batch: list[StorySignals]) -> None:
+        """Place a batch as ``assign_stories`` does and keep what it flushed."""
+        index.prepare(batch)
+        for s in batch:
+            a = index.add(s)
+            self.story[a.article_id] = a.story_id
+            for moved in a.moved:
+                self.story[moved.article_id] = moved.story_id
+        w = index.flush()
+        self.rows.update({r.article_id: r for r in w.rows})
+        self.counts.update(w.counts)
+        self.state = (w.seen, w.clock)
+        self.signals.update({s.article_id: s for s in batch})
+
+    def grouping_state(self) -> tuple[int, int | None]:
+        return self.state
+
+    def grouping_counts(self, keys: object) -> dict[str, int]:
+        return {k: self.counts[k] for k in keys if k in self.counts}  # type: ignore[attr-defined]
+
+    def week_members(self, weeks: object) -> list[tuple[str, str, int, int | None]]:
+        from crosswire.stories.neighbours import week_of
+
+        return [(a, self.story[a], r.seq, r.wday) for a, r in self.rows.items() if week_of(r.wday) in weeks]  # type: ignore[operator]
+
+    def stored_members(self, story_ids: object) -> list:
+        self.loads += 1
+        found = [(self.signals[a], r, self.story[a]) for a, r in self.rows.items() if self.story[a] in story_ids]  # type: ignore[operator]
+        return sorted(found, key=lambda t: t[1].seq)
+
+    def story_exists(self, story_id: str) -> bool:
+        return story_id in self.story.values()
+
+
 def test_replaying_stored_assignments_continues_identically() -> None:
     arts = [article("a1", FLOOD_1), article("b1", OTHER_FLOOD), article("a2", FLOOD_2), article("c1", BANK)]
     signals = story_signals(arts)
-    live = StoryIndex()
-    for s in signals[:3]:
-        live.add(s)
-    first = live.assignments()
-    rebuilt = StoryIndex()
-    for s in signals[:3]:
-        rebuilt.restore(s, first[s.article_id])
+    memory = StoryIndex()
+    for s in signals:
+        memory.add(s)
+    archive = DictArchive()
+    live = StoryIndex(archive=archive)
+    archive.batch(live, signals[:3])
+    rebuilt = StoryIndex(archive=archive)  # a new process: nothing in memory, the stored state only
+    rebuilt.prepare(signals[3:])
+    live.prepare(signals[3:])
     assert live.add(signals[3]) == rebuilt.add(signals[3])
-    assert live.assignments() == rebuilt.assignments()
+    assert live.assignments() == rebuilt.assignments() == memory.assignments()
+
+
+def synthetic_stream(n: int, days: int, seed: int = 3) -> list[StorySignals]:
+    """Dated articles over some weeks: events of 1-6 articles sharing a direction in embedding space, names and
+    figures, some undated."""
+    from datetime import date, timedelta
+
+    rng = np.random.default_rng(seed)
+    out: list[StorySignals] = []
+    event = 0
+    while len(out) < n:
+        center, day = rng.normal(size=16), date(2026, 1, 1) + timedelta(days=int(rng.integers(0, days)))
+        names = [f"name{int(x)}" for x in rng.integers(0, 40, 3)]
+        for _ in range(int(rng.integers(1, 7))):
+            v = center + rng.normal(scale=0.6, size=16)
+            own = sorted({*names[: int(rng.integers(1, 4))], f"name{int(rng.integers(0, 40))}"})
+            published = None if rng.random() < 0.15 else (day + timedelta(days=int(rng.integers(0, 4)))).isoformat()
+            out.append(StorySignals(f"x{len(out):05d}", (v / np.linalg.norm(v)).astype(np.float32),
+                                    tuple((name, 1) for name in own), tuple((f"w{int(t)}", 1) for t in sorted(set(rng.integers(0, 60, 5)))),
+                                    published, None, "en", None, frozenset({f"{event}.5"})))  # fmt: skip
+        event += 1
+    return out[:n]
+
+
+def test_a_store_backed_index_that_forgets_old_weeks_groups_as_one_that_keeps_everything() -> None:
+    """Memory bounded by the weeks a batch needs: stories of weeks no longer needed are dropped and loaded again
+    from the stored state when an article of their window arrives (out of date order here), with the same result."""
+    from crosswire.stories.clusters import StoryParams
+
+    stream = synthetic_stream(400, days=140)
+    stream = stream[:100] + sorted(stream[100:], key=lambda s: s.published or "")  # a back-fill, then a date-ordered feed
+    memory = StoryIndex(StoryParams(neighbours=5))
+    expected = [memory.add(s) for s in stream]
+    archive = DictArchive()
+    small = StoryIndex(StoryParams(neighbours=5, max_resident=30), archive=archive)
+    got, resident = [], []
+    for start in range(0, len(stream), 20):
+        batch = stream[start : start + 20]
+        small.prepare(batch)
+        for s in batch:
+            a = small.add(s)
+            got.append(a)
+            archive.story[a.article_id] = a.story_id
+            archive.story.update({m.article_id: m.story_id for m in a.moved})
+        w = small.flush()
+        archive.rows.update({r.article_id: r for r in w.rows})
+        archive.counts.update(w.counts)
+        archive.state = (w.seen, w.clock)
+        archive.signals.update({s.article_id: s for s in batch})
+        resident.append(len(small._member_of))
+    assert got == expected
+    assert archive.story == memory.assignments()
+    assert archive.loads > 3 and max(resident[8:]) < 200  # weeks were dropped (of 400 articles) and loaded again
+    assert len(set(archive.story.values())) < len(stream) / 2  # events were grouped, not left alone
 
 
 def test_signals_are_deterministic() -> None:

@@ -31,7 +31,7 @@ from crosswire.nlp import ANALYSIS_VERSION
 from crosswire.pipeline.runner import Item, Prepared, Runner, annotate_article, text_hash
 from crosswire.settings import Settings
 from crosswire.storage.store import Store, Writer
-from crosswire.stories.clusters import StoryIndex
+from crosswire.stories.clusters import KINDS, GroupingWrite, StoryIndex
 from crosswire.stories.signals import StorySignals
 from crosswire.watch.revise import revise_stored
 
@@ -209,6 +209,7 @@ def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals]) ->
     if not signals:
         return
     index = _story_index(store, tx)
+    index.prepare(signals)  # loads the stories of the batch's weeks and the counts of its words
     seq = tx.next_seq()
     touched = set()
     for s in signals:
@@ -222,22 +223,36 @@ def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals]) ->
             touched.add(moved.story_id)
         seq += 1
         touched.add(assignment.story_id)
+    tx.write_grouping(index.flush())
     store.keep_story_index(seq, index)
     for story_id in sorted(touched):
         infer_dates(tx, story_id)
 
 
 def _story_index(store: Store, tx: Writer) -> StoryIndex:
-    """The grouping index: kept between batches of one run, rebuilt from the store when another process wrote."""
+    """The grouping index: kept between batches of one run (reading through the current transaction), else a new
+    one that loads what each batch needs from the store."""
     seq = tx.next_seq()
     cached = store.cached_story_index(seq)
     if isinstance(cached, StoryIndex):
+        cached.bind(tx)
         return cached
-    index = StoryIndex()
-    for signals, story_id in tx.replay_rows():
-        index.restore(signals, story_id)
+    if not tx.grouping_complete():
+        fill_grouping_state(tx)
+    index = StoryIndex(archive=tx)
     index.locked = {sid for c in tx.corrections() for sid in (c.story_id, c.other_story_id) if sid}
     return index
+
+
+def fill_grouping_state(tx: Writer) -> None:
+    """Give every grouped article its arrival row, and the store its counts, by one replay of the stored signals in
+    arrival order (a store grouped before migration 0013, or one whose state is incomplete)."""
+    tx.reset_grouping()
+    counter = StoryIndex()
+    rows = tuple(counter.account(signals) for signals, _story in tx.replay_rows())
+    counts = {kind + key: n for kind, df in zip(KINDS, (counter.name_df, counter.term_df, counter.number_df), strict=True)
+              for key, n in df.known.items()}  # fmt: skip
+    tx.write_grouping(GroupingWrite(rows, counts, counter.seen, counter.clock))
 
 
 def _reject(tx: Writer, rejected: Rejected) -> Outcome:

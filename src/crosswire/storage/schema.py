@@ -141,6 +141,34 @@ story_members = Table(
     Column("new_story", Boolean, nullable=False),
 )
 
+# Migration 0013 (issue #17, grouping at scale): each article's arrival as grouping saw it (its rarities and window
+# day, so a story is rebuilt exactly without replaying the store), how many grouped articles use each name, word
+# and figure, and the running count and clock. Storage code: storage/stories.py.
+story_arrivals = Table(
+    "story_arrivals",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, nullable=False, unique=True),
+    Column("day", Integer, nullable=True),  # its own date, proleptic ordinal
+    Column("wday", Integer, nullable=True, index=True),  # its window day (its date, else the previous arrival's)
+    Column("rarity", LargeBinary, nullable=False),  # float64 idf at arrival: names, terms, figures (signals order)
+)
+
+story_counts = Table(
+    "story_counts",
+    metadata,
+    Column("key", Text, primary_key=True),  # "n:" name, "t:" word, "#:" figure
+    Column("n", Integer, nullable=False),
+)
+
+story_clock = Table(  # one row
+    "story_clock",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seen", Integer, nullable=False),
+    Column("wday", Integer, nullable=True),
+)
+
 story_corrections = Table(
     "story_corrections",
     metadata,

@@ -55,7 +55,8 @@ from crosswire.storage.schema import (
     removed_lines,
     store_generation,
 )
-from crosswire.stories.clusters import Assignment
+from crosswire.stories.clusters import Assignment, GroupingRow, GroupingWrite
+from crosswire.stories.neighbours import Week
 from crosswire.stories.signals import StorySignals
 
 
@@ -447,6 +448,31 @@ class Writer(Reader):
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn)
         self.conn = conn  # for the storage modules' own functions; the use-cases call the methods
+
+    # grouping's stored state (migration 0013): a Writer is the grouping index's StoryArchive
+    def grouping_state(self) -> tuple[int, int | None]:
+        return story_db.grouping_state(self._conn)
+
+    def grouping_complete(self) -> bool:
+        return story_db.grouping_complete(self._conn)
+
+    def grouping_counts(self, keys: Sequence[str]) -> dict[str, int]:
+        return story_db.grouping_counts(self._conn, list(keys))
+
+    def week_members(self, weeks: Sequence[Week]) -> list[tuple[str, str, int, int | None]]:
+        return story_db.week_members(self._conn, list(weeks))
+
+    def stored_members(self, story_ids: Sequence[str]) -> list[tuple[StorySignals, GroupingRow, str]]:
+        return story_db.stored_members(self._conn, list(story_ids))
+
+    def story_exists(self, story_id: str) -> bool:
+        return story_db.story_exists(self._conn, story_id)
+
+    def write_grouping(self, w: GroupingWrite) -> None:
+        story_db.write_grouping(self._conn, w)
+
+    def reset_grouping(self) -> None:
+        story_db.reset_grouping(self._conn)
 
     # stories
     def insert_signals(self, s: StorySignals) -> None:

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from crosswire.model import DateSource
-from crosswire.storage.schema import articles, story_corrections, story_members, story_signals
-from crosswire.stories.clusters import Assignment
+from crosswire.storage.schema import (
+    articles,
+    story_arrivals,
+    story_clock,
+    story_corrections,
+    story_counts,
+    story_members,
+    story_signals,
+)
+from crosswire.stories.clusters import Assignment, GroupingRow, GroupingWrite
+from crosswire.stories.neighbours import Week
 from crosswire.stories.signals import StorySignals
 
 OWN_DATES = (str(DateSource.STATED), str(DateSource.METADATA))  # an inferred date never steers grouping
@@ -112,13 +124,17 @@ def set_inferred_date(conn: Connection, article_id: str, value: str, evidence: s
 
 
 def _signals(r: object) -> StorySignals:
+    return _signals_of(r, r.published if r.published_source in OWN_DATES else None)  # type: ignore[attr-defined]
+
+
+def _signals_of(r: object, published: str | None) -> StorySignals:
     title = r.title_embedding  # type: ignore[attr-defined]
     return StorySignals(
         r.article_id,  # type: ignore[attr-defined]
         np.frombuffer(r.embedding, dtype=np.float32),  # type: ignore[attr-defined]
         tuple((n, 1) if isinstance(n, str) else (n[0], n[1]) for n in json.loads(r.names)),  # type: ignore[attr-defined]
         tuple((t, n) for t, n in json.loads(r.terms)),  # type: ignore[attr-defined]
-        r.published if r.published_source in OWN_DATES else None,  # type: ignore[attr-defined]
+        published,
         r.outlet,  # type: ignore[attr-defined]
         r.language,  # type: ignore[attr-defined]
         None if title is None else np.frombuffer(title, dtype=np.float32),
@@ -192,3 +208,102 @@ def rewrite_member(conn: Connection, a: Assignment) -> None:
             shared_names=json.dumps(list(a.shared_names)), new_story=a.new_story,
         )  # fmt: skip
     )
+
+
+# Grouping's stored state (migration 0013): what the index loads lazily instead of replaying the store.
+
+CHUNK = 500  # keys or ids per IN (...) query
+
+
+def grouping_state(conn: Connection) -> tuple[int, int | None]:
+    """Articles grouped so far and the last arrival's window day."""
+    row = conn.execute(select(story_clock.c.seen, story_clock.c.wday).where(story_clock.c.id == 1)).first()
+    return (int(row.seen), row.wday) if row else (0, None)
+
+
+def grouping_complete(conn: Connection) -> bool:
+    """Whether every grouped article has its arrival row (false in a store grouped before migration 0013)."""
+    arrivals = conn.execute(select(func.count()).select_from(story_arrivals)).scalar_one()
+    members = conn.execute(select(func.count()).select_from(story_members)).scalar_one()
+    return bool(arrivals == members and grouping_state(conn)[0] == members)
+
+
+def grouping_counts(conn: Connection, keys: list[str]) -> dict[str, int]:
+    """How many grouped articles use each count key (absent: none)."""
+    out: dict[str, int] = {}
+    for start in range(0, len(keys), CHUNK):
+        query = select(story_counts.c.key, story_counts.c.n).where(story_counts.c.key.in_(keys[start : start + CHUNK]))
+        out.update({r.key: r.n for r in conn.execute(query)})
+    return out
+
+
+def week_members(conn: Connection, weeks: list[Week]) -> list[tuple[str, str, int, int | None]]:
+    """(article id, story id, arrival, window day) of the members whose window day falls in these weeks."""
+    out: list[tuple[str, str, int, int | None]] = []
+    base = select(story_arrivals.c.article_id, story_members.c.story_id, story_arrivals.c.seq, story_arrivals.c.wday).join(
+        story_members, story_members.c.article_id == story_arrivals.c.article_id)  # fmt: skip
+    dated = sorted(w for w in weeks if w is not None)
+    if None in weeks:
+        out += [tuple(r) for r in conn.execute(base.where(story_arrivals.c.wday.is_(None)))]  # type: ignore[misc]
+    for lo, hi in _runs(dated):  # consecutive weeks: one range query each
+        query = base.where(story_arrivals.c.wday >= lo * 7, story_arrivals.c.wday < (hi + 1) * 7)
+        out += [tuple(r) for r in conn.execute(query)]  # type: ignore[misc]
+    return out
+
+
+def _runs(weeks: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for w in weeks:
+        if runs and runs[-1][1] == w - 1:
+            runs[-1] = (runs[-1][0], w)
+        else:
+            runs.append((w, w))
+    return runs
+
+
+def stored_members(conn: Connection, story_ids: list[str]) -> list[tuple[StorySignals, GroupingRow, str]]:
+    """Every member of these stories with its signals, arrival row and story, in arrival order."""
+    out = []
+    for start in range(0, len(story_ids), CHUNK):
+        query = (
+            select(story_signals, story_members.c.story_id, story_arrivals.c.seq, story_arrivals.c.day, story_arrivals.c.wday,
+                   story_arrivals.c.rarity, articles.c.outlet, articles.c.language)
+            .join(story_members, story_members.c.article_id == story_signals.c.article_id)
+            .join(story_arrivals, story_arrivals.c.article_id == story_signals.c.article_id)
+            .join(articles, articles.c.id == story_signals.c.article_id)
+            .where(story_members.c.story_id.in_(story_ids[start : start + CHUNK]))
+        )  # fmt: skip
+        for r in conn.execute(query):
+            day = r.day
+            signals = _signals_of(r, None if day is None else date.fromordinal(day).isoformat())
+            rarity = tuple(float(x) for x in np.frombuffer(r.rarity, dtype=np.float64))
+            out.append((signals, GroupingRow(r.article_id, r.seq, day, r.wday, rarity), r.story_id))
+    return sorted(out, key=lambda t: t[1].seq)
+
+
+def story_exists(conn: Connection, story_id: str) -> bool:
+    """Whether any article is in this story."""
+    return conn.execute(select(story_members.c.article_id).where(story_members.c.story_id == story_id).limit(1)).first() is not None
+
+
+def write_grouping(conn: Connection, w: GroupingWrite) -> None:
+    """Store a batch's arrivals, add its counts and move the clock (in the batch's transaction)."""
+    if w.rows:
+        conn.execute(insert(story_arrivals), [
+            {"article_id": r.article_id, "seq": r.seq, "day": r.day, "wday": r.wday,
+             "rarity": np.asarray(r.rarity, dtype=np.float64).tobytes()} for r in w.rows
+        ])  # fmt: skip
+    if w.counts:
+        dialect = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+        upsert = dialect(story_counts)
+        upsert = upsert.on_conflict_do_update(index_elements=["key"], set_={"n": story_counts.c.n + upsert.excluded.n})
+        conn.execute(upsert, [{"key": k, "n": n} for k, n in sorted(w.counts.items())])
+    values = {"seen": w.seen, "wday": w.clock}
+    if conn.execute(update(story_clock).where(story_clock.c.id == 1).values(**values)).rowcount == 0:
+        conn.execute(insert(story_clock).values(id=1, **values))
+
+
+def reset_grouping(conn: Connection) -> None:
+    """Forget the stored grouping state (before it is filled again from a replay)."""
+    for table in (story_arrivals, story_counts, story_clock):
+        conn.execute(table.delete())

@@ -12,9 +12,19 @@ are grouped again from scratch by agglomerative average linkage down to the thre
 an article that bridges two stories of one event merges them, and one that pairs better with a member than the member's story does takes it
 along — so a story formed early, on little evidence, is mended as evidence arrives. Each old story's id goes to
 the group holding most of its members; every article that changed story is reported with its new reasons.
-Stories a person corrected are never regrouped. Candidates come from an inverted index of names; two dated
-articles more than a window apart never meet. The result depends only on the articles and their order: one by
-one, in one batch, or continued after rebuilding the index from the store is the same.
+Stories a person corrected are never regrouped. Two dated articles more than a window apart never meet.
+
+Candidates are the stories with a member inside the article's window of days (its date ± ``window_days``; an
+undated article takes the previous arrival's date, and before any dated arrival every story is in the window):
+those sharing the most rarity-weighted names with it (an inverted index of names) and those of its nearest members
+by lead embedding (``stories.neighbours``: exact for small weeks, an HNSW graph for busy ones).
+
+Backed by a store (``StoryArchive``), the index keeps in memory only the weeks its batches need: ``prepare`` loads
+every story with a member in the batch's windows (their members as they were when they arrived: each article's
+word and name rarities are stored with it) and the counts of the batch's words, ``flush`` hands back what to store
+and drops the least recently used weeks past ``max_resident`` members. Memory is bounded by the articles of the
+windows, not by the store. The result depends only on the articles and their order: one by one, in one batch, or
+continued after a restart from the store is the same.
 """
 
 from __future__ import annotations
@@ -23,15 +33,18 @@ import heapq
 import json
 import math
 import operator
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import Protocol
 
 import numpy as np
 
+from crosswire.stories.neighbours import Bucket, Week, week_of
 from crosswire.stories.signals import StorySignals
 
 FEATURES = ("bias", "same_language", "embedding", "embedding_across", "headline", "words", "names", "names_share", "names_missing",
@@ -42,6 +55,8 @@ LINK_FLOOR = 0.5  # stories in reach: the article scored at least this share of 
 # pairs with the translation above it when regrouped; guarded by tests/test_demo.py)
 PAIR_CACHE = 200_000  # pair signals kept between regroups (about 70 MB)
 NUMBER_PRIOR = 2.0  # rarity weight added to an article's figures, so one shared figure alone is weak evidence
+DF_CACHE = 2_000_000  # word and name counts kept in memory between batches when backed by a store
+KINDS = ("n:", "t:", "#:")  # the store's count keys: names, terms (content words), figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +87,55 @@ class StoryParams:
     window_days: int = 14  # dated articles further apart than this are different stories
     max_candidates: int = 40  # stories scored per article (most shared-name weight first)
     max_pool: int = 80  # articles regrouped around an arrival at most (the most probable stories first)
+    neighbours: int = 20  # nearest members by lead embedding looked up per article: their stories are candidates too
+    max_resident: int = 250_000  # members kept in memory between batches when backed by a store (whole weeks go)
     model: StoryModel | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupingRow:
+    """What the store keeps of an article's arrival, so its share of a story is rebuilt exactly without replaying
+    the articles before it."""
+
+    article_id: str
+    seq: int  # arrival number
+    day: int | None  # its own date (proleptic ordinal), None when undated
+    wday: int | None  # its window day: its date, else the previous arrival's (None before any dated arrival)
+    rarity: tuple[float, ...]  # idf at arrival of its names, then its terms, then its figures (sorted), in signals order
+
+
+@dataclass(frozen=True, slots=True)
+class GroupingWrite:
+    """What a batch changed in the index's stored state."""
+
+    rows: tuple[GroupingRow, ...]
+    counts: dict[str, int]  # count key ("n:name", "t:word", "#:figure") → articles added that use it
+    seen: int
+    clock: int | None
+
+
+class StoryArchive(Protocol):
+    """The stored grouping state the index loads lazily (implemented by the store's transaction)."""
+
+    def grouping_state(self) -> tuple[int, int | None]:
+        """Articles grouped so far and the last arrival's window day."""
+        ...
+
+    def grouping_counts(self, keys: Sequence[str]) -> dict[str, int]:
+        """How many grouped articles use each count key (absent keys: none)."""
+        ...
+
+    def week_members(self, weeks: Sequence[Week]) -> list[tuple[str, str, int, int | None]]:
+        """(article id, story id, arrival, window day) of every member whose window day falls in one of the weeks."""
+        ...
+
+    def stored_members(self, story_ids: Sequence[str]) -> list[tuple[StorySignals, GroupingRow, str]]:
+        """Every member of these stories with its signals, arrival row and story, in arrival order."""
+        ...
+
+    def story_exists(self, story_id: str) -> bool:
+        """Whether any stored article is in this story."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +170,7 @@ class _Member:
     name_share: dict[str, float]  # each name's share of the article's name rarity
     number_share: dict[str, float]  # the same for figures (with NUMBER_PRIOR)
     day: date | None
+    wday: int | None = None  # window day (see GroupingRow)
 
 
 @dataclass
@@ -128,6 +192,8 @@ class _Story:
     number_share: dict[str, float] = field(default_factory=dict)  # the same for figures
     first: date | None = None
     last: date | None = None
+    wdays: list[int] = field(default_factory=list)  # members' window days, sorted
+    undated_windows: int = 0  # members with no window day (before any dated arrival): in every window
 
     @property
     def size(self) -> int:
@@ -151,37 +217,91 @@ class _Story:
         self.has_name.update(m.names.keys())  # members using each name (not its weight)
         for name in m.top:
             self.top_names[name] += 1 / len(m.top)  # type: ignore[assignment]  # a Counter of fractions (typeshed: int only)
-        self.has_number.update(m.numbers)
+        self.has_number.update(sorted(m.numbers))  # sorted: set order depends on the hash seed
         _accumulate(self.name_share, m.name_share)
         _accumulate(self.number_share, m.number_share)
         if m.day is not None:
             self.first = m.day if self.first is None else min(self.first, m.day)
             self.last = m.day if self.last is None else max(self.last, m.day)
+        if m.wday is None:
+            self.undated_windows += 1
+        else:
+            insort(self.wdays, m.wday)
+
+    def in_window(self, lo: int | None, hi: int | None) -> bool:
+        """Whether a member's window day lies in [lo, hi] (no bounds: always)."""
+        if lo is None or hi is None or self.undated_windows:
+            return True
+        i = bisect_left(self.wdays, lo)
+        return i < len(self.wdays) and self.wdays[i] <= hi
+
+
+class _Counts:
+    """How many articles used each key so far: all of them in memory, or a cache over the store's counts."""
+
+    def __init__(self, kind: str, fetch: Callable[[Sequence[str]], dict[str, int]] | None) -> None:
+        self.kind, self.fetch = kind, fetch
+        self.known: dict[str, int] = {}
+        self.added: Counter[str] = Counter()  # since the last flush (store-backed only)
+
+    def __getitem__(self, key: str) -> int:
+        n = self.known.get(key)
+        if n is None:
+            if self.fetch is None:
+                return 0
+            self.prefetch([key])
+            n = self.known[key]
+        return n
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        missing = [k for k in dict.fromkeys(keys) if k not in self.known]
+        if missing and self.fetch is not None:
+            found = self.fetch([self.kind + k for k in missing])
+            for k in missing:
+                self.known[k] = found.get(self.kind + k, 0)
+
+    def update(self, keys: Iterable[str]) -> None:
+        for k in keys:
+            self.known[k] = self[k] + 1
+            if self.fetch is not None:
+                self.added[k] += 1
 
 
 class StoryIndex:
     """The running state of incremental grouping (rebuilt by replaying stored signals in order)."""
 
-    def __init__(self, params: StoryParams | None = None) -> None:
+    def __init__(self, params: StoryParams | None = None, archive: StoryArchive | None = None) -> None:
         self.params = params or StoryParams()
         self.model = self.params.model or load_model()
         self.threshold = self.params.threshold if self.params.threshold is not None else self.model.threshold
+        self.archive = archive
         self.stories: dict[str, _Story] = {}
         self.by_name: dict[str, set[str]] = defaultdict(set)
-        self.name_df: Counter[str] = Counter()
-        self.term_df: Counter[str] = Counter()
-        self.number_df: Counter[str] = Counter()
-        self.seen = 0
+        fetch = archive.grouping_counts if archive is not None else None
+        self.name_df, self.term_df, self.number_df = (_Counts(kind, fetch) for kind in KINDS)
+        self.seen, self.clock = archive.grouping_state() if archive is not None else (0, None)
         self.locked: set[str] = set()  # stories a person corrected: never regrouped automatically
+        self._story_of: dict[str, str] = {}  # article id → story id, for the members in memory
+        self._member_of: dict[str, _Member] = {}
+        self._buckets: dict[Week, Bucket] = {}  # nearest-member search, per week of window day
+        self._loaded: dict[Week, int] = {}  # weeks in memory (store-backed) → the batch that last needed them
+        self._batches = 0
+        self._rows: list[GroupingRow] = []  # arrivals since the last flush (store-backed only)
         self._weight_list = [self.model.weights[k] for k in FEATURES]
         self._weights = np.array(self._weight_list)
         self._cut = math.log(self.threshold / (1 - self.threshold)) if 0 < self.threshold < 1 else (-math.inf if self.threshold <= 0 else math.inf)
         self._pairs: dict[tuple[int, int], tuple[float, ...]] = {}  # pair signals of two members (fixed once both arrived)
 
     def add(self, s: StorySignals) -> Assignment:
-        """Place one article, regrouping the stories it is plausibly about (see the module docstring)."""
+        """Place one article, regrouping the stories it is plausibly about (see the module docstring). Backed by a
+        store, the batch it belongs to must have been ``prepare``d."""
         self._count(s)
         m = self._member(s)
+        assignment = self._place(m)
+        self._bucket(week_of(m.wday), m.embedding).add(m.seq, m.article_id, m.wday, m.embedding)
+        return assignment
+
+    def _place(self, m: _Member) -> Assignment:
         scored = self._scored(m)
         if scored and scored[0][2].id in self.locked and scored[0][0] >= self.threshold:
             return self._joined(m, *scored[0])  # a story a person corrected: joined as it is
@@ -193,10 +313,10 @@ class StoryIndex:
         if len(pool) == 1 and scored[0][2] is pool[0] and scored[0][0] >= self.threshold and self._pairs_all_reach(m, pool[0]):
             return self._joined(m, *scored[0])  # the one story in reach takes it, and so does each member: nothing to regroup
         if not pool:
-            story = _Story(self._fresh_id([m], self.stories.__contains__), order=m.seq)
+            story = _Story(self._fresh_id([m], self._exists), order=m.seq)
             self.stories[story.id] = story
             self._join(story, m)
-            return Assignment(s.article_id, story.id, 1.0, 1.0, 1.0, (), True)
+            return Assignment(m.article_id, story.id, 1.0, 1.0, 1.0, (), True)
         return self._regroup(m, pool)
 
     def _pairs_all_reach(self, m: _Member, story: _Story) -> bool:
@@ -312,7 +432,7 @@ class StoryIndex:
         for c, cluster in enumerate(clusters):
             if ids[c] is None:
                 ids[c] = self._fresh_id([members[i] for i in cluster],
-                                        lambda sid: sid in used or (sid in self.stories and sid not in pool_ids))
+                                        lambda sid: sid in used or (sid not in pool_ids and self._exists(sid)))
                 used.add(ids[c] or "")
         return [sid for sid in ids if sid is not None]
 
@@ -372,12 +492,103 @@ class StoryIndex:
             "numbers": (_dot(a.number_share, b.has_number) + _dot(b.number_share, a.has_number)) / (2 * pairs),
         }  # fmt: skip
 
-    def restore(self, s: StorySignals, story_id: str) -> None:
-        """Replay a stored assignment without scoring it (rebuilding the index from the store)."""
+    def bind(self, archive: StoryArchive) -> None:
+        """Read the store through this archive from now on (a new transaction for each batch)."""
+        self.archive = archive
+        for df in (self.name_df, self.term_df, self.number_df):
+            df.fetch = archive.grouping_counts
+
+    def account(self, s: StorySignals) -> GroupingRow:
+        """Count an article and give its arrival row without placing it (filling the stored state of a store
+        grouped before rarities were kept: replaying its articles in order gives each one's row)."""
         self._count(s)
-        if story_id not in self.stories:
-            self.stories[story_id] = _Story(story_id, order=self.seen)
-        self._join(self.stories[story_id], self._member(s))
+        return self._arrival(s)
+
+    def prepare(self, batch: Sequence[StorySignals]) -> None:
+        """Load what placing these articles, in order, reads: every story with a member in one of their windows,
+        and the counts of their names, words and figures (store-backed only)."""
+        if self.archive is None:
+            return
+        self._batches += 1
+        weeks: set[Week] = {None}
+        clock = self.clock
+        for s in batch:
+            day = _day(s.published)
+            clock = day.toordinal() if day is not None else clock
+            if clock is not None:
+                w = self.params.window_days
+                weeks.update(range((clock - w) // 7, (clock + w) // 7 + 1))
+        self._load(weeks)
+        self.name_df.prefetch(n for s in batch for n, _c in s.names)
+        self.term_df.prefetch(t for s in batch for t, _c in s.terms)
+        self.number_df.prefetch(x for s in batch for x in s.numbers)
+
+    def flush(self) -> GroupingWrite:
+        """What the batches since the last flush changed (to store with their assignments), then drop the least
+        recently used weeks while more than ``max_resident`` members are in memory."""
+        counts = {kind + k: n for kind, df in zip(KINDS, (self.name_df, self.term_df, self.number_df), strict=True)
+                  for k, n in df.added.items()}  # fmt: skip
+        out = GroupingWrite(tuple(self._rows), counts, self.seen, self.clock)
+        self._rows = []
+        for df in (self.name_df, self.term_df, self.number_df):
+            df.added.clear()
+            if self.archive is not None and len(df.known) > DF_CACHE:
+                df.known.clear()
+        if self.archive is not None:
+            self._evict()
+        return out
+
+    def _load(self, weeks: set[Week]) -> None:
+        assert self.archive is not None
+        new = sorted((w for w in weeks if w not in self._loaded), key=lambda w: (w is not None, w or 0))
+        for w in weeks:
+            self._loaded[w] = self._batches
+        if not new:
+            return
+        rows = self.archive.week_members(new)
+        missing = sorted({sid for _aid, sid, _seq, _wday in rows if sid not in self.stories})
+        for signals, row, sid in self.archive.stored_members(missing):
+            story = self.stories.get(sid)
+            if story is None:
+                story = self.stories[sid] = _Story(sid, order=row.seq)  # members come in arrival order
+            self._join(story, self._build(signals, row))
+        by_week: dict[Week, list[tuple[int, str]]] = defaultdict(list)
+        for aid, _sid, seq, wday in rows:
+            by_week[week_of(wday)].append((seq, aid))
+        for w in new:
+            for _seq, aid in sorted(by_week.get(w, [])):
+                m = self._member_of[aid]
+                self._bucket(w, m.embedding).add(m.seq, aid, m.wday, m.embedding)
+
+    def _evict(self) -> None:
+        """Drop the least recently needed weeks (never the current batch's nor the undated one) while more than
+        ``max_resident`` members are in memory, then every story left with no member in a kept week."""
+        if len(self._member_of) <= self.params.max_resident:
+            return
+        left = len(self._member_of)
+        for w in sorted((w for w in self._loaded if w is not None), key=lambda w: (self._loaded[w], w)):
+            if self._loaded[w] == self._batches or left <= self.params.max_resident // 2:
+                break
+            del self._loaded[w]
+            gone = self._buckets.pop(w, None)
+            left -= len(gone) if gone else 0
+        for story in list(self.stories.values()):
+            if story.undated_windows or any(week_of(d) in self._loaded for d in story.wdays):
+                continue
+            self._drop(story)
+            for x in story.members:
+                self._story_of.pop(x.article_id, None)
+                self._member_of.pop(x.article_id, None)
+
+    def _bucket(self, week: Week, vector: np.ndarray) -> Bucket:
+        bucket = self._buckets.get(week)
+        if bucket is None:
+            bucket = self._buckets[week] = Bucket(len(vector))
+        return bucket
+
+    def _exists(self, story_id: str) -> bool:
+        """Whether a story id is taken (in memory, or in the store)."""
+        return story_id in self.stories or (self.archive is not None and self.archive.story_exists(story_id))
 
     def features(self, s: StorySignals, story: _Story) -> dict[str, float]:
         """An article's pair signals averaged over a story's members (see FEATURES)."""
@@ -405,29 +616,79 @@ class StoryIndex:
         self.seen += 1
         self.name_df.update(n for n, _c in s.names)
         self.term_df.update(t for t, _n in s.terms)
-        self.number_df.update(s.numbers)
+        self.number_df.update(sorted(s.numbers))
+
+    def _arrival(self, s: StorySignals) -> GroupingRow:
+        """The article's arrival row: its rarities counted so far (``_count`` it first) and its window day."""
+        day = _day(s.published)
+        self.clock = day.toordinal() if day is not None else self.clock
+        rarity = (*(self._idf(n, self.name_df) for n, _c in s.names), *(self._idf(t, self.term_df) for t, _c in s.terms),
+                  *(self._idf(x, self.number_df) for x in sorted(s.numbers)))  # fmt: skip
+        return GroupingRow(s.article_id, self.seen, day.toordinal() if day else None, self.clock, rarity)
 
     def _member(self, s: StorySignals) -> _Member:
-        """The article's contribution, with the rarities counted so far (``_count`` it first)."""
+        """The arriving article's contribution (``_count`` it first)."""
+        row = self._arrival(s)
+        if self.archive is not None:
+            self._rows.append(row)
+        return self._build(s, row)
+
+    def _build(self, s: StorySignals, row: GroupingRow) -> _Member:
+        """An article's contribution from its signals and its arrival row."""
         counts, terms = dict(s.names), dict(s.terms)
-        name_idf = {n: self._idf(n, self.name_df) for n in counts}
+        n_names, n_terms = len(counts), len(terms)
+        name_idf = dict(zip(counts, row.rarity[:n_names], strict=True))
+        term_idf = dict(zip(terms, row.rarity[n_names : n_names + n_terms], strict=True))
+        number_idf = dict(zip(sorted(s.numbers), row.rarity[n_names + n_terms :], strict=True))
         top = tuple(sorted(counts, key=lambda n: (-counts[n] * name_idf[n], n))[:TOP_NAMES])
         title = s.title_embedding if s.title_embedding is not None else s.embedding
         return _Member(
-            s.article_id, self.seen, s.language, s.embedding, title, _unit(terms, {t: self._idf(t, self.term_df) for t in terms}),
-            _unit(counts, name_idf), top, s.numbers, _share(name_idf),
-            _share({x: self._idf(x, self.number_df) for x in s.numbers}, NUMBER_PRIOR), _day(s.published),
+            s.article_id, row.seq, s.language, s.embedding, title, _unit(terms, term_idf), _unit(counts, name_idf), top,
+            s.numbers, _share(name_idf), _share(number_idf, NUMBER_PRIOR),
+            date.fromordinal(row.day) if row.day is not None else None, row.wday,
         )  # fmt: skip
 
+    def _window(self, m: _Member) -> tuple[int | None, int | None]:
+        if m.wday is None:
+            return None, None
+        return m.wday - self.params.window_days, m.wday + self.params.window_days
+
     def _candidates(self, m: _Member) -> list[_Story]:
-        weight: Counter[str] = Counter()
+        """The stories in the article's window sharing the most rarity-weighted names with it (or the latest, when
+        it shares none), and those of its nearest members by lead embedding."""
+        lo, hi = self._window(m)
+        weight: dict[str, float] = {}
         for name in m.names:
+            idf = self._idf(name, self.name_df)
             for story_id in self.by_name.get(name, ()):
-                weight[story_id] += self._idf(name, self.name_df)  # type: ignore[assignment]  # a Counter of weights
-        if not weight:  # no shared names: a translation into another script, or a text without names
-            return heapq.nlargest(self.params.max_candidates, self.stories.values(), key=lambda st: st.order)
-        ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[: self.params.max_candidates]
-        return [self.stories[sid] for sid, _w in ranked]
+                weight[story_id] = weight.get(story_id, 0.0) + idf
+        stories = self.stories
+        inside = [(sid, w) for sid, w in weight.items() if stories[sid].in_window(lo, hi)]
+        if inside:
+            ranked = sorted(inside, key=lambda kv: (-kv[1], kv[0]))[: self.params.max_candidates]
+            found = [stories[sid] for sid, _w in ranked]
+        else:  # no shared names: a translation into another script, or a text without names
+            found = heapq.nlargest(self.params.max_candidates, (st for st in stories.values() if st.in_window(lo, hi)),
+                                   key=lambda st: st.order)  # fmt: skip
+        seen = {st.id for st in found}
+        for story_id in self._nearest(m, lo, hi):
+            if story_id not in seen:
+                seen.add(story_id)
+                found.append(stories[story_id])
+        return found
+
+    def _nearest(self, m: _Member, lo: int | None, hi: int | None) -> list[str]:
+        """The stories of the ``neighbours`` members nearest to the article by lead embedding, inside its window."""
+        k = self.params.neighbours
+        if k <= 0:
+            return []
+        if lo is None or hi is None:
+            weeks: Iterable[Week] = list(self._buckets)
+        else:
+            weeks = [None, *range(lo // 7, hi // 7 + 1)]
+        hits = [hit for w in weeks if w in self._buckets for hit in self._buckets[w].search(m.embedding, k, lo, hi)]
+        hits.sort(key=lambda t: (-t[0], t[1]))
+        return list(dict.fromkeys(self._story_of[aid] for _sim, _seq, aid in hits[:k]))
 
     def _days_meet(self, a_first: date | None, a_last: date | None, b_first: date | None, b_last: date | None) -> bool:
         """Whether two date ranges lie within the window of each other (an unknown date never blocks a match)."""
@@ -437,10 +698,12 @@ class StoryIndex:
 
     def _join(self, story: _Story, m: _Member) -> None:
         story.absorb(m)
+        self._story_of[m.article_id] = story.id
+        self._member_of[m.article_id] = m
         for name in m.names:
             self.by_name[name].add(story.id)
 
-    def _idf(self, key: str, df: Counter[str]) -> float:
+    def _idf(self, key: str, df: _Counts) -> float:
         return math.log((self.seen + 1) / (df[key] + 1)) + 1.0
 
 
@@ -448,8 +711,8 @@ def _pair(a: _Member, b: _Member) -> tuple[float, ...]:
     """The pair signals of two members, in FEATURES order (``StoryIndex.link`` of two one-article stories)."""
     same = _same_language(a.language, b.language)
     emb = float(a.embedding @ b.embedding)
-    names = a.names.keys() & b.names.keys()
-    figures = a.numbers & b.numbers
+    names = sorted(a.names.keys() & b.names.keys())  # sorted: a sum over a set would depend on the hash seed
+    figures = sorted(a.numbers & b.numbers)
     top_a = sum(1 for n in a.top if n not in b.names) / len(a.top) if a.top else 0.0
     top_b = sum(1 for n in b.top if n not in a.names) / len(b.top) if b.top else 0.0
     return (
@@ -506,7 +769,8 @@ def pair_features(a: StorySignals, b: StorySignals, index: StoryIndex | None = N
     if index.seen == 0:
         index._count(a)
         index._count(b)
-    return dict(zip(FEATURES, (float(v) for v in _pair(index._member(a), index._member(b))), strict=True))
+    first, second = index._build(a, index._arrival(a)), index._build(b, index._arrival(b))
+    return dict(zip(FEATURES, (float(v) for v in _pair(first, second)), strict=True))
 
 
 def pair_similarity(a: StorySignals, b: StorySignals, params: StoryParams | None = None) -> float:
