@@ -31,7 +31,7 @@ from crosswire.nlp import ANALYSIS_VERSION
 from crosswire.pipeline.runner import Item, Prepared, Runner, annotate_article, text_hash
 from crosswire.settings import Settings
 from crosswire.storage.store import Store, Writer
-from crosswire.stories.clusters import KINDS, GroupingWrite, StoryIndex
+from crosswire.stories.clusters import KINDS, Assignment, GroupingWrite, StoryIndex
 from crosswire.stories.signals import StorySignals
 from crosswire.watch.revise import revise_stored
 
@@ -211,18 +211,25 @@ def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals]) ->
     index = _story_index(store, tx)
     index.prepare(signals)  # loads the stories of the batch's weeks and the counts of its words
     seq = tx.next_seq()
+    tx.insert_signals(signals)
+    placed: dict[str, tuple[Assignment, int]] = {}  # this batch's articles: where each is now, its arrival number
     touched = set()
     for s in signals:
-        tx.insert_signals(s)
         assignment = index.add(s)
-        tx.insert_member(assignment, seq)
-        if assignment.moved:  # regrouping around the article moved earlier ones
-            touched |= set(tx.story_of([m.article_id for m in assignment.moved]).values())
+        placed[s.article_id] = (assignment, seq)
+        earlier = [m for m in assignment.moved if m.article_id not in placed]  # stored in an earlier batch
+        if earlier:
+            touched |= set(tx.story_of([m.article_id for m in earlier]).values())
+            for moved in earlier:
+                tx.rewrite_member(moved)
         for moved in assignment.moved:
-            tx.rewrite_member(moved)
+            if moved.article_id in placed:  # placed earlier in this batch: stored below, where it is now
+                touched.add(placed[moved.article_id][0].story_id)
+                placed[moved.article_id] = (moved, placed[moved.article_id][1])
             touched.add(moved.story_id)
         seq += 1
         touched.add(assignment.story_id)
+    tx.insert_members(list(placed.values()))
     tx.write_grouping(index.flush())
     store.keep_story_index(seq, index)
     for story_id in sorted(touched):

@@ -475,11 +475,11 @@ class Writer(Reader):
         story_db.reset_grouping(self._conn)
 
     # stories
-    def insert_signals(self, s: StorySignals) -> None:
-        story_db.insert_signals(self._conn, s)
+    def insert_signals(self, signals: Sequence[StorySignals]) -> None:
+        story_db.insert_signals(self._conn, signals)
 
-    def insert_member(self, a: Assignment, seq: int) -> None:
-        story_db.insert_member(self._conn, a, seq)
+    def insert_members(self, placed: Sequence[tuple[Assignment, int]]) -> None:
+        story_db.insert_members(self._conn, placed)
 
     def rewrite_member(self, a: Assignment) -> None:
         story_db.rewrite_member(self._conn, a)

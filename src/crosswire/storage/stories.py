@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,26 +48,26 @@ class Member:
     seq: int
 
 
-def insert_signals(conn: Connection, s: StorySignals) -> None:
-    """Keep an article's grouping signals so the index can be rebuilt without re-embedding."""
-    conn.execute(
-        insert(story_signals).values(
-            article_id=s.article_id, embedding=np.asarray(s.embedding, dtype=np.float32).tobytes(),
-            names=json.dumps([list(n) for n in s.names]), terms=json.dumps([list(t) for t in s.terms]),
-            title_embedding=None if s.title_embedding is None else np.asarray(s.title_embedding, dtype=np.float32).tobytes(),
-            numbers=json.dumps(sorted(s.numbers)),
-        )  # fmt: skip
-    )
+def insert_signals(conn: Connection, signals: Sequence[StorySignals]) -> None:
+    """Keep articles' grouping signals so the index can be rebuilt without re-embedding."""
+    if signals:
+        conn.execute(insert(story_signals), [
+            {"article_id": s.article_id, "embedding": np.asarray(s.embedding, dtype=np.float32).tobytes(),
+             "names": json.dumps([list(n) for n in s.names]), "terms": json.dumps([list(t) for t in s.terms]),
+             "title_embedding": None if s.title_embedding is None else np.asarray(s.title_embedding, dtype=np.float32).tobytes(),
+             "numbers": json.dumps(sorted(s.numbers))}
+            for s in signals
+        ])  # fmt: skip
 
 
-def insert_member(conn: Connection, a: Assignment, seq: int) -> None:
-    """Record where an article went and why."""
-    conn.execute(
-        insert(story_members).values(
-            article_id=a.article_id, story_id=a.story_id, seq=seq, score=a.score, embedding_sim=a.embedding,
-            names_sim=a.names, shared_names=json.dumps(list(a.shared_names)), new_story=a.new_story,
-        )  # fmt: skip
-    )
+def insert_members(conn: Connection, placed: Sequence[tuple[Assignment, int]]) -> None:
+    """Record where articles went and why, each with its arrival number."""
+    if placed:
+        conn.execute(insert(story_members), [
+            {"article_id": a.article_id, "story_id": a.story_id, "seq": seq, "score": a.score, "embedding_sim": a.embedding,
+             "names_sim": a.names, "shared_names": json.dumps(list(a.shared_names)), "new_story": a.new_story}
+            for a, seq in placed
+        ])  # fmt: skip
 
 
 def next_seq(conn: Connection) -> int:

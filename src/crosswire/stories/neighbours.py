@@ -93,5 +93,9 @@ class Bucket:
             ok = (days == NO_DAY) | ((days >= lo) & (days <= hi))
             rows, sims = rows[ok], sims[ok]
         sims = np.round(sims, 6)
+        if len(sims) > k:  # the k-th best similarity, then every member at or above it (ties kept, then ordered)
+            kth = np.partition(sims, len(sims) - k)[len(sims) - k]
+            top = sims >= kth
+            rows, sims = rows[top], sims[top]
         order = np.lexsort((rows, -sims))[:k]  # rows are in arrival order: ties go to the earlier
         return [(float(sims[i]), self.seqs[int(rows[i])], self.ids[int(rows[i])]) for i in order]

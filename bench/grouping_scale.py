@@ -1,0 +1,194 @@
+"""Grouping at scale (issue #17 item 2): time and memory of story assignment as the store grows to 1M articles.
+
+Synthetic articles built from real vectors: the lead embeddings, names and words of real ECB+ articles (shared
+data) seed events; each event's centre is its seed's embedding plus noise (two events of one seed: cosine ≈ 0.5),
+its articles the centre plus noise (cosine ≈ 0.8 between two of them), a subset
+of its names and words plus a few random ones, published over 0-3 days; ``--days`` spreads the events over a
+span, in date order (a newsroom archive back-filled oldest first; ``--shuffle`` adds them in random order).
+
+It runs the product's own write step: a real SQLite store, one ``assign_stories`` transaction per batch of 200
+(signals, memberships, arrival rows, counts, dates inferred from stories) — the store-backed index that keeps in
+memory only the weeks a batch needs. Articles are inserted as bare rows (no text): extraction and analysis are not
+measured here. At each checkpoint it prints the articles so far, seconds of the last stretch and in total, the
+rate, the process RSS now and its peak, the members in memory and B³ F1 against the synthetic events so far.
+
+    .venv/bin/python -m bench.grouping_scale --sizes 100000 300000 1000000 --days 730
+    .venv/bin/python -m bench.grouping_scale --sizes 100000 --memory   # anchor: the in-memory index, no store
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import json
+import resource
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import insert
+
+from crosswire.app.ingest import assign_stories
+from crosswire.storage.schema import articles
+from crosswire.storage.store import Store
+from crosswire.stories.clusters import StoryIndex
+from crosswire.stories.signals import StorySignals, content_terms, embed, lead, name_counts, numbers
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+START = date(2024, 1, 1)
+
+
+def real_seeds(limit: int) -> list[StorySignals]:
+    """Lead embeddings, names, words and figures of real ECB+ articles (title + text)."""
+    from bench.stories import from_jsonl
+
+    arts, _gold = from_jsonl(SHARED / "ecbplus-docs" / "docs.jsonl", "cluster")
+    arts = [a for a in arts if len(a.text) > 200][:limit]
+    vectors = embed([lead(a) for a in arts])
+    return [
+        StorySignals(a.id, vectors[i], tuple(sorted(name_counts(a.text).items())), content_terms(a.text), None, None, "en",
+                     None, numbers(a.text))  # fmt: skip
+        for i, a in enumerate(arts)
+    ]
+
+
+def stream(n: int, days: int, seeds: list[StorySignals], seed: int = 0) -> Iterator[tuple[StorySignals, str]]:
+    """``n`` synthetic articles in date order with their event, ~n/days a day; events of 1-20 articles."""
+    rng = np.random.default_rng(seed)
+    vocab_names = sorted({name for s in seeds for name, _c in s.names})
+    vocab_terms = sorted({t for s in seeds for t, _c in s.terms})
+    per_day = n / days
+    pending: list[tuple[int, int, StorySignals, str]] = []  # (day, order, signals, event)
+    made, event, order = 0, 0, 0
+    for day in range(days + 4):
+        while pending and pending[0][0] <= day:
+            _d, _o, s, e = heapq.heappop(pending)
+            yield s, e
+        budget = rng.poisson(per_day) if day < days else 0
+        while budget > 0 and made < n:
+            base = seeds[int(rng.integers(0, len(seeds)))]
+            center = base.embedding + rng.normal(scale=0.045, size=base.embedding.shape)  # events of one seed differ
+            size = min(int(rng.integers(1, 21)), budget, n - made)
+            extra_names = [f"{vocab_names[int(i)]}{event}" for i in rng.integers(0, len(vocab_names), 3)]  # the event's own
+            for _ in range(size):
+                v = center + rng.normal(scale=0.02, size=base.embedding.shape)
+                v = (v / np.linalg.norm(v)).astype(np.float32)
+                names = [nc for nc in base.names if rng.random() < 0.4] + [(x, 2) for x in extra_names if rng.random() < 0.9]
+                names += [(vocab_names[int(i)], 1) for i in rng.integers(0, len(vocab_names), 2)]
+                terms = [tc for tc in base.terms if rng.random() < 0.6] + [(vocab_terms[int(i)], 1) for i in rng.integers(0, len(vocab_terms), 10)]
+                published = START + timedelta(days=day + int(rng.integers(0, 4)))
+                s = StorySignals(f"z{made:09d}", v, tuple(sorted(dict(names).items())), tuple(sorted(dict(terms).items())),
+                                 published.isoformat(), None, "en", None, frozenset({f"{event}.{made % 7}"}))  # fmt: skip
+                heapq.heappush(pending, (day + int(rng.integers(0, 4)), order, s, f"e{event}"))
+                order += 1
+                made += 1
+            budget -= size
+            event += 1
+    while pending:
+        _d, _o, s, e = heapq.heappop(pending)
+        yield s, e
+
+
+def bcubed_f1(pred: dict[str, str], gold: dict[str, str]) -> float:
+    from bench.stories import bcubed
+
+    return bcubed(pred, gold)[2]
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(args: argparse.Namespace) -> list[dict[str, float]]:
+    seeds = real_seeds(args.seeds)
+    total = max(args.sizes)
+    items = stream(total, args.days, seeds)
+    if args.shuffle:
+        materialised = list(items)
+        np.random.default_rng(1).shuffle(materialised)  # type: ignore[arg-type]
+        items = iter(materialised)
+    print(f"{len(seeds)} real ECB+ seeds embedded; peak RSS before grouping {peak_mb():.0f} MB", flush=True)
+    gold: dict[str, str] = {}
+    results = []
+    if args.memory:
+        index = StoryIndex()
+        start = last = time.perf_counter()
+        done = 0
+        for s, e in items:
+            index.add(s)
+            gold[s.article_id] = e
+            done += 1
+            if done in args.sizes:
+                now = time.perf_counter()
+                results.append(report(done, now - last, now - start, len(index._member_of), index.assignments(), gold))
+                last = now
+        return results
+    db = Path(args.db)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    store = Store(f"sqlite:///{db}")
+    engine = store.engine
+    start = last = time.perf_counter()
+    done = 0
+    batch: list[StorySignals] = []
+    for s, e in items:
+        batch.append(s)
+        gold[s.article_id] = e
+        if len(batch) == args.batch or done + len(batch) == total:
+            with engine.begin() as conn:  # bare article rows: what grouping joins on (language, dates)
+                conn.execute(insert(articles), [{
+                    "id": x.article_id, "content_hash": x.article_id, "format": "text", "published": x.published,
+                    "published_source": "stated", "language": x.language, "text": "", "extractor_version": "bench",
+                    "added_at": "2026-12-07", "authors": "[]", "credited": "[]", "published_evidence": "",
+                    "encoding": "utf-8", "signals": "[]"} for x in batch])  # fmt: skip
+            with store.transaction() as tx:
+                assign_stories(store, tx, batch)
+            done += len(batch)
+            batch = []
+            if done in args.sizes:
+                now = time.perf_counter()
+                index = store.cached_story_index(done + 1)
+                resident = len(index._member_of) if isinstance(index, StoryIndex) else -1
+                with store.reader() as rd:
+                    pred = {m.article_id: m.story_id for m in rd.members()}
+                results.append(report(done, now - last, now - start, resident, pred, gold))
+                last = time.perf_counter()
+    return results
+
+
+def report(done: int, stretch: float, total: float, resident: int, pred: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    row = {"articles": done, "stretch_s": round(stretch, 1), "total_s": round(total, 1), "rate": round(done / total, 1),
+           "rss_mb": round(rss_mb()), "peak_mb": round(peak_mb()), "resident": resident,
+           "stories": len(set(pred.values())), "events": len(set(gold.values())), "b3_f1": round(bcubed_f1(pred, gold), 3)}  # fmt: skip
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
+    ap.add_argument("--days", type=int, default=730, help="span of publication dates")
+    ap.add_argument("--seeds", type=int, default=1000, help="real ECB+ articles seeding the events")
+    ap.add_argument("--batch", type=int, default=200)
+    ap.add_argument("--db", default="/tmp/crosswire-grouping-scale.db")
+    ap.add_argument("--memory", action="store_true", help="the in-memory index, no store (the anchor)")
+    ap.add_argument("--shuffle", action="store_true", help="add the articles in random order")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    args.sizes = sorted(args.sizes)
+    results = run(args)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), "utf-8")
+
+
+if __name__ == "__main__":
+    main()
