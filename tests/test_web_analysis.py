@@ -69,7 +69,7 @@ def test_comparison_is_stored_and_reused_until_the_members_change(demo, compared
     store = client.app.state.store
     with store.transaction() as tx:  # as if an article had joined: the stored signature no longer matches
         cached = comparison_db.load(tx.conn, stories["A1"])
-        comparison_db.save(tx.conn, comparison_db.CachedComparison(cached.story_id, "stale", cached.computed_at, 99, cached.record))
+        comparison_db.save(tx.conn, comparison_db.CachedComparison(cached.story_id, "stale", cached.computed_at, 99, cached.comparison))
     assert {s["id"]: s["conflicts"] for s in client.get("/api/stories").json()["items"]}[stories["A1"]] is None
     assert 'id="comparison-pending"' in client.get(f"/stories/{stories['A1']}").text
     with store.transaction() as tx:

@@ -16,10 +16,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from crosswire import export
 from crosswire.app import stories
 from crosswire.errors import BlockedAddress, ConfigError, FetchError
 from crosswire.ingest.fetch import post_json
-from crosswire.model import StatementClass
+from crosswire.model import Comparison, Conflict, StatementClass
 from crosswire.settings import Settings
 from crosswire.storage import alerts as alert_db
 from crosswire.storage import analysis as analysis_db
@@ -54,24 +55,24 @@ def add_watch(store: Store, kind: str, target: str, webhook_url: str | None = No
     if webhook_url and not secret:
         secret = secrets.token_hex(16)
     with store.transaction() as tx:
-        baseline = {conflict_key(sid, c) for sid, record in _all_comparisons(tx.conn) for c in record.get("conflicts", [])}
+        baseline = {conflict_key(sid, c) for sid, compared in _all_comparisons(tx.conn) for c in compared.conflicts}
         watch_id = alert_db.add_watch(tx.conn, kind, target, _now(), webhook_url, secret, allow_private, baseline)
         watch = alert_db.get_watch(tx.conn, watch_id)
     assert watch is not None
     return watch
 
 
-def _all_comparisons(conn: Any) -> Iterable[tuple[str, dict[str, Any]]]:
+def _all_comparisons(conn: Any) -> Iterable[tuple[str, Comparison]]:
     for story_id in sorted({m.story_id for m in story_db.members(conn)}):
         cached = comparison_db.load(conn, story_id)
         if cached is not None:
-            yield story_id, cached.record
+            yield story_id, cached.comparison
 
 
-def conflict_key(story_id: str, conflict: dict[str, Any]) -> str:
+def conflict_key(story_id: str, conflict: Conflict) -> str:
     """What makes a conflict the same one across comparisons: its story, kind and the values on each side."""
-    values = sorted(str(s.get("value", "")).lower() for s in conflict.get("sides", []))
-    return hashlib.sha256(json.dumps([story_id, conflict.get("kind"), values]).encode()).hexdigest()[:24]
+    values = sorted(s.value.lower() for s in conflict.sides)
+    return hashlib.sha256(json.dumps([story_id, conflict.kind, values]).encode()).hexdigest()[:24]
 
 
 def raise_alerts(store: Store, outcomes: Iterable[Any]) -> int:
@@ -172,12 +173,16 @@ def _conflict_alerts(ctx: _Context, w: alert_db.AlertWatch, story_ids: set[str])
         if not (sid == w.target if w.kind == "story" else any(ctx.matches(w, a) for a in members)):
             continue
         cached = comparison_db.load(ctx.conn, sid)
-        for c in (cached.record.get("conflicts", []) if cached else []):
+        if cached is None:
+            continue
+        compared = cached.comparison
+        for c in compared.conflicts:
             key = conflict_key(sid, c)
             if key in w.baseline:
                 continue
-            sides = " vs ".join(str(s.get("value")) for s in c.get("sides", []))
-            out.append(("conflict", key, None, sid, f"new conflict in story {sid}: {c.get('label') or c.get('kind')}: {sides}", c))
+            sides = " vs ".join(s.value for s in c.sides)
+            out.append(("conflict", key, None, sid, f"new conflict in story {sid}: {c.label or c.kind}: {sides}",
+                        export.conflict_record(c, dict(compared.outlets))))
     return out
 
 
