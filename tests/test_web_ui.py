@@ -71,7 +71,7 @@ def test_story_list_answers_at_a_glance_from_the_stored_comparisons(writable) ->
     assert row["lead"]["original"] and row["lead"]["outlet"] == "Nordwire" and row["conflicts"] == 2  # as the page
     store = client.app.state.store
     with store.transaction() as tx:
-        tx.conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
+        tx._conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
     other = client.get("/").text.split(f'id="story-{stories["B1"]}"')[1].split("</li>\n")[0]
     assert "comparison pending" in other and "summary-agree" not in other
     assert "the original report" not in other  # the headline article's opening instead
@@ -247,7 +247,7 @@ def store_record(store: Store, story: str, record: dict) -> None:
     """Store ``record`` as the story's current comparison, as the engine would."""
     members = [m.article_id for m in stories.get_story(store, story).members]
     with store.transaction() as tx:
-        comparison_db.save(tx.conn, comparison_db.CachedComparison(story, comparison_db.signature(members, comparison.COMPARISON_INPUTS),
+        tx.save_comparison(comparison_db.CachedComparison(story, comparison_db.signature(members, comparison.COMPARISON_INPUTS),
                                                                    "2024-09-13T00:00:00+00:00", len(record["conflicts"]),
                                                                    export.comparison_from_record(record)))  # fmt: skip
 
@@ -289,7 +289,7 @@ def test_parallel_comparison_matches_the_serial_one_and_reports_progress(writabl
     small = sorted({stories["B1"], stories["C1"]})
     before = {s: _record_of(client, s) for s in small}
     with store.transaction() as tx:
-        tx.conn.exec_driver_sql("DELETE FROM story_comparisons")
+        tx._conn.exec_driver_sql("DELETE FROM story_comparisons")
     assert set(small) <= set(comparison.stale_stories(store)) and client.get("/api/stories?limit=5").json()["items"][0]["conflicts"] is None
     seen: list[tuple[int, int]] = []
     assert comparison.compare_stories(store, small, workers=2, progress=lambda done, total: seen.append((done, total))) == 2
@@ -300,7 +300,7 @@ def test_export_computes_missing_comparisons_only_when_asked(writable) -> None:
     client, _keys, stories = writable
     store = client.app.state.store
     with store.transaction() as tx:
-        tx.conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
+        tx._conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
     out = io.StringIO()
     reading.export_all(store, "json", out, compare_missing=False)  # the API's export: reads, never computes
     exported = {s["id"]: s["comparison"] for s in json.loads(out.getvalue())["stories"]}
