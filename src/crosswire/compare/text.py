@@ -51,7 +51,14 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> tuple[Token, ..
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Sentences with spans; paragraph breaks always end one; abbreviations ("Gen.", "U.S.") do not."""
+    """Sentences with spans; paragraph breaks always end one; abbreviations ("Gen.", "U.S.") do not.
+
+    One of two splitters on purpose: the comparison aligns and quotes sentences, so a quotation of several
+    sentences is split like any prose and every line is its own unit (a headline, a caption), in any language.
+    ``nlp.lang.text.sentences`` serves the statement rules of German, Russian and Ukrainian: it never breaks
+    inside a quotation (a quote is one statement) and knows those languages' abbreviations and ordinals. On the
+    seeds and the demo corpus they agree on 6 of 19 articles; alignment, fact slots and the stored comparisons are
+    calibrated on this one."""
     out: list[Sentence] = []
     start = 0
     for m in SENTENCE_END.finditer(text):
