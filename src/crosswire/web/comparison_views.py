@@ -1,8 +1,8 @@
-"""View models of a story's comparison as the story page and the brief page show it: the comparison as its record
-(``export.comparison_record``: the JSON the API answers) with what the engine adds when it has it — the summary lines and how much was
-compared, each conflict's label (the counted thing and unit), each variant's shifts (modality, attribution,
-scope, context, qualifier) — and the brief with every citation quoting its passage. Absent fields stay empty,
-so a comparison without them (an older engine's) renders as before."""
+"""View models of a story's comparison as the story page and the brief page show it: the comparison as its
+record (``export.comparison_record``: the JSON the API answers) with what the engine adds when it has it — the
+summary lines and how much was compared, each conflict's label (the counted thing and unit), each variant's shifts
+(modality, attribution, scope, context, qualifier) — and the brief with every citation quoting its passage. Absent
+fields stay empty, so a comparison without them (an older engine's) renders as before."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from crosswire.compare.brief import Brief, Citation
 from crosswire.model import Comparison
 from crosswire.web.analysis_views import AlignedStatementOut, ComparisonOut, ConflictOut, ConflictSideOut, PassageOut, VariantOut
 
-SUMMARY_CONFLICTS = 3  # conflicts named in a summary counted from the record; the table below lists them all
+SUMMARY_CONFLICTS = 3  # conflicts named in a summary counted from the comparison; the table below lists them all
 
 
 class CitedPassageOut(PassageOut):
@@ -59,7 +59,7 @@ class LabelledConflictOut(ConflictOut):
 
 
 class StoryComparisonOut(ComparisonOut):
-    """The comparison with the summary, conflict labels and variant shifts when the record has them."""
+    """The comparison with the summary, conflict labels and variant shifts when it has them."""
 
     summary: SummaryOut | None = None
     conflicts: list[LabelledConflictOut]  # type: ignore[assignment]
@@ -149,7 +149,7 @@ def brief_out(b: Brief, compared: StoryComparisonOut, texts: dict[str, str]) -> 
 
 
 def page_summary(c: StoryComparisonOut, outlets: dict[str, str | None]) -> tuple[SummaryOut, bool]:
-    """The record's summary, or (flag True) one counted from the comparison when the record has none: disputes,
+    """The comparison's summary, or (flag True) one counted from its parts when it has none (an older engine's): disputes,
     originals, independent sources and how much was compared — never a claim that the outlets agree."""
     if c.summary and c.summary.lines:
         return c.summary, False
