@@ -49,15 +49,15 @@ def build_store(db: Path, total: int, seed: int = 7) -> Store:
     i = 0
     while i < total - len(templates):
         with store.transaction() as tx:
-            seq = story_db.next_seq(tx.conn)
+            seq = tx.next_seq()
             for _ in range(min(1000, total - len(templates) - i)):
                 size = rng.randint(1, 20)
                 story_id, day = f"sbench{i:08d}", FIRST_DAY + timedelta(days=rng.randrange(4 * 365))
                 for k in range(size):
                     article, raw = _variant(templates[(i + k) % len(templates)], i + k, day, rng)
                     tx.insert_article(article, raw, EXTRACTOR_VERSION)
-                    story_db.insert_signals(tx.conn, StorySignals(article.id, _unit(rng, dim), (), (), None, None, None))
-                    story_db.insert_member(tx.conn, Assignment(article.id, story_id, 0.8, 0.8, 0.5, (), k == 0), seq)
+                    tx.insert_signals([StorySignals(article.id, _unit(rng, dim), (), (), None, None, None)])
+                    tx.insert_members([(Assignment(article.id, story_id, 0.8, 0.8, 0.5, (), k == 0), seq)])
                     seq += 1
                 i += size
     return store

@@ -71,7 +71,7 @@ def build(url: str, total: int, pool: list[str], seed: int = 7) -> Store:
     i, base = 0, store.count_articles()
     while i < total - base:
         with store.transaction() as tx:
-            seq = story_db.next_seq(tx.conn)
+            seq = tx.next_seq()
             for _ in range(1000):
                 if i >= total - base:
                     break
@@ -80,8 +80,8 @@ def build(url: str, total: int, pool: list[str], seed: int = 7) -> Store:
                 for k in range(min(size, total - base - i)):
                     article = _synthetic(template, i + k, day, pool, rng)
                     tx.insert_article(article, raw, EXTRACTOR_VERSION)
-                    story_db.insert_signals(tx.conn, StorySignals(article.id, _unit(rng, dim), (), (), None, None, None))
-                    story_db.insert_member(tx.conn, Assignment(article.id, story_id, 0.8, 0.8, 0.5, (), k == 0), seq)
+                    tx.insert_signals([StorySignals(article.id, _unit(rng, dim), (), (), None, None, None)])
+                    tx.insert_members([(Assignment(article.id, story_id, 0.8, 0.8, 0.5, (), k == 0), seq)])
                     seq += 1
                 i += size
     return store

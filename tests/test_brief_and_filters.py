@@ -12,6 +12,7 @@ from crosswire.app import ingest, reading, stories
 from crosswire.app.stories import StoryView
 from crosswire.compare.brief import make_brief, to_html, to_markdown
 from crosswire.ingest.sources import expand_inputs
+from crosswire.model import Comparison
 from crosswire.settings import Settings
 from crosswire.storage.store import Store
 
@@ -46,7 +47,7 @@ def test_demo_brief_cites_every_line_and_presents_the_dispute(demo_store: Store)
     assert md.index("## Summary") < md.index("## What the original reports say")
     assert "firefighters injured" in md
     comparison = cmp_app.story_comparison(demo_store, story.id)
-    assert b.independent_sources == comparison["independent_sources"] < len(story.members)
+    assert b.independent_sources == comparison.independent_sources < len(story.members)
     assert "The Meridian Post copies Nordwire" in b.derived
 
 
@@ -56,7 +57,7 @@ def test_brief_html_escapes_article_text() -> None:
     text = 'The <script>alert(1)</script> fire at the <a href="javascript:x">depot</a> burned for nine hours on Monday night.'
     member = Member("a" * 16, "s1", "<b>t</b>", "<i>Outlet</i>", "en", "2024-01-01", "stated", 1.0, 1.0, 1.0, (), True, 1)
     view = StoryView("s1", "<script>x</script>", "2024-01-01", "2024-01-01", ("<i>Outlet</i>",), ("en",), (member,))
-    comparison = {"originals": ["a" * 16], "statements": [], "conflicts": [], "provenance": [], "independent_sources": 1}
+    comparison = Comparison("s1", ("a" * 16,), (), (), (), (), ("a" * 16,), 1)
     html = to_html(make_brief(view, comparison, {"a" * 16: text}))
     assert "<script>" not in html and "&lt;script&gt;" in html and 'href="javascript' not in html
 

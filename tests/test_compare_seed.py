@@ -124,3 +124,32 @@ def test_the_cli_comparison_opens_with_the_summary_and_each_articles_standing(se
     assert "coverage" in text and "statements and" in text and "compared" in text  # how much was compared, even with 0 conflicts
     assert "ICARO Media Group [992deab7] — possibly-common-source" in text  # never called an original outright
     assert "originals:" not in text
+
+
+def test_the_seed_comparison_crosses_storage_the_api_and_the_export_unchanged(seed: tuple) -> None:
+    """The typed comparison is what travels; its JSON is made at the edges only and stays what the engine computed."""
+    import io
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from crosswire.app import reading
+    from crosswire.settings import Settings
+    from crosswire.web.app import create_app
+
+    store, story, record, prefix = seed
+    stored = comparison.stored_comparison(store, story)
+    assert stored is not None and stored == export.comparison_from_record(json.loads(json.dumps(record)))
+    members = [m.article_id for m in stories.get_story(store, story).members]
+    assert stored.article_ids == tuple(members) and set(dict(stored.outlets)) == set(members)  # read back from the sources
+    assert export.comparison_record(stored) == record
+    client = TestClient(create_app(Settings.from_env(env={}, db_url=str(store.engine.url.database), workers=1)),
+                        base_url="http://localhost")
+    api = client.get(f"/api/stories/{story}/comparison").json()
+    assert {k: v for k, v in api.items() if k != "statements"} == {k: record[k] for k in api if k != "statements"}
+    assert [[v["text"] for v in a["variants"]] for a in api["statements"]] == [[v["text"] for v in a["variants"]]
+                                                                               for a in record["statements"]]
+    out = io.StringIO()
+    reading.export_all(store, "json", out, compare_missing=False)
+    [exported] = [s for s in json.loads(out.getvalue())["stories"] if s["id"] == story]
+    assert exported["comparison"] == record

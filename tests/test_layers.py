@@ -76,3 +76,33 @@ def test_the_check_catches_an_upward_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("def f():\n    from crosswire.app import ingest\n", "utf-8")
     assert imports(bad) == [(2, "crosswire.app")] and layer(top_part("crosswire.app") or "") > layer("storage")
+
+
+def connection_uses(root: Path = SRC) -> list[str]:
+    """Places outside ``crosswire.storage`` that touch a database connection or engine (``.conn``, ``.engine``,
+    ``Connection``): storage's typed Reader/Writer methods are the only door."""
+    out = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        if rel.parts[0] == "storage":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("conn", "engine", "_conn"):
+                out.append(f"{rel}:{node.lineno} .{node.attr}")
+            elif isinstance(node, ast.Name) and node.id == "Connection":
+                out.append(f"{rel}:{node.lineno} Connection")
+            elif isinstance(node, ast.alias) and node.name.rsplit(".", 1)[-1] == "Connection":
+                out.append(f"{rel}:{node.lineno} imports Connection")
+    return out
+
+
+def test_no_connection_leaves_storage() -> None:
+    assert connection_uses() == []
+
+
+def test_the_connection_check_catches_a_raw_connection(tmp_path: Path) -> None:
+    (tmp_path / "watch").mkdir()
+    (tmp_path / "storage").mkdir()
+    (tmp_path / "watch" / "x.py").write_text("from sqlalchemy import Connection\ndef f(tx):\n    tx.conn.execute(1)\n", "utf-8")
+    (tmp_path / "storage" / "y.py").write_text("def g(rd):\n    return rd._conn\n", "utf-8")
+    assert connection_uses(tmp_path) == ["watch/x.py:1 imports Connection", "watch/x.py:3 .conn"]

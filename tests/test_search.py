@@ -31,8 +31,8 @@ def test_index_follows_inserts_replacements_and_deletes(store: Store) -> None:
         tx.replace_text(replace(tx.load_article("a1"), text="The Lenne rose in Ostra."))
     assert _hits(store, "orva") == [] and _hits(store, "lenne ostra") == ["a1"] and _hits(store, "brask") == ["a1"]  # title kept
     with store.transaction() as tx:
-        tx.conn.execute(delete(raw_documents).where(raw_documents.c.article_id == "a2"))
-        tx.conn.execute(delete(articles).where(articles.c.id == "a2"))
+        tx._conn.execute(delete(raw_documents).where(raw_documents.c.article_id == "a2"))
+        tx._conn.execute(delete(articles).where(articles.c.id == "a2"))
     assert _hits(store, "valdor") == []
 
 

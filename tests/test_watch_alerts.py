@@ -145,7 +145,7 @@ def test_webhook_to_a_private_address_is_refused_unless_allowed(site: Site, stor
     assert watch.webhook_secret and len(watch.webhook_secret) == 32
     w.settings = replace(w.settings, allow_private=False)  # the fetches too are refused now: post directly
     with store.transaction() as tx:
-        alert_db.record(tx.conn, watch, "article", "x", "2026-05-02T10:00:00+00:00", None, story, "test", {})
+        tx.record_alert(watch, "article", "x", "2026-05-02T10:00:00+00:00", None, story, "test", {})
     assert alerts.deliver(store, w.settings, sleep=clock.sleep) == (0, 1)
     assert [p for m, p, _, _ in site.log if m == "POST"] == []
     with store.engine.connect() as conn:

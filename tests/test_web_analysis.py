@@ -68,12 +68,12 @@ def test_comparison_is_stored_and_reused_until_the_members_change(demo, compared
                      client.get("/").text, re.S)  # fmt: skip
     store = client.app.state.store
     with store.transaction() as tx:  # as if an article had joined: the stored signature no longer matches
-        cached = comparison_db.load(tx.conn, stories["A1"])
-        comparison_db.save(tx.conn, comparison_db.CachedComparison(cached.story_id, "stale", cached.computed_at, 99, cached.record))
+        cached = tx.cached_comparison(stories["A1"])
+        tx.save_comparison(comparison_db.CachedComparison(cached.story_id, "stale", cached.computed_at, 99, cached.comparison))
     assert {s["id"]: s["conflicts"] for s in client.get("/api/stories").json()["items"]}[stories["A1"]] is None
     assert 'id="comparison-pending"' in client.get(f"/stories/{stories['A1']}").text
     with store.transaction() as tx:
-        comparison_db.save(tx.conn, cached)
+        tx.save_comparison(cached)
 
 
 def test_signature_depends_on_members_and_analysis_version() -> None:
@@ -148,7 +148,7 @@ def test_story_page_never_computes_a_comparison(tmp_path: Path) -> None:
     db, _keys, stories = demo_db()
     with TestClient(create_app(web_settings(copy_db(db, tmp_path)))) as client:
         with client.app.state.store.transaction() as tx:
-            tx.conn.exec_driver_sql("DELETE FROM story_comparisons")
+            tx._conn.exec_driver_sql("DELETE FROM story_comparisons")
         for path in (f"/stories/{stories['B1']}", f"/stories/{stories['B1']}?compare=1"):
             page = client.get(path).text
             assert 'id="comparison-pending"' in page and "crosswire compare" in page and 'id="provenance"' not in page

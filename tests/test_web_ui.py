@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from crosswire import export
 from crosswire.app import comparison, reading, stories
 from crosswire.storage import comparisons as comparison_db
 from crosswire.storage.store import Store
@@ -70,7 +71,7 @@ def test_story_list_answers_at_a_glance_from_the_stored_comparisons(writable) ->
     assert row["lead"]["original"] and row["lead"]["outlet"] == "Nordwire" and row["conflicts"] == 2  # as the page
     store = client.app.state.store
     with store.transaction() as tx:
-        tx.conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
+        tx._conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
     other = client.get("/").text.split(f'id="story-{stories["B1"]}"')[1].split("</li>\n")[0]
     assert "comparison pending" in other and "summary-agree" not in other
     assert "the original report" not in other  # the headline article's opening instead
@@ -239,21 +240,22 @@ def test_pages_forbid_scripts_and_nothing_loads_from_elsewhere(demo) -> None:
 
 def _record_of(client: TestClient, story: str) -> dict:
     with client.app.state.store.engine.connect() as conn:
-        return comparison_db.load(conn, story).record
+        return export.comparison_record(comparison_db.load(conn, story).comparison)
 
 
 def store_record(store: Store, story: str, record: dict) -> None:
     """Store ``record`` as the story's current comparison, as the engine would."""
     members = [m.article_id for m in stories.get_story(store, story).members]
     with store.transaction() as tx:
-        comparison_db.save(tx.conn, comparison_db.CachedComparison(story, comparison_db.signature(members, comparison.COMPARISON_INPUTS),
-                                                                   "2024-09-13T00:00:00+00:00", len(record["conflicts"]), record))  # fmt: skip
+        tx.save_comparison(comparison_db.CachedComparison(story, comparison_db.signature(members, comparison.COMPARISON_INPUTS),
+                                                                   "2024-09-13T00:00:00+00:00", len(record["conflicts"]),
+                                                                   export.comparison_from_record(record)))  # fmt: skip
 
 
 def augmented_record(store: Store, story: str, keys: dict[str, str]) -> dict:
     """The demo story's real record with what the engine adds: summary lines, a conflict label, a modality shift."""
     with store.engine.connect() as conn:
-        record = comparison_db.load(conn, story).record
+        record = export.comparison_record(comparison_db.load(conn, story).comparison)
     nordwire, farm = keys["A1"], keys["A4"]
     quote = {"article_id": nordwire, "outlet": "Nordwire", "span": [188, 190], "text": "14"}
     record["summary"] = {"lines": [
@@ -287,7 +289,7 @@ def test_parallel_comparison_matches_the_serial_one_and_reports_progress(writabl
     small = sorted({stories["B1"], stories["C1"]})
     before = {s: _record_of(client, s) for s in small}
     with store.transaction() as tx:
-        tx.conn.exec_driver_sql("DELETE FROM story_comparisons")
+        tx._conn.exec_driver_sql("DELETE FROM story_comparisons")
     assert set(small) <= set(comparison.stale_stories(store)) and client.get("/api/stories?limit=5").json()["items"][0]["conflicts"] is None
     seen: list[tuple[int, int]] = []
     assert comparison.compare_stories(store, small, workers=2, progress=lambda done, total: seen.append((done, total))) == 2
@@ -298,7 +300,7 @@ def test_export_computes_missing_comparisons_only_when_asked(writable) -> None:
     client, _keys, stories = writable
     store = client.app.state.store
     with store.transaction() as tx:
-        tx.conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
+        tx._conn.exec_driver_sql(f"DELETE FROM story_comparisons WHERE story_id = '{stories['B1']}'")
     out = io.StringIO()
     reading.export_all(store, "json", out, compare_missing=False)  # the API's export: reads, never computes
     exported = {s["id"]: s["comparison"] for s in json.loads(out.getvalue())["stories"]}
@@ -374,16 +376,16 @@ def test_comparison_views_accept_old_and_new_records() -> None:
            "statements": [{"id": "g", "speaker": "X", "speaker_entity": None, "variants": [
                {"article_id": "a1", "outlet": "A", "statement_id": "1", "speaker": "X", "kind": "direct", "cue": "said",
                 "content_spans": [[0, 5]], "text": "hello", "differences": []}]}]}  # fmt: skip
-    c = story_comparison_out(old)
+    c = story_comparison_out(export.comparison_from_record(old))  # as the storage door reads an older engine's record
     outlets = {"a1": "Nordwire", "b2": "newsflashhub.example"}
-    assert c.summary is None and c.conflicts[0].label is None and c.statements[0].variants[0].shift == []
+    assert c.summary is not None and not c.summary.lines and not c.conflicts[0].label and c.statements[0].variants[0].shift == []
     assert conflict_headline(c.conflicts[0], outlets) == "number: 14 (Nordwire) vs 41 (newsflashhub.example)"
     summary, fallback = page_summary(c, outlets)
     assert fallback and [line.kind for line in summary.lines] == ["dispute", "original", "independence", "coverage"]
     assert not any("agree" in line.text for line in summary.lines)
     new = {**old, "summary": {"lines": [{"kind": "agree", "text": "t", "passages": []}], "compared": {"statements": 1, "figures": 0, "single_outlet": 0}}}
     new["conflicts"] = [{**old["conflicts"][0], "label": "firefighters injured"}]
-    c = story_comparison_out(new)
+    c = story_comparison_out(export.comparison_from_record(new))
     assert conflict_headline(c.conflicts[0], outlets) == "firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)"
     assert page_summary(c, outlets) == (c.summary, False)
 

@@ -8,7 +8,27 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from crosswire import __version__
-from crosswire.model import Analysis, Article, Claim, Comparison, Origin, Statement
+from crosswire.model import (
+    AlignedStatement,
+    Analysis,
+    Article,
+    Claim,
+    Comparison,
+    Conflict,
+    ConflictSide,
+    Coverage,
+    FactSlot,
+    FactValue,
+    Origin,
+    Passage,
+    ProvenanceEdge,
+    Shift,
+    SourceAssessment,
+    Statement,
+    StatementKind,
+    StatementVariant,
+    SummaryLine,
+)
 
 SCHEMA_NAME = "crosswire-export"
 SCHEMA_VERSION = "1.3"  # 1.1: analysis, entities, mentions, statements, claims filled; 1.2: statement class, negated, modality;
@@ -108,11 +128,11 @@ def revision_record(r: Any) -> dict[str, Any]:
             "input_id": r.raw_id, "changes": [dict(c) for c in r.changes]}  # fmt: skip
 
 
-def story_record(view: Any, comparison: dict[str, Any] | None = None) -> dict[str, Any]:
+def story_record(view: Any, comparison: Comparison | None = None) -> dict[str, Any]:
     """One story as exported: its members and why each joined, and how its articles differ
-    (``comparison``: a ``comparison_record``, or None when the story was not compared)."""
+    (``comparison``: its stored comparison, or None when the story was not compared)."""
     return {
-        "comparison": comparison,
+        "comparison": comparison_record(comparison) if comparison is not None else None,
         "id": view.id,
         "title": view.title,
         "first_published": view.first,
@@ -168,18 +188,19 @@ def _flat(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _passage(p: Any, outlets: dict[str, str | None] | None = None) -> dict[str, Any]:
-    record = {"article_id": p.article_id, "span": list(p.span), "text": p.text}
+def _passage(p: Passage, outlets: dict[str, str | None] | None = None) -> dict[str, Any]:
+    record: dict[str, Any] = {"article_id": p.article_id, "span": list(p.span), "text": p.text}
     if outlets is not None:
         record["outlet"] = outlets.get(p.article_id)
     return record
 
 
 def comparison_record(c: Comparison) -> dict[str, Any]:
-    """A story's comparison: every item with the article ids and spans it rests on, and its summary."""
+    """A story's comparison: every item with the article ids and spans it rests on, and its summary
+    (``comparison_from_record`` reads it back)."""
     outlets = dict(c.outlets)
 
-    def passage(p: Any) -> dict[str, Any]:
+    def passage(p: Passage) -> dict[str, Any]:
         return _passage(p, outlets)
 
     cov = c.coverage
@@ -201,14 +222,7 @@ def comparison_record(c: Comparison) -> dict[str, Any]:
              "added": [_passage(p) for p in e.added]}
             for e in c.provenance
         ],
-        "conflicts": [
-            {"id": k.id, "kind": k.kind, "label": k.label, "severity": k.severity, "detail": k.detail,
-             "conservative": k.conservative,
-             "sides": [{"value": s.value, "independent_sources": s.independent_sources,
-                        "passages": [passage(p) for p in s.passages], "context": [passage(p) for p in s.contexts]}
-                       for s in k.sides]}
-            for k in c.conflicts
-        ],
+        "conflicts": [conflict_record(k, outlets) for k in c.conflicts],
         "statements": [
             {"id": a.id, "speaker": a.speaker, "speaker_entity": a.speaker_entity,
              "variants": [{"article_id": v.article_id, "outlet": v.outlet, "statement_id": v.statement_id,
@@ -226,6 +240,75 @@ def comparison_record(c: Comparison) -> dict[str, Any]:
             for f in c.facts
         ],
     }  # fmt: skip
+
+
+def conflict_record(k: Conflict, outlets: dict[str, str | None]) -> dict[str, Any]:
+    """One conflict of a comparison record (also an alert's detail); ``outlets``: article id → outlet."""
+    return {"id": k.id, "kind": k.kind, "label": k.label, "severity": k.severity, "detail": k.detail,
+            "conservative": k.conservative,
+            "sides": [{"value": s.value, "independent_sources": s.independent_sources,
+                       "passages": [_passage(p, outlets) for p in s.passages],
+                       "context": [_passage(p, outlets) for p in s.contexts]}
+                      for s in k.sides]}  # fmt: skip
+
+
+def comparison_from_record(r: dict[str, Any]) -> Comparison:
+    """The comparison a ``comparison_record`` was written from (storage keeps the record as JSON): its record is
+    this record again. The members and their outlets are the record's per-article sources (one per member);
+    fields an older engine did not write come back empty."""
+    sources = tuple(SourceAssessment(s["article_id"], s["status"], s["source"], tuple(s["evidence"])) for s in r.get("sources", ()))
+    outlets = tuple((s["article_id"], s.get("outlet")) for s in r.get("sources", ()))
+    summary = r.get("summary") or {}
+    cov = summary.get("compared")
+    return Comparison(
+        story_id=r["story_id"],
+        article_ids=tuple(s.article_id for s in sources),
+        statements=tuple(_aligned_of(a) for a in r["statements"]),
+        facts=tuple(FactSlot(f["id"], f["label"], tuple(_fact_value_of(v) for v in f["values"])) for f in r["facts"]),
+        conflicts=tuple(_conflict_of(k) for k in r["conflicts"]),
+        provenance=tuple(_edge_of(e) for e in r["provenance"]),
+        originals=tuple(r["originals"]),
+        independent_sources=r["independent_sources"],
+        summary=tuple(SummaryLine(x["kind"], x["text"], tuple(_passage_of(p) for p in x["passages"])) for x in summary.get("lines", ())),
+        coverage=Coverage(cov["statements"], cov["figures"], cov["single_outlet"]) if cov else None,
+        sources=sources,
+        outlets=outlets,
+    )
+
+
+def _passage_of(p: dict[str, Any]) -> Passage:
+    return Passage(p["article_id"], (p["span"][0], p["span"][1]), p["text"])
+
+
+def _span_of(x: list[int]) -> tuple[int, int]:
+    return (x[0], x[1])
+
+
+def _aligned_of(a: dict[str, Any]) -> AlignedStatement:
+    variants = tuple(
+        StatementVariant(v["article_id"], v["outlet"], v["statement_id"], v["speaker"], StatementKind(v["kind"]), v["cue"],
+                         tuple(_span_of(x) for x in v["content_spans"]), v["text"], tuple(v["differences"]),
+                         tuple(Shift(x["kind"], x["detail"], _passage_of(x["from"]), _passage_of(x["to"])) for x in v.get("shift", ())),
+                         tuple(_passage_of(p) for p in v.get("repeats", ())))
+        for v in a["variants"])  # fmt: skip
+    return AlignedStatement(a["id"], a["speaker"], a["speaker_entity"], variants)
+
+
+def _fact_value_of(v: dict[str, Any]) -> FactValue:
+    return FactValue(v["article_id"], v["outlet"], v["value"], v["number"], v["unit"], v["approx"], _span_of(v["span"]),
+                     _span_of(v["sentence"]))
+
+
+def _conflict_of(k: dict[str, Any]) -> Conflict:
+    sides = tuple(ConflictSide(s["value"], tuple(_passage_of(p) for p in s["passages"]), s["independent_sources"],
+                               tuple(_passage_of(p) for p in s.get("context", ()))) for s in k["sides"])
+    return Conflict(k["id"], k["kind"], k["severity"], sides, k["detail"], k.get("conservative"), k.get("label", ""))
+
+
+def _edge_of(e: dict[str, Any]) -> ProvenanceEdge:
+    evidence = tuple((_passage_of(x["source"]), _passage_of(x["target"])) for x in e.get("evidence", ()))
+    return ProvenanceEdge(e["source"], e["target"], e["relation"], e["confidence"], e["containment"], e["coverage"], evidence,
+                          tuple(_passage_of(p) for p in e.get("added", ())), e.get("reason", ""))
 
 
 def timeline_record(e: Any) -> dict[str, Any]:

@@ -8,9 +8,8 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
 
-from crosswire import compare, export
+from crosswire import compare
 from crosswire.app.stories import StoryView, get_story
 from crosswire.compare import brief
 from crosswire.model import Comparison
@@ -33,7 +32,7 @@ def compare_story(store: Store, story_id: str) -> Comparison:
     view = get_story(store, story_id)
     comparison = compare.compare_story(view.id, _story_docs(store, view))
     with store.transaction() as tx:
-        _save_comparison(tx, view, export.comparison_record(comparison))
+        _save_comparison(tx, view, comparison)
     return comparison
 
 
@@ -48,17 +47,17 @@ def _story_docs(store: Store, view: StoryView) -> list[compare.Doc]:
     return docs
 
 
-def story_comparison(store: Store, story_id: str) -> dict[str, object]:
-    """A story's comparison record (``export.comparison_record``): the stored one while the story's members and
-    the analysis version are unchanged, else computed now (seconds) and stored for the next reader."""
+def story_comparison(store: Store, story_id: str) -> Comparison:
+    """A story's comparison: the stored one while the story's members and the analysis version are unchanged,
+    else computed now (seconds) and stored for the next reader."""
     view = get_story(store, story_id)
     cached = stored_comparison(store, view.id, [m.article_id for m in view.members])
     if cached is not None:
         return cached
     compare_stories(store, [view.id])
-    record = stored_comparison(store, view.id, [m.article_id for m in view.members])
-    assert record is not None  # just stored
-    return record
+    stored = stored_comparison(store, view.id, [m.article_id for m in view.members])
+    assert stored is not None  # just stored
+    return stored
 
 
 def stale_stories(store: Store, min_size: int = 2) -> list[str]:
@@ -76,7 +75,7 @@ def stale_stories(store: Store, min_size: int = 2) -> list[str]:
 
 
 def compare_stories(store: Store, story_ids: Sequence[str], workers: int = 1, progress: CompareProgress | None = None) -> int:
-    """Compare each story and store its record, in ``workers`` processes when there are several stories (each
+    """Compare each story and store its comparison, in ``workers`` processes when there are several stories (each
     worker runs only the pure comparison; this process reads the members and writes). Returns how many."""
     done = 0
     chunk_size = max(1, workers) * COMPARE_CHUNK_PER_WORKER
@@ -85,24 +84,24 @@ def compare_stories(store: Store, story_ids: Sequence[str], workers: int = 1, pr
         for chunk in _chunks(story_ids, chunk_size):
             views = [get_story(store, sid) for sid in chunk]
             jobs = [(v.id, _story_docs(store, v)) for v in views]
-            records = []
-            for record in pool.map(_comparison_record, jobs) if pool else map(_comparison_record, jobs):
-                records.append(record)
+            compared = []
+            for comparison in pool.map(_compare_job, jobs) if pool else map(_compare_job, jobs):
+                compared.append(comparison)
                 done += 1
                 if progress:
                     progress(done, len(story_ids))
             with store.transaction() as tx:  # short: the store is never held while comparisons run
-                for view, record in zip(views, records, strict=True):
-                    _save_comparison(tx, view, record)
+                for view, comparison in zip(views, compared, strict=True):
+                    _save_comparison(tx, view, comparison)
     finally:
         if pool:
             pool.shutdown()
     return done
 
 
-def _save_comparison(tx: Writer, view: StoryView, record: dict[str, Any]) -> None:
+def _save_comparison(tx: Writer, view: StoryView, comparison: Comparison) -> None:
     sig = comparison_db.signature([m.article_id for m in view.members], COMPARISON_INPUTS)
-    tx.save_comparison(comparison_db.CachedComparison(view.id, sig, now_iso(), len(record["conflicts"]), record))
+    tx.save_comparison(comparison_db.CachedComparison(view.id, sig, now_iso(), len(comparison.conflicts), comparison))
 
 
 def _chunks(items: Iterable[str], size: int) -> Iterable[list[str]]:
@@ -111,45 +110,45 @@ def _chunks(items: Iterable[str], size: int) -> Iterable[list[str]]:
         yield chunk
 
 
-def _comparison_record(job: tuple[str, list[compare.Doc]]) -> dict[str, object]:
-    """The pure step a worker runs: one story's docs → its comparison record."""
+def _compare_job(job: tuple[str, list[compare.Doc]]) -> Comparison:
+    """The pure step a worker runs: one story's docs → its comparison."""
     story_id, docs = job
-    return export.comparison_record(compare.compare_story(story_id, docs))
+    return compare.compare_story(story_id, docs)
 
 
 def story_brief(store: Store, story_id: str) -> brief.Brief:
     """An extractive, cited brief of one story (uses the stored comparison, computing it if needed)."""
     view = get_story(store, story_id)
-    record = story_comparison(store, view.id)
+    comparison = story_comparison(store, view.id)
     texts = {m.article_id: store.article(m.article_id).text for m in view.members}
-    return brief.make_brief(view, record, texts)
+    return brief.make_brief(view, comparison, texts)
 
 
 @dataclass(frozen=True, slots=True)
 class StoredBrief:
-    """A story's brief from its stored comparison, with that record (its summary) and the members' texts (to quote)."""
+    """A story's brief from its stored comparison, with that comparison (its summary) and the members' texts (to quote)."""
 
     brief: brief.Brief
-    record: dict[str, object]
+    comparison: Comparison
     texts: dict[str, str]
 
 
 def stored_brief(store: Store, story_id: str) -> StoredBrief | None:
     """The brief of a story from its stored comparison; None while that comparison is pending (never computes)."""
     view = get_story(store, story_id)
-    record = stored_comparison(store, view.id, [m.article_id for m in view.members])
-    if record is None:
+    comparison = stored_comparison(store, view.id, [m.article_id for m in view.members])
+    if comparison is None:
         return None
     texts = {m.article_id: store.article(m.article_id).text for m in view.members}
-    return StoredBrief(brief.make_brief(view, record, texts), record, texts)
+    return StoredBrief(brief.make_brief(view, comparison, texts), comparison, texts)
 
 
-def stored_comparison(store: Store, story_id: str, article_ids: Sequence[str] | None = None) -> dict[str, object] | None:
-    """The stored comparison record of a story when it is current (same members, same analysis version); never
+def stored_comparison(store: Store, story_id: str, article_ids: Sequence[str] | None = None) -> Comparison | None:
+    """The stored comparison of a story when it is current (same members, same analysis version); never
     computes. ``article_ids`` (the members, when the caller has them; ``story_id`` is then the full id) saves a read."""
     if article_ids is None:
         view = get_story(store, story_id)
         story_id, article_ids = view.id, [m.article_id for m in view.members]
     with store.reader() as rd:
         cached = rd.cached_comparison(story_id)
-    return cached.record if cached is not None and cached.signature == comparison_db.signature(article_ids, COMPARISON_INPUTS) else None
+    return cached.comparison if cached is not None and cached.signature == comparison_db.signature(article_ids, COMPARISON_INPUTS) else None

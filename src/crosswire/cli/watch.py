@@ -101,9 +101,9 @@ def _status(db: str | None, json_out: bool) -> None:
     from crosswire.storage import watch as watch_db
 
     with _shell()._store(db) as (store, _):
-        with store.engine.connect() as conn:
-            rows = watch_db.listing(conn, role="source")
-            pages = {r.url: len(watch_db.pages_of(conn, r.url)) for r in rows}
+        with store.reader() as rd:
+            rows = rd.watched_urls(role="source")
+            pages = {r.url: len(rd.watched_pages(r.url)) for r in rows}
     if json_out:
         _shell().out.print_json(data=[asdict(r) | {"pages": pages[r.url]} for r in rows])
         return
@@ -134,10 +134,8 @@ def alerts_list(
     json_out: JsonOption = False,
 ) -> None:
     """The alerts raised, newest first."""
-    from crosswire.storage import alerts as alert_db
-
-    with _shell()._store(db) as (store, _), store.engine.connect() as conn:
-        rows = alert_db.list_alerts(conn, watch, limit)
+    with _shell()._store(db) as (store, _), store.reader() as rd:
+        rows = rd.alerts(watch, limit)
     if json_out:
         _shell().out.print_json(data=[asdict(a) for a in rows])
         return
@@ -154,11 +152,9 @@ def alerts_list(
 @alerts_app.command("watches")
 def alerts_watches(db: DbOption = None, json_out: JsonOption = False) -> None:
     """The saved watches."""
-    from crosswire.storage import alerts as alert_db
-
-    with _shell()._store(db) as (store, _), store.engine.connect() as conn:
-        rows = alert_db.watches(conn)
-        counts = {w.id: len(alert_db.list_alerts(conn, w.id, None)) for w in rows}
+    with _shell()._store(db) as (store, _), store.reader() as rd:
+        rows = rd.alert_watches()
+        counts = {w.id: len(rd.alerts(w.id, None)) for w in rows}
     if json_out:
         _shell().out.print_json(data=[{**asdict(w), "baseline": len(w.baseline), "alerts": counts[w.id]} for w in rows])
         return
@@ -196,10 +192,8 @@ def alerts_add(
 @alerts_app.command("remove")
 def alerts_remove(watch_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOption = None) -> None:
     """Delete a watch and its alerts."""
-    from crosswire.storage import alerts as alert_db
-
     with _shell()._store(db) as (store, _), store.transaction() as tx:
-        removed = alert_db.remove_watch(tx.conn, watch_id)
+        removed = tx.remove_alert_watch(watch_id)
     if not removed:
         _shell().err.print(f"[red]error:[/] no watch {watch_id}")
         raise typer.Exit(3)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from crosswire.compare.conflicts import Disagreement, disagreements
 from crosswire.compare.contradictions import flag_contradictions
+from crosswire.compare.disjoint import DisjointSets
 from crosswire.compare.docs import Aligner, Doc
 from crosswire.compare.facts import fact_table, single_figures
 from crosswire.compare.labels import conflict_label
@@ -78,20 +79,12 @@ def _first_edges(edges: Sequence) -> list:
 
 def _conflicts(found: list[Disagreement], docs: dict[str, Doc], groups: dict[str, str]) -> list[Conflict]:
     """Pairwise disagreements joined into conflicts: one per fact, its sides grouped by value."""
-    parent: dict[tuple[str, str, tuple[int, int]], tuple[str, str, tuple[int, int]]] = {}
-
-    def find(x: tuple[str, str, tuple[int, int]]) -> tuple[str, str, tuple[int, int]]:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets: DisjointSets[tuple[str, str, tuple[int, int]]] = DisjointSets()
     for d in found:
-        parent[find(_node(d, docs, d.doc_b, d.span_b))] = find(_node(d, docs, d.doc_a, d.span_a))
+        sets.union(_node(d, docs, d.doc_a, d.span_a), _node(d, docs, d.doc_b, d.span_b))
     members: dict[tuple, list[Disagreement]] = defaultdict(list)
     for d in found:
-        members[find(_node(d, docs, d.doc_a, d.span_a))].append(d)
+        members[sets.find(_node(d, docs, d.doc_a, d.span_a))].append(d)
     out = []
     for ds in members.values():
         kind = ds[0].kind

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from crosswire.model import Comparison
+
 LEAD_SENTENCES = 2  # from each original report: news puts who/what/where/when first
 MAX_STATEMENTS = 8
 MIN_LEAD_WORDS = 8  # "Good evening." or a bare dateline is not a lead
@@ -57,21 +59,20 @@ class Brief:
     summary: tuple[Line, ...] = ()  # the comparison's summary lines, each with its passages
 
 
-def make_brief(view: Any, comparison: dict[str, Any], texts: dict[str, str]) -> Brief:
-    """A brief from a story view, its comparison record and the members' clean texts."""
+def make_brief(view: Any, comparison: Comparison, texts: dict[str, str]) -> Brief:
+    """A brief from a story view, its comparison and the members' clean texts."""
     from crosswire.compare.text import sentences
 
     outlet = {m.article_id: m.outlet for m in view.members}
 
-    def cite(aid: str, span: tuple[int, int] | list[int]) -> Citation:
-        return Citation(aid, outlet.get(aid), (span[0], span[1]), texts[aid][span[0] : span[1]])
+    def cite(aid: str, span: tuple[int, int]) -> Citation:
+        return Citation(aid, outlet.get(aid), span, texts[aid][span[0] : span[1]])
 
-    summary = tuple(Line(x["text"], tuple(cite(p["article_id"], p["span"]) for p in x["passages"]), x["kind"])
-                    for x in comparison.get("summary", {}).get("lines", ()))
+    summary = tuple(Line(x.text, tuple(cite(p.article_id, p.span) for p in x.passages), x.kind) for x in comparison.summary)
     # the original reports: no other article derives from them, and they show reporting of their own (or credit an
     # agency that did) — a rewrite nothing derives from is not an original (its source may be another outlet's)
-    own = {s["article_id"] for s in comparison.get("sources", ()) if s.get("status") in ("independent", "credited")}
-    originals = [m.article_id for m in view.members if m.article_id in set(comparison["originals"])
+    own = {s.article_id for s in comparison.sources if s.status in ("independent", "credited")}
+    originals = [m.article_id for m in view.members if m.article_id in set(comparison.originals)
                  and (not own or m.article_id in own)]
     facts = []
     for aid in originals:
@@ -79,23 +80,20 @@ def make_brief(view: Any, comparison: dict[str, Any], texts: dict[str, str]) -> 
         for s in informative[:LEAD_SENTENCES]:
             facts.append(Line(texts[aid][s.start : s.end], (cite(aid, (s.start, s.end)),)))
     statements = []
-    several = [a for a in comparison["statements"] if len({v["outlet"] or v["article_id"] for v in a["variants"]}) >= 2]
+    several = [a for a in comparison.statements if len({v.outlet or v.article_id for v in a.variants}) >= 2]
     for a in several[:MAX_STATEMENTS]:  # aligned groups are one assertion each: no unrelated sentence rides along
-        ref = a["variants"][0]
-        cites = tuple(cite(v["article_id"], (v["content_spans"][0][0], v["content_spans"][-1][1])) for v in a["variants"])
-        statements.append(Line(f"{a['speaker'] or 'Someone'}: {ref['text']}", cites,
-                               f"carried by {len({c.article_id for c in cites})} articles"))
+        ref = a.variants[0]
+        cites = tuple(cite(v.article_id, (v.content[0][0], v.content[-1][1])) for v in a.variants)
+        statements.append(Line(f"{a.speaker or 'Someone'}: {ref.text}", cites, f"carried by {len({c.article_id for c in cites})} articles"))
     disputes = tuple(
-        Dispute(c["kind"], c["severity"], tuple(
-            (s["value"], s["independent_sources"],
-             tuple(cite(p["article_id"], p["span"]) for p in s.get("context") or s["passages"]))
-            for s in c["sides"]), c["conservative"], c.get("label") or c["kind"])
-        for c in comparison["conflicts"]
+        Dispute(c.kind, c.severity, tuple((s.value, s.independent_sources, tuple(cite(p.article_id, p.span) for p in s.contexts or s.passages))
+                                          for s in c.sides), c.conservative, c.label or c.kind)
+        for c in comparison.conflicts
     )
-    derived = tuple(f"{outlet.get(e['target']) or e['target'][:8]} {_verb(e['relation'])} {outlet.get(e['source']) or e['source'][:8]}"
-                    for e in comparison["provenance"])
+    derived = tuple(f"{outlet.get(e.target) or e.target[:8]} {_verb(e.relation)} {outlet.get(e.source) or e.source[:8]}"
+                    for e in comparison.provenance)
     span = "undated" if not view.first else view.first if view.first == view.last else f"{view.first} – {view.last}"
-    return Brief(view.id, view.title, span, comparison["independent_sources"], len(view.members), tuple(facts),
+    return Brief(view.id, view.title, span, comparison.independent_sources, len(view.members), tuple(facts),
                  tuple(statements), disputes, derived, summary)
 
 

@@ -20,6 +20,7 @@ from crosswire.model import Quantity
 from crosswire.nlp.lemmas import singular
 from crosswire.nlp.names import fold
 from crosswire.nlp.quantities import same_amount
+from crosswire.resources.word_lists import word_list
 
 Span = tuple[int, int]
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -454,8 +455,7 @@ def _abbreviates(x: str, y: str) -> bool:
     return False
 
 
-NOT_NAMES = frozenset("according by she he they we it its his her their there this that these those an a the in on at "
-                      "after before when while if but and or as for from with however meanwhile".split())
+NOT_NAMES = word_list("compare_not_names")  # pronouns and function words that open a sentence
 
 
 def _is_mention(doc: Doc, t: Token) -> bool:

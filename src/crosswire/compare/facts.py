@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from crosswire.compare.disjoint import DisjointSets
 from crosswire.compare.docs import Doc, Pair, align
 from crosswire.compare.text import STOP, tokens
 from crosswire.model import FactSlot, FactValue
@@ -33,14 +34,8 @@ def fact_table(docs: Sequence[Doc], aligner: Callable[[Doc, Doc], list[Pair]] = 
     aligned = {(a.id, b.id, p.a.index, p.b.index) for i, a in enumerate(docs) for b in docs[i + 1 :] for p in aligner(a, b)}
     aligned |= {(b, a, j, i) for a, b, i, j in aligned}
     per_sentence = Counter((f.doc, f.sentence, f.value.unit) for f in found)
-    parent = list(range(len(found)))
+    sets = DisjointSets(range(len(found)))
     docs_of = {i: {f.doc} for i, f in enumerate(found)}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
     for i, x in enumerate(found):
         for j in range(i + 1, len(found)):
@@ -48,13 +43,13 @@ def fact_table(docs: Sequence[Doc], aligner: Callable[[Doc, Doc], list[Pair]] = 
             if x.doc == y.doc or x.value.unit != y.value.unit or (x.doc, y.doc, x.sentence, y.sentence) not in aligned:
                 continue
             alone = per_sentence[(x.doc, x.sentence, x.value.unit)] == 1 and per_sentence[(y.doc, y.sentence, y.value.unit)] == 1
-            ri, rj = find(i), find(j)
+            ri, rj = sets.find(i), sets.find(j)
             if ri != rj and (alone or (x.before[-1:] == y.before[-1:] and x.before)) and not docs_of[ri] & docs_of[rj]:
-                parent[rj] = ri
+                sets.union(ri, rj)
                 docs_of[ri] |= docs_of.pop(rj)
     groups: dict[int, list[_Found]] = {}
     for i, f in enumerate(found):
-        groups.setdefault(find(i), []).append(f)
+        groups.setdefault(sets.find(i), []).append(f)
     slots = []
     for members in groups.values():
         if len({f.doc for f in members}) < 2:

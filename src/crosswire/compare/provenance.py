@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from crosswire.compare.disjoint import DisjointSets
 from crosswire.compare.docs import Doc, Pair, align, containment_of
 from crosswire.model import Passage, ProvenanceEdge
 
@@ -135,18 +136,11 @@ def originals(docs: Sequence[Doc], edges: Sequence[ProvenanceEdge]) -> list[str]
 
 def source_groups(docs: Sequence[Doc], edges: Sequence[ProvenanceEdge]) -> dict[str, str]:
     """Article id → the independent source it rests on (copies follow their source; one agency counts once)."""
-    parent = {d.id: d.id for d in docs}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets(d.id for d in docs)
     for e in edges:  # a derived article rests on its (first) source; shared-source pairs are one source
-        if e.source in parent and e.target in parent:
-            parent[find(e.target)] = find(e.source)
-    return {d.id: find(d.id) for d in docs}
+        if e.source in sets and e.target in sets:
+            sets.union(e.source, e.target)
+    return {d.id: sets.find(d.id) for d in docs}
 
 
 def _passage(d: Doc, start: int, end: int) -> Passage:

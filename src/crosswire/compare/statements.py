@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from crosswire.compare.disjoint import DisjointSets
 from crosswire.compare.docs import Doc
 from crosswire.compare.text import STOP, Lexicon, Token, load_lexicon, tokens
 from crosswire.model import AlignedStatement, Passage, Shift, Statement, StatementClass, StatementKind, StatementVariant
@@ -104,20 +105,13 @@ def _surname(speaker: str) -> str | None:
 def assertion_groups(items: list[Item]) -> list[list[Item]]:
     """Items grouped by assertion (singletons included): best pairs first, never across a clearly other member."""
     candidates = _candidates(items)
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(range(len(items)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
     for _, i, j in sorted(candidates, reverse=True):
-        ri, rj = find(i), find(j)
+        ri, rj = sets.find(i), sets.find(j)
         if ri == rj or any(_clearly_other(items[x], items[y]) for x in members[ri] for y in members[rj]):
             continue
-        parent[rj] = ri
+        sets.union(ri, rj)
         members[ri] += members.pop(rj)
     return [[items[i] for i in sorted(m)] for m in members.values()]
 

@@ -11,17 +11,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from crosswire.resources.word_lists import word_list
+
 WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’»)]*\s+(?=[\"“‘«(]?[A-ZÀ-ÖØ-Þ0-9])|\n+")
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen lt col sgt capt maj adm gov sen rep st jr sr vs etc inc ltd co corp u.s u.k no jan feb mar "
     "apr jun jul aug sep sept oct nov dec".split()
 )
-STOP = frozenset(
-    "the a an of to in on at for and or but is are was were be been being it its this that these those with as by from "
-    "has have had he she they we i you his her their our your will would can could may might should do does did not "
-    "der die das und ein eine ist im am zu mit von den dem des sich auf für".split()
-)
+STOP = word_list("compare_stop")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +51,14 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> tuple[Token, ..
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Sentences with spans; paragraph breaks always end one; abbreviations ("Gen.", "U.S.") do not."""
+    """Sentences with spans; paragraph breaks always end one; abbreviations ("Gen.", "U.S.") do not.
+
+    One of two splitters on purpose: the comparison aligns and quotes sentences, so a quotation of several
+    sentences is split like any prose and every line is its own unit (a headline, a caption), in any language.
+    ``nlp.lang.text.sentences`` serves the statement rules of German, Russian and Ukrainian: it never breaks
+    inside a quotation (a quote is one statement) and knows those languages' abbreviations and ordinals. On the
+    seeds and the demo corpus they agree on 6 of 19 articles; alignment, fact slots and the stored comparisons are
+    calibrated on this one."""
     out: list[Sentence] = []
     start = 0
     for m in SENTENCE_END.finditer(text):

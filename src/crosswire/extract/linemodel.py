@@ -21,14 +21,9 @@ from importlib.resources import files
 
 from crosswire.extract.lexicon import Lexicon, load_lexicon
 from crosswire.extract.words import n_words
+from crosswire.resources.word_lists import word_list
 
-STOPWORDS = frozenset(
-    # the most frequent function words of the languages in our data (en, de, fr, es, it, pt, nl)
-    "the a an and or but of to in on at for from by with as that this is are was were be been it its their his her "
-    "they he she we you i not no has have had will would can could said says der die das und ist nicht ein eine "
-    "zu den mit von auf für sich des dem im le la les et est un une des du en que qui pour pas dans sur el los "
-    "las y es por con para del al il di che non per da della het een van de en".split()
-)
+STOPWORDS = word_list("line_function_words")  # the languages of our data; the trained weights expect this list
 WORD = re.compile(r"[^\W\d_]+")
 LONG_LINE_WORDS = 20  # a line this long is prose-like; content clusters around such lines
 WINDOW = 3  # neighbours on each side

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from crosswire.model import Flag
+from crosswire.resources.word_lists import word_list
 
 TAIL_PARAGRAPHS = 2  # only the last two paragraphs can be a closing restatement
 MIN_CONTENT_WORDS = 15  # shorter closings are sign-offs or quotes, too short to judge
@@ -16,11 +17,7 @@ MIN_CONTENT_WORDS = 15  # shorter closings are sign-offs or quotes, too short to
 # closing paragraph of at least 15 content words scores at most 0.63.
 RESTATED_MIN_OVERLAP = 0.68
 STEM_CHARS = 6  # "intentions"/"intend", "seize"/"seizing": a crude stem is enough for overlap
-STOPWORDS = frozenset(
-    "that this these those with from were been being their there which whom whose what when where "
-    "about against between under more most other such only same also into over after before than then "
-    "they them have does will would could should might must said says just very".split()
-)
+STOPWORDS = word_list("restatement_stopwords")
 
 
 def flag_restated_summary(text: str) -> tuple[Flag, ...]:

@@ -1,4 +1,5 @@
-"""The comparison cache: one stored comparison record per story, valid while its signature matches."""
+"""The comparison cache: one stored comparison per story, valid while its signature matches. The database keeps
+its record (``export.comparison_record``) as JSON; what leaves this module is the typed ``Comparison``."""
 
 from __future__ import annotations
 
@@ -10,18 +11,20 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
+from crosswire.export import comparison_from_record, comparison_record
+from crosswire.model import Comparison
 from crosswire.storage.schema import story_comparisons
 
 
 @dataclass(frozen=True, slots=True)
 class CachedComparison:
-    """A stored comparison record with the signature it was computed under."""
+    """A stored comparison with the signature it was computed under."""
 
     story_id: str
     signature: str
     computed_at: str
     conflicts: int
-    record: dict[str, Any]
+    comparison: Comparison
 
 
 def signature(article_ids: Iterable[str], analysis_version: str) -> str:
@@ -35,7 +38,8 @@ def load(conn: Connection, story_id: str) -> CachedComparison | None:
     r = conn.execute(select(story_comparisons).where(story_comparisons.c.story_id == story_id)).mappings().first()
     if r is None:
         return None
-    return CachedComparison(r["story_id"], r["signature"], r["computed_at"], r["conflicts"], json.loads(r["record"]))
+    return CachedComparison(r["story_id"], r["signature"], r["computed_at"], r["conflicts"],
+                            comparison_from_record(json.loads(r["record"])))
 
 
 def save(conn: Connection, c: CachedComparison) -> None:
@@ -43,7 +47,7 @@ def save(conn: Connection, c: CachedComparison) -> None:
     conn.execute(delete(story_comparisons).where(story_comparisons.c.story_id == c.story_id))
     conn.execute(insert(story_comparisons).values(
         story_id=c.story_id, signature=c.signature, computed_at=c.computed_at, conflicts=c.conflicts,
-        record=json.dumps(c.record, ensure_ascii=False),
+        record=json.dumps(comparison_record(c.comparison), ensure_ascii=False),
     ))  # fmt: skip
 
 

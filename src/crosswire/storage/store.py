@@ -40,11 +40,13 @@ from crosswire.model import (
     RemovedLine,
     StatementClass,
 )
+from crosswire.storage import alerts as alert_db
 from crosswire.storage import analysis as analysis_db
 from crosswire.storage import browse as browse_db
 from crosswire.storage import comparisons as comparison_db
 from crosswire.storage import revisions as revision_db
 from crosswire.storage import stories as story_db
+from crosswire.storage import watch as watch_db
 from crosswire.storage.schema import (
     articles,
     flags,
@@ -441,13 +443,50 @@ class Reader:
         """Full-text search over articles, ranked, with the total."""
         return browse_db.search(self._conn, words, limit, offset)
 
+    # watches, revisions and alerts (watch/): the polling loop's queue, an article's versions, saved watches
+    def watched_url(self, url: str) -> watch_db.WatchedUrl | None:
+        """One watched address (a source or a page found on one)."""
+        return watch_db.get(self._conn, url)
+
+    def due_urls(self, now: float, role: str | None = None) -> list[watch_db.WatchedUrl]:
+        """Watched addresses due at ``now`` (epoch seconds), the most overdue first."""
+        return watch_db.due(self._conn, now, role)
+
+    def watched_urls(self, role: str | None = "source") -> list[watch_db.WatchedUrl]:
+        """Every watched address of a role (None: all)."""
+        return watch_db.listing(self._conn, role)
+
+    def watched_pages(self, source_url: str) -> list[watch_db.WatchedUrl]:
+        """The pages found on one watched source."""
+        return watch_db.pages_of(self._conn, source_url)
+
+    def same_address(self, article: Article) -> list[tuple[str, str, str | None]]:
+        """(id, content hash, title) of stored articles at the address of ``article`` (its earlier versions), newest first."""
+        return revision_db.same_address(self._conn, article)
+
+    def latest_revision(self, article_id: str) -> int:
+        """The number of an article's newest stored version (0: none)."""
+        return revision_db.latest_number(self._conn, article_id)
+
+    def revised_ids(self, article_ids: list[str] | None = None) -> dict[str, int]:
+        """article id → how many versions are stored, for revised articles (of these, or all)."""
+        return revision_db.revised_ids(self._conn, article_ids)
+
+    def alert_watches(self) -> list[alert_db.AlertWatch]:
+        """Every saved watch, oldest first."""
+        return alert_db.watches(self._conn)
+
+    def alert_watch(self, watch_id: int) -> alert_db.AlertWatch | None:
+        """One saved watch."""
+        return alert_db.get_watch(self._conn, watch_id)
+
+    def alerts(self, watch_id: int | None = None, limit: int | None = 100, delivery: str | None = None) -> list[alert_db.Alert]:
+        """Raised alerts (of one watch, in one delivery state), newest first."""
+        return alert_db.list_alerts(self._conn, watch_id, limit, delivery)
+
 
 class Writer(Reader):
     """Writes inside one transaction (reads too: they see its writes); created only by ``Store.transaction()``."""
-
-    def __init__(self, conn: Connection) -> None:
-        super().__init__(conn)
-        self.conn = conn  # for the storage modules' own functions; the use-cases call the methods
 
     # grouping's stored state (migration 0013): a Writer is the grouping index's StoryArchive
     def grouping_state(self) -> tuple[int, int | None]:
@@ -508,22 +547,22 @@ class Writer(Reader):
 
     def has_article(self, article_id: str) -> bool:
         """Whether an article with exactly this id is stored."""
-        return self.conn.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is not None
+        return self._conn.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is not None
 
     def same_content(self, content_hash: str) -> list[tuple[str, str | None, str | None]]:
         """(id, outlet, title) of stored articles with this content hash, oldest first."""
         query = select(articles.c.id, articles.c.outlet, articles.c.title).where(articles.c.content_hash == content_hash)
-        return [(r.id, r.outlet, r.title) for r in self.conn.execute(query.order_by(articles.c.added_at, articles.c.id))]
+        return [(r.id, r.outlet, r.title) for r in self._conn.execute(query.order_by(articles.c.added_at, articles.c.id))]
 
     def insert_article(self, article: Article, raw: RawDocument, extractor_version: str) -> None:
         """Store a new article, its raw input, origin and removed lines."""
-        self.conn.execute(insert(articles).values(**_row(article, extractor_version)))
+        self._conn.execute(insert(articles).values(**_row(article, extractor_version)))
         hints = {
             "url": raw.url, "title": raw.title, "outlet": raw.outlet, "authors": list(raw.authors),
             "published": raw.published, "language": raw.language, "encoding": raw.encoding,
             "external_id": raw.external_id, "seen": raw.seen,
         }  # fmt: skip
-        self.conn.execute(
+        self._conn.execute(
             insert(raw_documents).values(article_id=article.id, format=str(raw.format), content=raw.content, hints=json.dumps(hints))
         )
         self._insert_removed(article.id, article.removed)
@@ -536,9 +575,9 @@ class Writer(Reader):
             origins.c.article_id == article_id, origins.c.kind == origin.kind,
             origins.c.locator == origin.locator, origins.c.item == (origin.item or ""),
         )  # fmt: skip
-        if self.conn.execute(exists).first():
+        if self._conn.execute(exists).first():
             return False
-        self.conn.execute(
+        self._conn.execute(
             insert(origins).values(
                 article_id=article_id, kind=origin.kind, locator=origin.locator, item=origin.item or "",
                 external_id=external_id, added_at=now_iso(),
@@ -554,10 +593,10 @@ class Writer(Reader):
             rejections.c.item == (o.item or ""), rejections.c.reason == rejected.reason,
         )  # fmt: skip
         stamp = now_iso()
-        if self.conn.execute(select(rejections.c.id).where(key)).first():
-            self.conn.execute(update(rejections).where(key).values(last_seen=stamp, times=rejections.c.times + 1))
+        if self._conn.execute(select(rejections.c.id).where(key)).first():
+            self._conn.execute(update(rejections).where(key).values(last_seen=stamp, times=rejections.c.times + 1))
         else:
-            self.conn.execute(
+            self._conn.execute(
                 insert(rejections).values(
                     kind=o.kind, locator=o.locator, item=o.item or "", reason=rejected.reason,
                     first_seen=stamp, last_seen=stamp, times=1,
@@ -567,32 +606,32 @@ class Writer(Reader):
     def add_outlet_lines(self, outlet: str, keys: Sequence[str], article_id: str) -> None:
         """Count each short paragraph key once for this article of this outlet."""
         for key in set(keys):
-            self.conn.execute(insert(outlet_lines).values(outlet=outlet, line_key=key, article_id=article_id))
+            self._conn.execute(insert(outlet_lines).values(outlet=outlet, line_key=key, article_id=article_id))
 
     def template_keys(self, outlet: str, candidates: Sequence[str], min_articles: int) -> frozenset[str]:
         """Of ``candidates``, the keys seen in at least ``min_articles`` distinct articles of ``outlet``."""
-        return _template_keys(self.conn, outlet, candidates, min_articles)
+        return _template_keys(self._conn, outlet, candidates, min_articles)
 
     def articles_with_keys(self, outlet: str, keys: Sequence[str]) -> list[str]:
         """Ids of the outlet's articles that contain any of ``keys``."""
         query = select(outlet_lines.c.article_id).where(
             outlet_lines.c.outlet == outlet, outlet_lines.c.line_key.in_(list(keys))
         )
-        return sorted(set(self.conn.execute(query).scalars()))
+        return sorted(set(self._conn.execute(query).scalars()))
 
     def load_article(self, article_id: str) -> Article:
         """An article as stored in this transaction, with its removed lines."""
-        row = self.conn.execute(select(articles).where(articles.c.id == article_id)).one()
+        row = self._conn.execute(select(articles).where(articles.c.id == article_id)).one()
         return _article(
-            row, Store._first_origin(self.conn, article_id), Store._removed(self.conn, article_id), Store._flags(self.conn, article_id)
+            row, Store._first_origin(self._conn, article_id), Store._removed(self._conn, article_id), Store._flags(self._conn, article_id)
         )
 
     def replace_text(self, article: Article) -> None:
         """Store a re-cleaned text and its full list of removed lines."""
-        self.conn.execute(update(articles).where(articles.c.id == article.id).values(text=article.text))
-        self.conn.execute(delete(removed_lines).where(removed_lines.c.article_id == article.id))
+        self._conn.execute(update(articles).where(articles.c.id == article.id).values(text=article.text))
+        self._conn.execute(delete(removed_lines).where(removed_lines.c.article_id == article.id))
         self._insert_removed(article.id, article.removed)
-        self.conn.execute(delete(flags).where(flags.c.article_id == article.id))
+        self._conn.execute(delete(flags).where(flags.c.article_id == article.id))
         self._insert_flags(article)
 
     def _insert_flags(self, article: Article) -> None:
@@ -601,14 +640,69 @@ class Writer(Reader):
                 {"article_id": article.id, "kind": f.kind, "start": f.span[0], "end": f.span[1], "detail": f.detail, "score": f.score}
                 for f in article.flags
             ]
-            self.conn.execute(insert(flags), rows)
+            self._conn.execute(insert(flags), rows)
 
     def _insert_removed(self, article_id: str, removed: Sequence[RemovedLine]) -> None:
         if removed:
-            self.conn.execute(
+            self._conn.execute(
                 insert(removed_lines),
                 [{"article_id": article_id, "line_no": r.line_no, "text": r.text, "reason": r.reason, "rule": r.rule} for r in removed],
             )
+
+    # watches, revisions and alerts (watch/)
+    def upsert_watched_source(self, url: str, kind: str, interval_s: float, fetch_links: bool, language: str | None,
+                              at: str, now: float) -> None:  # fmt: skip
+        watch_db.upsert_source(self._conn, url, kind, interval_s, fetch_links, language, at, now)
+
+    def add_watched_page(self, url: str, source: watch_db.WatchedUrl, lastmod: str | None, hints: dict[str, Any],
+                         at: str, now: float) -> bool:  # fmt: skip
+        """Watch a page found on ``source``; True when it is due now."""
+        return watch_db.add_page(self._conn, url, source, lastmod, hints, at, now)
+
+    def set_watched_kind(self, url: str, kind: str) -> None:
+        watch_db.set_kind(self._conn, url, kind)
+
+    def postpone_url(self, url: str, until: float) -> None:
+        watch_db.postpone(self._conn, url, until)
+
+    def record_url_fetch(self, url: str, status: int, etag: str | None, last_modified: str | None, next_due: float,
+                         at: str) -> None:  # fmt: skip
+        watch_db.record_fetch(self._conn, url, status, etag, last_modified, next_due, at)
+
+    def record_url_error(self, url: str, status: int | None, error: str, next_due: float, at: str) -> None:
+        watch_db.record_error(self._conn, url, status, error, next_due, at)
+
+    def record_url_new(self, url: str, count: int, at: str) -> None:
+        watch_db.record_new(self._conn, url, count, at)
+
+    def add_revision(self, r: revision_db.StoredRevision) -> None:
+        revision_db.add_revision(self._conn, r)
+
+    def replace_content(self, stored_id: str, article: Article, raw: RawDocument) -> None:
+        """A revised article's new text and metadata under its first id."""
+        revision_db.replace_content(self._conn, stored_id, article, raw)
+
+    def forget_comparison(self, article_id: str) -> str | None:
+        """Drop the stored comparison of the article's story (its text changed); that story's id."""
+        return revision_db.forget_comparison(self._conn, article_id)
+
+    def add_alert_watch(self, kind: str, target: str, at: str, webhook_url: str | None, webhook_secret: str | None,
+                        allow_private: bool, baseline: set[str]) -> int:  # fmt: skip
+        """Save a watch; its id."""
+        return alert_db.add_watch(self._conn, kind, target, at, webhook_url, webhook_secret, allow_private, baseline)
+
+    def remove_alert_watch(self, watch_id: int) -> bool:
+        """Delete a watch and its alerts; False if there was none."""
+        return alert_db.remove_watch(self._conn, watch_id)
+
+    def record_alert(self, watch: alert_db.AlertWatch, kind: str, key: str, at: str, article_id: str | None,
+                     story_id: str | None, summary: str, detail: dict[str, Any]) -> int | None:  # fmt: skip
+        """Store an alert unless the watch raised this one before; its id (None: not new)."""
+        return alert_db.record(self._conn, watch, kind, key, at, article_id, story_id, summary, detail)
+
+    def mark_alert_delivery(self, alert_id: int, delivery: str, attempts: int, error: str | None) -> None:
+        alert_db.mark_delivery(self._conn, alert_id, delivery, attempts, error)
+
 
 
 def _row(a: Article, extractor_version: str) -> dict[str, object]:

@@ -13,6 +13,7 @@ from functools import cache
 import numpy as np
 
 from crosswire.model import Article
+from crosswire.resources.word_lists import word_list
 
 LEAD_CHARS = 1200  # title + the first paragraphs: where news puts the who, what, where and when
 TERMS_KEPT = 120  # the most frequent content words of an article (bounds the index's memory; ECB+ docs average ~90)
@@ -21,22 +22,8 @@ YEAR = re.compile(r"(?:19|20)\d\d")  # a year is a date, not a figure: two event
 NAME = re.compile(r"(?<![\w.])[A-ZÀ-ÞĀ-Ž][\w’'-]*[\w]")
 SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”»]\s+|\n)$")
 # Capitalised words that are not names of people, places or organisations.
-NOT_NAMES = frozenset(
-    "the a an and but or in on at for of to by with from as it he she they we i this that these those his her "
-    "their its our after before when while if then there here what who why how monday tuesday wednesday thursday "
-    "friday saturday sunday january february march april may june july august september october november "
-    "december mr mrs ms dr president minister prime chief general governor mayor der die das und ein eine le la "
-    "les el los un une".split()
-)
-
-
-STOPWORDS = frozenset(
-    "that this these those with from were been being their there which whom whose what when where about against "
-    "between under more most other such only same also into over after before than then they them have does will "
-    "would could should might must said says just very also while because during since until upon your ours "
-    "über eine einer eines einem nicht auch sich sind wird wurde wurden haben hatte nach noch oder aber dass "
-    "dans pour avec sont cette leur plus comme mais elle sont pour".split()
-)
+NOT_NAMES = word_list("story_not_names")
+STOPWORDS = word_list("story_terms")  # frequent words that say nothing of the topic
 
 
 @dataclass(frozen=True, slots=True)

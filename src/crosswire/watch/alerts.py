@@ -16,17 +16,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from crosswire import export
 from crosswire.app import stories
 from crosswire.errors import BlockedAddress, ConfigError, FetchError
 from crosswire.ingest.fetch import post_json
-from crosswire.model import StatementClass
+from crosswire.model import Comparison, Conflict, StatementClass
 from crosswire.settings import Settings
 from crosswire.storage import alerts as alert_db
-from crosswire.storage import analysis as analysis_db
-from crosswire.storage import comparisons as comparison_db
-from crosswire.storage import revisions as revision_db
-from crosswire.storage import stories as story_db
-from crosswire.storage.store import Store
+from crosswire.storage.store import Reader, Store, Writer
 from crosswire.watch.revisions import SIGNIFICANT
 
 SIGNATURE_HEADER = "X-Crosswire-Signature"
@@ -54,24 +51,24 @@ def add_watch(store: Store, kind: str, target: str, webhook_url: str | None = No
     if webhook_url and not secret:
         secret = secrets.token_hex(16)
     with store.transaction() as tx:
-        baseline = {conflict_key(sid, c) for sid, record in _all_comparisons(tx.conn) for c in record.get("conflicts", [])}
-        watch_id = alert_db.add_watch(tx.conn, kind, target, _now(), webhook_url, secret, allow_private, baseline)
-        watch = alert_db.get_watch(tx.conn, watch_id)
+        baseline = {conflict_key(sid, c) for sid, compared in _all_comparisons(tx) for c in compared.conflicts}
+        watch_id = tx.add_alert_watch(kind, target, _now(), webhook_url, secret, allow_private, baseline)
+        watch = tx.alert_watch(watch_id)
     assert watch is not None
     return watch
 
 
-def _all_comparisons(conn: Any) -> Iterable[tuple[str, dict[str, Any]]]:
-    for story_id in sorted({m.story_id for m in story_db.members(conn)}):
-        cached = comparison_db.load(conn, story_id)
+def _all_comparisons(rd: Reader) -> Iterable[tuple[str, Comparison]]:
+    for story_id in sorted({m.story_id for m in rd.members()}):
+        cached = rd.cached_comparison(story_id)
         if cached is not None:
-            yield story_id, cached.record
+            yield story_id, cached.comparison
 
 
-def conflict_key(story_id: str, conflict: dict[str, Any]) -> str:
+def conflict_key(story_id: str, conflict: Conflict) -> str:
     """What makes a conflict the same one across comparisons: its story, kind and the values on each side."""
-    values = sorted(str(s.get("value", "")).lower() for s in conflict.get("sides", []))
-    return hashlib.sha256(json.dumps([story_id, conflict.get("kind"), values]).encode()).hexdigest()[:24]
+    values = sorted(s.value.lower() for s in conflict.sides)
+    return hashlib.sha256(json.dumps([story_id, conflict.kind, values]).encode()).hexdigest()[:24]
 
 
 def raise_alerts(store: Store, outcomes: Iterable[Any]) -> int:
@@ -79,14 +76,14 @@ def raise_alerts(store: Store, outcomes: Iterable[Any]) -> int:
     ``outcomes`` are the write step's (status, article_id); returns how many alerts were raised."""
     added = [o.article_id for o in outcomes if o.status == "added" and o.article_id]
     revised = [o.article_id for o in outcomes if o.status == "revised" and o.article_id]
-    with store.engine.connect() as conn:
-        watches = alert_db.watches(conn)
+    with store.reader() as rd:
+        watches = rd.alert_watches()
     if not watches or not (added or revised):
         return 0
     story_ids = stories.story_of(store)
     raised = 0
     with store.transaction() as tx:
-        ctx = _Context(store, tx.conn, story_ids)
+        ctx = _Context(store, tx, story_ids)
         for w in watches:
             raised += _raise_for(ctx, w, added, revised)
     return raised
@@ -95,13 +92,13 @@ def raise_alerts(store: Store, outcomes: Iterable[Any]) -> int:
 class _Context:
     """What one round of alerting reads, each thing once."""
 
-    def __init__(self, store: Store, conn: Any, stories: dict[str, str]) -> None:
-        self.store, self.conn, self.stories = store, conn, stories
+    def __init__(self, store: Store, tx: Writer, stories: dict[str, str]) -> None:
+        self.store, self.tx, self.stories = store, tx, stories
         self._analyses: dict[str, Any] = {}
 
     def analysis(self, article_id: str) -> Any:
         if article_id not in self._analyses:
-            self._analyses[article_id] = analysis_db.load_analysis(self.conn, article_id)
+            self._analyses[article_id] = self.tx.load_analysis(article_id)
         return self._analyses[article_id]
 
     def matches(self, w: alert_db.AlertWatch, article_id: str) -> bool:
@@ -112,7 +109,7 @@ class _Context:
             analysis = self.analysis(article_id)
             return analysis is not None and any(m.entity == w.target for m in analysis.mentions)
         if w.kind == "speaker":
-            return bool(analysis_db.find_statements(self.conn, w.target, [article_id], 1, SPEECH))
+            return bool(self.tx.find_statements(w.target, [article_id], 1, SPEECH))
         article = self.store.article(article_id)
         haystack = f"{article.meta.title or ''}\n{article.text}".lower()
         return all(word in haystack for word in w.target.lower().split())
@@ -130,7 +127,7 @@ def _raise_for(ctx: _Context, w: alert_db.AlertWatch, added: list[str], revised:
     found += _conflict_alerts(ctx, w, {ctx.stories[a] for a in added + revised if a in ctx.stories})
     at = _now()
     return sum(1 for kind, key, aid, sid, summary, detail in found
-               if alert_db.record(ctx.conn, w, kind, key, at, aid, sid, summary, detail) is not None)  # fmt: skip
+               if ctx.tx.record_alert(w, kind, key, at, aid, sid, summary, detail) is not None)  # fmt: skip
 
 
 def _article_alert(ctx: _Context, aid: str) -> tuple[str, dict[str, Any]]:
@@ -142,7 +139,7 @@ def _article_alert(ctx: _Context, aid: str) -> tuple[str, dict[str, Any]]:
 
 def _statement_alerts(ctx: _Context, w: alert_db.AlertWatch, article_ids: list[str]) -> list[Found]:
     out: list[Found] = []
-    for s in analysis_db.find_statements(ctx.conn, w.target, article_ids, None, SPEECH):
+    for s in ctx.tx.find_statements(w.target, article_ids, None, SPEECH):
         who = s.statement.speaker_entity or (s.statement.speaker or "").lower()
         key = hashlib.sha256(f"{who}\n{' '.join(s.text.lower().split())}".encode()).hexdigest()[:24]
         detail = {"speaker": s.statement.speaker, "speaker_entity": s.statement.speaker_entity, "cue": s.statement.cue,
@@ -153,7 +150,7 @@ def _statement_alerts(ctx: _Context, w: alert_db.AlertWatch, article_ids: list[s
 
 
 def _revision_alerts(ctx: _Context, w: alert_db.AlertWatch, aid: str) -> list[Found]:
-    versions = revision_db.revisions(ctx.conn, aid)
+    versions = ctx.tx.revisions(aid)
     if not versions or not ctx.matches(w, aid):
         return []
     last = versions[-1]
@@ -168,16 +165,20 @@ def _revision_alerts(ctx: _Context, w: alert_db.AlertWatch, aid: str) -> list[Fo
 def _conflict_alerts(ctx: _Context, w: alert_db.AlertWatch, story_ids: set[str]) -> list[Found]:
     out: list[Found] = []
     for sid in sorted(story_ids):
-        members = [m.article_id for m in story_db.members(ctx.conn, sid)]
+        members = [m.article_id for m in ctx.tx.members(sid)]
         if not (sid == w.target if w.kind == "story" else any(ctx.matches(w, a) for a in members)):
             continue
-        cached = comparison_db.load(ctx.conn, sid)
-        for c in (cached.record.get("conflicts", []) if cached else []):
+        cached = ctx.tx.cached_comparison(sid)
+        if cached is None:
+            continue
+        compared = cached.comparison
+        for c in compared.conflicts:
             key = conflict_key(sid, c)
             if key in w.baseline:
                 continue
-            sides = " vs ".join(str(s.get("value")) for s in c.get("sides", []))
-            out.append(("conflict", key, None, sid, f"new conflict in story {sid}: {c.get('label') or c.get('kind')}: {sides}", c))
+            sides = " vs ".join(s.value for s in c.sides)
+            out.append(("conflict", key, None, sid, f"new conflict in story {sid}: {c.label or c.kind}: {sides}",
+                        export.conflict_record(c, dict(compared.outlets))))
     return out
 
 
@@ -187,9 +188,9 @@ def deliver(store: Store, settings: Settings, post: Post = post_json, sleep: Sle
     import time
 
     wait = sleep or time.sleep
-    with store.engine.connect() as conn:
-        pending = alert_db.list_alerts(conn, limit=None, delivery="pending")
-        watches = {w.id: w for w in alert_db.watches(conn)}
+    with store.reader() as rd:
+        pending = rd.alerts(limit=None, delivery="pending")
+        watches = {w.id: w for w in rd.alert_watches()}
     delivered = failed = 0
     for alert in reversed(pending):  # oldest first
         watch = watches.get(alert.watch_id)
@@ -197,7 +198,7 @@ def deliver(store: Store, settings: Settings, post: Post = post_json, sleep: Sle
             continue
         ok, attempts, error = _post_with_retries(watch, alert, settings, post, wait)
         with store.transaction() as tx:
-            alert_db.mark_delivery(tx.conn, alert.id, "delivered" if ok else "failed", attempts, error)
+            tx.mark_alert_delivery(alert.id, "delivered" if ok else "failed", attempts, error)
         delivered, failed = delivered + ok, failed + (not ok)
     return delivered, failed
 

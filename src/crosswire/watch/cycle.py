@@ -72,15 +72,15 @@ class Watcher:
         now = self.clock.time()
         with self.store.transaction() as tx:
             for s in sources:
-                watch_db.upsert_source(tx.conn, s.url, s.kind, s.interval_s, s.fetch_links, s.language, _iso(now), now)
+                tx.upsert_watched_source(s.url, s.kind, s.interval_s, s.fetch_links, s.language, _iso(now), now)
                 self.follow_s[s.url] = s.follow_s
 
     def cycle(self) -> CycleReport:
         """Poll every URL due now (and the pages they reveal), store what changed, raise alerts."""
         report, start = CycleReport(), self.requests
         raws: list[tuple[str, RawDocument | Rejected]] = []
-        with self.store.engine.connect() as conn:
-            queue = watch_db.due(conn, self.clock.time())
+        with self.store.reader() as rd:
+            queue = rd.due_urls(self.clock.time())
         seen: set[str] = set()
         while queue and len(seen) < MAX_URLS_PER_CYCLE and not self.stop.is_set():
             url = queue.pop(0)
@@ -105,8 +105,8 @@ class Watcher:
 
     def next_due(self) -> float:
         """When the next URL is due (epoch seconds)."""
-        with self.store.engine.connect() as conn:
-            urls = watch_db.listing(conn, role=None)
+        with self.store.reader() as rd:
+            urls = rd.watched_urls(role=None)
         return min((u.next_due for u in urls), default=self.clock.time() + 60.0)
 
     # --- one URL --------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ class Watcher:
         ready = self.policy.ready_at(url.url)
         if ready - self.clock.time() > MAX_INLINE_WAIT_S:
             with self.store.transaction() as tx:
-                watch_db.postpone(tx.conn, url.url, ready)
+                tx.postpone_url(url.url, ready)
             report.postponed += 1
             return []
         report.slept_s += self.policy.wait_turn(url.url)
@@ -145,7 +145,7 @@ class Watcher:
             return []
         now = self.clock.time()
         with self.store.transaction() as tx:
-            watch_db.record_fetch(tx.conn, url.url, fetched.status, fetched.etag, fetched.last_modified, self._next(url, now), _iso(now))
+            tx.record_url_fetch(url.url, fetched.status, fetched.etag, fetched.last_modified, self._next(url, now), _iso(now))
         if fetched.status == 304:
             report.not_modified += 1
             return []
@@ -159,7 +159,7 @@ class Watcher:
     def _failed(self, url: watch_db.WatchedUrl, status: int | None, error: str, retry_after: float | None) -> None:
         now = self.clock.time()
         with self.store.transaction() as tx:
-            watch_db.record_error(tx.conn, url.url, status, error, now + backoff_s(url.interval_s, url.errors + 1, retry_after), _iso(now))
+            tx.record_url_error(url.url, status, error, now + backoff_s(url.interval_s, url.errors + 1, retry_after), _iso(now))
 
     def _next(self, url: watch_db.WatchedUrl, now: float) -> float:
         """A source (or a child sitemap of an index) is polled every interval; a page while it is younger than its
@@ -201,11 +201,11 @@ class Watcher:
         """Record the pages a source lists; the new ones, and those whose lastmod changed, are polled in this cycle."""
         now = self.clock.time()
         with self.store.transaction() as tx:
-            due = [page for page, lastmod, hints in pages if watch_db.add_page(tx.conn, page, source, lastmod, hints, _iso(now), now)]
+            due = [page for page, lastmod, hints in pages if tx.add_watched_page(page, source, lastmod, hints, _iso(now), now)]
             for page, _, hints in pages:
                 if hints.get("sitemap"):  # a child sitemap of an index is read like its parent
-                    watch_db.set_kind(tx.conn, page, "sitemap")
-            queue += [u for u in (watch_db.get(tx.conn, page) for page in dict.fromkeys(due)) if u is not None]
+                    tx.set_watched_kind(page, "sitemap")
+            queue += [u for u in (tx.watched_url(page) for page in dict.fromkeys(due)) if u is not None]
 
     def _robots_text(self, robots_url: str) -> str | None:
         """robots.txt as text; none there (4xx) allows everything, an unreachable one (5xx, network) disallows all
@@ -241,7 +241,7 @@ class Watcher:
         now = _iso(self.clock.time())
         with self.store.transaction() as tx:
             for url, n in counts.items():
-                watch_db.record_new(tx.conn, url, n, now)
+                tx.record_url_new(url, n, now)
         if report.added or report.revised:
             comparison.compare_stories(self.store, comparison.stale_stories(self.store), self.settings.workers)
         report.alerts += alerts.raise_alerts(self.store, outcomes)

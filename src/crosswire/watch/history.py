@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crosswire.storage import alerts as alert_db
-from crosswire.storage import revisions as revision_db
 from crosswire.storage.store import Store
 from crosswire.watch.revisions import DiffOp, word_diff
 
@@ -26,8 +25,8 @@ class RevisionView:
 def revision_history(store: Store, article_id: str) -> list[RevisionView]:
     """Every stored version of an article (id or prefix), oldest first; empty when it was never revised."""
     full = store.resolve_id(article_id)
-    with store.engine.connect() as conn:
-        versions = revision_db.revisions(conn, full)
+    with store.reader() as rd:
+        versions = rd.revisions(full)
     out: list[RevisionView] = []
     for before, after in zip([None, *versions], versions, strict=False):
         diff = tuple(word_diff(before.text, after.text)) if before else ()
@@ -38,23 +37,23 @@ def revision_history(store: Store, article_id: str) -> list[RevisionView]:
 
 def revision_counts(store: Store, article_ids: list[str] | None = None) -> dict[str, int]:
     """article id → number of stored versions, for revised articles."""
-    with store.engine.connect() as conn:
-        return revision_db.revised_ids(conn, article_ids)
+    with store.reader() as rd:
+        return rd.revised_ids(article_ids)
 
 
 def watches(store: Store) -> list[alert_db.AlertWatch]:
     """Every saved watch."""
-    with store.engine.connect() as conn:
-        return alert_db.watches(conn)
+    with store.reader() as rd:
+        return rd.alert_watches()
 
 
 def watch(store: Store, watch_id: int) -> alert_db.AlertWatch | None:
     """One saved watch, or None."""
-    with store.engine.connect() as conn:
-        return alert_db.get_watch(conn, watch_id)
+    with store.reader() as rd:
+        return rd.alert_watch(watch_id)
 
 
 def alerts(store: Store, watch_id: int | None = None, limit: int = 100) -> list[alert_db.Alert]:
     """Alerts, newest first (of one watch when asked)."""
-    with store.engine.connect() as conn:
-        return alert_db.list_alerts(conn, watch_id, limit)
+    with store.reader() as rd:
+        return rd.alerts(watch_id, limit)

@@ -33,7 +33,7 @@ class Revised:
 def revise_stored(tx: Writer, raw: RawDocument, article: Article, settings: Settings) -> Revised | None:
     """None when no article is stored at this input's address (the caller stores it as usual); else the input
     is either the stored article's current version (unchanged) or recorded as its newest revision."""
-    stored = revision_db.same_address(tx.conn, article)
+    stored = tx.same_address(article)
     if not stored:
         return None
     for article_id, content_hash, title in stored:
@@ -42,16 +42,16 @@ def revise_stored(tx: Writer, raw: RawDocument, article: Article, settings: Sett
             return Revised("unchanged", article_id, "same text and headline as the article stored at this address")
     current = tx.load_article(stored[0][0])
     new = _without_templates(tx, article, current.meta.outlet, settings)
-    number = revision_db.latest_number(tx.conn, current.id)
+    number = tx.latest_revision(current.id)
     if number == 0:  # the first version is what was stored before any revision
-        revision_db.add_revision(tx.conn, _version(current, current.id, current.meta.seen or _now(), ()))
+        tx.add_revision(_version(current, current.id, current.meta.seen or _now(), ()))
         number = 1
     changes = classify(current.meta.title, current.text, new.meta.title, new.text)
     records = tuple({"kind": str(c.kind), "before": c.before, "after": c.after, "detail": c.detail} for c in changes)
-    revision_db.add_revision(tx.conn, _version(new, current.id, new.meta.seen or _now(), records, number + 1))
-    revision_db.replace_content(tx.conn, current.id, new, raw)
+    tx.add_revision(_version(new, current.id, new.meta.seen or _now(), records, number + 1))
+    tx.replace_content(current.id, new, raw)
     tx.add_origin(current.id, article.origin, article.external_id)
-    revision_db.forget_comparison(tx.conn, current.id)
+    tx.forget_comparison(current.id)
     return Revised("revised", current.id, f"revision {number + 1} of {current.id}: {summary(changes)}", number + 1)
 
 

@@ -116,10 +116,10 @@ def get_comparison(request: Request, story_id: str) -> cv.StoryComparisonOut:
     their shifts, fact table. Computed after ingest (``crosswire add`` / ``crosswire compare``), never in a request:
     a story whose comparison is not stored yet (or is out of date) answers 409 ``pending``."""
     store = store_of(request)
-    record = comparison.stored_comparison(store, story_id)
-    if record is None:
+    stored = comparison.stored_comparison(store, story_id)
+    if stored is None:
         raise Pending(f"the comparison of story {story_id} is not computed yet: run `crosswire add` or `crosswire compare`")
-    return cv.story_comparison_out(record)
+    return cv.story_comparison_out(stored)
 
 
 @router.get("/articles/{article_id}/analysis", response_model=av.AnalysisOut, responses=ERRORS,

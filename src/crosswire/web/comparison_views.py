@@ -1,8 +1,8 @@
-"""View models of a story's comparison as the story page and the brief page show it: the comparison record
-(``export.comparison_record``) with what the engine adds when it has it — the summary lines and how much was
-compared, each conflict's label (the counted thing and unit), each variant's shifts (modality, attribution,
-scope, context, qualifier) — and the brief with every citation quoting its passage. Absent fields stay empty,
-so a record written before the engine added them renders as before."""
+"""View models of a story's comparison as the story page and the brief page show it: the comparison as its
+record (``export.comparison_record``: the JSON the API answers) with what the engine adds when it has it — the
+summary lines and how much was compared, each conflict's label (the counted thing and unit), each variant's shifts
+(modality, attribution, scope, context, qualifier) — and the brief with every citation quoting its passage. Absent
+fields stay empty, so a comparison without them (an older engine's) renders as before."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from crosswire import export
 from crosswire.compare.brief import Brief, Citation
+from crosswire.model import Comparison
 from crosswire.web.analysis_views import AlignedStatementOut, ComparisonOut, ConflictOut, ConflictSideOut, PassageOut, VariantOut
 
-SUMMARY_CONFLICTS = 3  # conflicts named in a summary counted from the record; the table below lists them all
+SUMMARY_CONFLICTS = 3  # conflicts named in a summary counted from the comparison; the table below lists them all
 
 
 class CitedPassageOut(PassageOut):
@@ -57,16 +59,16 @@ class LabelledConflictOut(ConflictOut):
 
 
 class StoryComparisonOut(ComparisonOut):
-    """The comparison with the summary, conflict labels and variant shifts when the record has them."""
+    """The comparison with the summary, conflict labels and variant shifts when it has them."""
 
     summary: SummaryOut | None = None
     conflicts: list[LabelledConflictOut]  # type: ignore[assignment]
     statements: list[ShiftedAlignedOut]  # type: ignore[assignment]
 
 
-def story_comparison_out(record: dict[str, Any]) -> StoryComparisonOut:
-    """A story's comparison record, whatever engine version wrote it."""
-    return StoryComparisonOut.model_validate(record)
+def story_comparison_out(comparison: Comparison) -> StoryComparisonOut:
+    """A story's comparison as the API answers it and the pages show it."""
+    return StoryComparisonOut.model_validate(export.comparison_record(comparison))
 
 
 def side_outlets(side: ConflictSideOut, outlets: dict[str, str | None]) -> str:
@@ -123,9 +125,10 @@ class BriefOut(BaseModel):
     derived: list[str]
 
 
-def brief_out(b: Brief, record: dict[str, Any], texts: dict[str, str]) -> BriefOut:
-    """A brief with every citation quoting its passage (the page links to it; offsets stay in the export)."""
-    labels = [c.get("label") for c in record.get("conflicts", [])]
+def brief_out(b: Brief, compared: StoryComparisonOut, texts: dict[str, str]) -> BriefOut:
+    """A brief with every citation quoting its passage (the page links to it; offsets stay in the export);
+    ``compared``: the story's comparison (its summary and conflict labels)."""
+    labels = [c.label for c in compared.conflicts]
 
     def cite(c: Citation) -> BriefCitationOut:
         return BriefCitationOut(article_id=c.article_id, outlet=c.outlet, span=c.span, quote=texts.get(c.article_id, "")[c.span[0] : c.span[1]])
@@ -140,14 +143,13 @@ def brief_out(b: Brief, record: dict[str, Any], texts: dict[str, str]) -> BriefO
         disputes.append(BriefDisputeOut(
             kind=d.kind, severity=d.severity, label=label, headline=f"{label or d.kind}: {named}", conservative=d.conservative,
             sides=[BriefSideOut(value=v, independent_sources=n, citations=[cite(c) for c in cs]) for v, n, cs in d.sides]))  # fmt: skip
-    summary = SummaryOut.model_validate(record["summary"]) if record.get("summary") else None
     return BriefOut(story_id=b.story_id, title=b.title, span=b.span, articles=b.articles, independent_sources=b.independent_sources,
-                    summary=summary, facts=[line(x) for x in b.facts], statements=[line(x) for x in b.statements],
+                    summary=compared.summary, facts=[line(x) for x in b.facts], statements=[line(x) for x in b.statements],
                     disputes=disputes, derived=list(b.derived))  # fmt: skip
 
 
 def page_summary(c: StoryComparisonOut, outlets: dict[str, str | None]) -> tuple[SummaryOut, bool]:
-    """The record's summary, or (flag True) one counted from the comparison when the record has none: disputes,
+    """The comparison's summary, or (flag True) one counted from its parts when it has none (an older engine's): disputes,
     originals, independent sources and how much was compared — never a claim that the outlets agree."""
     if c.summary and c.summary.lines:
         return c.summary, False

@@ -59,11 +59,11 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     after ingest, never here: pending until then), the corrections and the correction forms."""
     store = store_of(request)
     story = views.story_out(reading.story_detail(store, story_id))
-    record = comparison.stored_comparison(store, story.id, [m.article_id for m in story.articles])
+    stored = comparison.stored_comparison(store, story.id, [m.article_id for m in story.articles])
     context: dict[str, object] = {"story": story, "timeline": story_timeline(story.articles), "comparison": None,
                                   "outlets": {m.article_id: m.outlet for m in story.articles}}  # fmt: skip
-    if record is not None:
-        compared = cv.story_comparison_out(record)
+    if stored is not None:
+        compared = cv.story_comparison_out(stored)
         summary, fallback = cv.page_summary(compared, context["outlets"])  # type: ignore[arg-type]
         context |= {"comparison": compared, "graph": provenance_graph(compared, story.articles),
                     "facts": fact_table(compared, story.articles), "headline": cv.conflict_headline,
@@ -178,8 +178,9 @@ def story_brief(request: Request, story_id: str, format: Literal["html", "md"] =
     outlets = {m.article_id: m.outlet for m in story.articles}
     context: dict[str, object] = {"story": story, "brief": None, "pending": PENDING, "outlets": outlets}
     if stored:
-        summary, fallback = cv.page_summary(cv.story_comparison_out(stored.record), outlets)
-        context |= {"brief": cv.brief_out(stored.brief, stored.record, stored.texts), "summary": summary,
+        compared = cv.story_comparison_out(stored.comparison)
+        summary, fallback = cv.page_summary(compared, outlets)
+        context |= {"brief": cv.brief_out(stored.brief, compared, stored.texts), "summary": summary,
                     "summary_is_fallback": fallback}  # fmt: skip
     return html(request, "brief.html", context)
 

@@ -34,7 +34,11 @@ def paragraphs(text: str) -> list[Span]:
 
 
 def sentences(text: str, start: int, end: int) -> list[Span]:
-    """Sentences of ``text[start:end]``; no break inside a quotation or after an abbreviation or ordinal."""
+    """Sentences of ``text[start:end]``; no break inside a quotation or after an abbreviation or ordinal.
+
+    Not ``compare.text.sentences``: a statement's quotation must stay in one sentence, and German, Russian and
+    Ukrainian abbreviations and ordinals ("z.B. Merz", "am 13. September", "т.е.") end none; the comparison
+    instead splits quotations and lines like prose to align them (see its docstring)."""
     quoted = quotes(text, start, end)
     out, s = [], start
     for m in SENTENCE_END.finditer(text, start, end):
