@@ -88,7 +88,7 @@ class StoryParams:
     max_candidates: int = 40  # stories scored per article (most shared-name weight first)
     max_pool: int = 80  # articles regrouped around an arrival at most (the most probable stories first)
     neighbours: int = 20  # nearest members by lead embedding looked up per article: their stories are candidates too
-    max_resident: int = 250_000  # members kept in memory between batches when backed by a store (whole weeks go)
+    max_resident: int = 100_000  # members kept in memory between batches when backed by a store (whole weeks go)
     model: StoryModel | None = None
 
 
