@@ -224,6 +224,37 @@ def test_one_by_one_equals_one_batch(tmp_path: Path) -> None:
     assert batch[paths[0]] == batch[paths[2]] != batch[paths[3]]  # the two reports of one flood together, the bank apart
 
 
+def test_a_restarted_store_and_one_grouped_before_arrivals_were_kept_continue_as_one_run(tmp_path: Path) -> None:
+    """Grouping state comes from the store's arrival rows and counts, not from a replay: a new process after every
+    article groups as one run does, and a store whose state is missing (grouped before migration 0013) gets it
+    from one replay of its signals and continues the same — stored state included."""
+    import sqlite3
+
+    texts = {"1.txt": FLOOD_1, "2.txt": OTHER_FLOOD, "3.txt": FLOOD_2, "4.txt": BANK, "5.txt": FLOOD_DE}
+    paths = [str(write(tmp_path / "in", name, f"{headline(text)}\n{text}\n")) for name, text in texts.items()]
+
+    def state(db: Path) -> tuple[dict[str, str], list[tuple], list[tuple], list[tuple]]:
+        with sqlite3.connect(db) as conn:
+            stories = dict(conn.execute("SELECT a.url || a.title, m.story_id FROM story_members m JOIN articles a ON a.id = m.article_id"))
+            arrivals = conn.execute("SELECT article_id, seq, day, wday, rarity FROM story_arrivals ORDER BY seq").fetchall()
+            counts = conn.execute("SELECT key, n FROM story_counts ORDER BY key").fetchall()
+            clock = conn.execute("SELECT seen, wday FROM story_clock").fetchall()
+        return stories, arrivals, counts, clock
+
+    added_in_batches(tmp_path / "one.db", [paths]).close()
+    for p in paths:  # a new process for each article
+        added_in_batches(tmp_path / "restarts.db", [[p]]).close()
+    added_in_batches(tmp_path / "old.db", [paths[:3]]).close()
+    with sqlite3.connect(tmp_path / "old.db") as conn:
+        for table in ("story_arrivals", "story_counts", "story_clock"):
+            conn.execute(f"DELETE FROM {table}")
+    added_in_batches(tmp_path / "old.db", [paths[3:]]).close()
+    one = state(tmp_path / "one.db")
+    assert len(one[1]) == 5 and one[3] == [(5, None)] and ("n:brask", 3) in one[2]
+    assert state(tmp_path / "restarts.db") == one
+    assert state(tmp_path / "old.db") == one
+
+
 def test_corrections_are_recorded_and_kept_by_later_additions(tmp_path: Path) -> None:
     from crosswire.app.stories import merge_stories, move_article, split_story, story_corrections
 
