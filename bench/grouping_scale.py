@@ -1,7 +1,7 @@
 """Grouping at scale (issue #17 item 2): time and memory of story assignment as the store grows to 1M articles.
 
 Synthetic articles built from real vectors: the lead embeddings, names and words of real ECB+ articles (shared
-data) seed events; each event's centre is its seed's embedding plus noise (two events of one seed: cosine ≈ 0.5),
+data) seed events; each event's centre is its seed's embedding plus noise (two events of one seed: cosine ≈ 0.35),
 its articles the centre plus noise (cosine ≈ 0.8 between two of them), a subset
 of its names and words plus a few random ones, published over 0-3 days; ``--days`` spreads the events over a
 span, in date order (a newsroom archive back-filled oldest first; ``--shuffle`` adds them in random order).
@@ -69,15 +69,15 @@ def stream(n: int, days: int, seeds: list[StorySignals], seed: int = 0) -> Itera
         budget = rng.poisson(per_day) if day < days else 0
         while budget > 0 and made < n:
             base = seeds[int(rng.integers(0, len(seeds)))]
-            center = base.embedding + rng.normal(scale=0.045, size=base.embedding.shape)  # events of one seed differ
+            center = base.embedding + rng.normal(scale=0.06, size=base.embedding.shape)  # events of one seed differ
             size = min(int(rng.integers(1, 21)), budget, n - made)
             extra_names = [f"{vocab_names[int(i)]}{event}" for i in rng.integers(0, len(vocab_names), 3)]  # the event's own
             for _ in range(size):
                 v = center + rng.normal(scale=0.02, size=base.embedding.shape)
                 v = (v / np.linalg.norm(v)).astype(np.float32)
-                names = [nc for nc in base.names if rng.random() < 0.4] + [(x, 2) for x in extra_names if rng.random() < 0.9]
+                names = [nc for nc in base.names if rng.random() < 0.3] + [(x, 2) for x in extra_names if rng.random() < 0.9]
                 names += [(vocab_names[int(i)], 1) for i in rng.integers(0, len(vocab_names), 2)]
-                terms = [tc for tc in base.terms if rng.random() < 0.6] + [(vocab_terms[int(i)], 1) for i in rng.integers(0, len(vocab_terms), 10)]
+                terms = [tc for tc in base.terms if rng.random() < 0.4] + [(vocab_terms[int(i)], 1) for i in rng.integers(0, len(vocab_terms), 10)]
                 published = START + timedelta(days=day + int(rng.integers(0, 4)))
                 s = StorySignals(f"z{made:09d}", v, tuple(sorted(dict(names).items())), tuple(sorted(dict(terms).items())),
                                  published.isoformat(), None, "en", None, frozenset({f"{event}.{made % 7}"}))  # fmt: skip

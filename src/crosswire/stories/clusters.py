@@ -662,12 +662,13 @@ class StoryIndex:
             idf = self._idf(name, self.name_df)
             for story_id in self.by_name.get(name, ()):
                 weight[story_id] = weight.get(story_id, 0.0) + idf
-        stories = self.stories
-        inside = [(sid, w) for sid, w in weight.items() if stories[sid].in_window(lo, hi)]
-        if inside:
-            ranked = sorted(inside, key=lambda kv: (-kv[1], kv[0]))[: self.params.max_candidates]
-            found = [stories[sid] for sid, _w in ranked]
-        else:  # no shared names: a translation into another script, or a text without names
+        stories, found = self.stories, []
+        for sid, _w in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0])):  # the heaviest in the window
+            if stories[sid].in_window(lo, hi):
+                found.append(stories[sid])
+                if len(found) == self.params.max_candidates:
+                    break
+        if not found:  # no shared names: a translation into another script, or a text without names
             found = heapq.nlargest(self.params.max_candidates, (st for st in stories.values() if st.in_window(lo, hi)),
                                    key=lambda st: st.order)  # fmt: skip
         seen = {st.id for st in found}
