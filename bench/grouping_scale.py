@@ -1,7 +1,7 @@
 """Grouping at scale (issue #17 item 2): time and memory of story assignment as the store grows to 1M articles.
 
 Synthetic articles built from real vectors: the lead embeddings, names and words of real ECB+ articles (shared
-data) seed events; each event's centre is its seed's embedding plus noise (two events of one seed: cosine ≈ 0.35),
+data) seed events; each event's centre is its seed's embedding plus noise (two events of one seed: cosine ≈ 0.3),
 its articles the centre plus noise (cosine ≈ 0.8 between two of them), a subset
 of its names and words plus a few random ones, published over 0-3 days; ``--days`` spreads the events over a
 span, in date order (a newsroom archive back-filled oldest first; ``--shuffle`` adds them in random order).
@@ -62,14 +62,15 @@ def stream(n: int, days: int, seeds: list[StorySignals], seed: int = 0) -> Itera
     per_day = n / days
     pending: list[tuple[int, int, StorySignals, str]] = []  # (day, order, signals, event)
     made, event, order = 0, 0, 0
-    for day in range(days + 4):
+    day = 0
+    while made < n or pending:
         while pending and pending[0][0] <= day:
             _d, _o, s, e = heapq.heappop(pending)
             yield s, e
-        budget = rng.poisson(per_day) if day < days else 0
+        budget = rng.poisson(per_day) if made < n else 0
         while budget > 0 and made < n:
             base = seeds[int(rng.integers(0, len(seeds)))]
-            center = base.embedding + rng.normal(scale=0.06, size=base.embedding.shape)  # events of one seed differ
+            center = base.embedding + rng.normal(scale=0.07, size=base.embedding.shape)  # events of one seed differ
             size = min(int(rng.integers(1, 21)), budget, n - made)
             extra_names = [f"{vocab_names[int(i)]}{event}" for i in rng.integers(0, len(vocab_names), 3)]  # the event's own
             for _ in range(size):
@@ -86,9 +87,7 @@ def stream(n: int, days: int, seeds: list[StorySignals], seed: int = 0) -> Itera
                 made += 1
             budget -= size
             event += 1
-    while pending:
-        _d, _o, s, e = heapq.heappop(pending)
-        yield s, e
+        day += 1
 
 
 def bcubed_f1(pred: dict[str, str], gold: dict[str, str]) -> float:
