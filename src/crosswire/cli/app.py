@@ -208,7 +208,9 @@ def _emit(listing: Listing, fmt: str, empty_hint: str | None = None) -> None:
 
 @app.command()
 def add(
-    inputs: Annotated[list[str], typer.Argument(help="Files, directories (recursive), URLs, or - for stdin.")],
+    inputs: Annotated[list[str], typer.Argument(help=(
+        "Files, directories (recursive), globs ('data/*.jsonl', quoted), http(s) URLs, fsspec URLs "
+        "(s3://, gs://… with s3fs, gcsfs… installed), or - for stdin."))],
     db: DbOption = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private/loopback addresses.")] = False,
     fetch: Annotated[bool, typer.Option("--fetch", help="For feeds, fetch each entry's linked page.")] = False,
