@@ -191,6 +191,7 @@ class Runner:
         self._client = client
         self._retries = retries
         self._progress = progress
+        self._events = threading.RLock()  # progress hears one event at a time, from this thread or the client's
 
     def __enter__(self) -> Runner:
         return self
@@ -238,7 +239,7 @@ class Runner:
 
     def _submit(self, fn: Callable[[Any], Any], arg: Any, stage: str) -> Any:
         if self._client is not None:  # done(), exception() and result() as a concurrent.futures.Future's
-            return _ClusterJob(self._client, fn, arg, stage, self._retries, self._progress)
+            return _ClusterJob(self._client, fn, arg, stage, self._retries, self._progress, self._events)
         if self._pool is not None:
             return self._pool.submit(fn, arg)
         return _done(fn(arg))
@@ -260,11 +261,10 @@ class _ClusterJob:
     """One chunk on a Dask cluster: its future, and what is needed to send it again when it fails there."""
 
     def __init__(self, client: Any, fn: Callable[[Any], Any], arg: Sequence[object], stage: str, retries: int,
-                 progress: ChunkProgress | None) -> None:
+                 progress: ChunkProgress | None, lock: threading.RLock) -> None:
         self._client, self._fn, self._arg, self._stage = client, fn, arg, stage
-        self._retries, self._progress = retries, progress
+        self._retries, self._progress, self._lock = retries, progress, lock
         self._attempt = 0
-        self._lock = threading.Lock()
         self._reported: set[object] = set()
         self._send()
 
@@ -288,7 +288,8 @@ class _ClusterJob:
 
     def _event(self, state: str, detail: str = "") -> None:
         if self._progress is not None:
-            self._progress(ChunkEvent(self._stage, state, len(self._arg), detail))
+            with self._lock:
+                self._progress(ChunkEvent(self._stage, state, len(self._arg), detail))
 
     def _retry(self, exc: BaseException) -> bool:
         """Send the chunk again if it has retries left (saying so); False when it has none."""
