@@ -49,11 +49,14 @@ def test_the_article_page_reads_on_two_connections(store: Store) -> None:
     keys = demo_db()[1]
     analysed = store.article(keys[next(iter(keys))])
     with counted(store) as seen:
-        detail = reading.article_detail(store, analysed.id[:10])
+        detail = reading.article_detail(store, analysed.id)
         analysis = reading.article_analysis(store, detail.article.id)
-    # one connection each; detail: the article (resolved by prefix in the same query), origins, removed lines, flags,
-    # story; analysis: the id, then the analysis, mentions, entities, statements, claims; plus one BEGIN each
+    # one connection each; detail: the article by its id, origins, removed lines, flags, story; analysis: the id,
+    # then the analysis, mentions, entities, statements, claims; plus one BEGIN each
     assert seen == {"connections": 2, "statements": 5 + 6 + 2}
+    with counted(store) as seen:
+        assert reading.article_detail(store, analysed.id[:10]) == detail
+    assert seen == {"connections": 1, "statements": 1 + 6}  # a prefix: the whole id missed, then matched with LIKE
     assert detail.article == store.article(analysed.id)
     assert detail.origins == tuple(store.origins(analysed.id))
     with store.reader() as rd:

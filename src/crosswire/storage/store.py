@@ -666,8 +666,12 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 
 def _one_article(conn: Connection, query: Any, prefix: str) -> Row[Any]:
-    """The row of the one article whose id starts with ``prefix`` (resolving and reading in one query)."""
-    rows = conn.execute(query.where(articles.c.id.like(f"{_escape(prefix)}%", escape="\\")).limit(2)).all()
+    """The row of the one article whose id starts with ``prefix``: a whole id (what links carry) is one lookup by
+    the primary key; a shorter prefix is matched with LIKE, which no index serves (ids are all of one length, so a
+    whole id is the prefix of no other)."""
+    rows = conn.execute(query.where(articles.c.id == prefix)).all()
+    if not rows:
+        rows = conn.execute(query.where(articles.c.id.like(f"{_escape(prefix)}%", escape="\\")).limit(2)).all()
     if len(rows) != 1:
         raise NotFound(f"no article with id {prefix!r}" if not rows else f"id prefix {prefix!r} is ambiguous; give more characters")
     return rows[0]
