@@ -107,7 +107,7 @@ def _remote(spec: str, protocol: str) -> list[InputRef]:
     try:
         import fsspec
     except ImportError:
-        return [InputRef("refused", spec, f"{protocol}:// inputs need fsspec: pip install 'crosswire[dask]' (or fsspec)")]
+        return [InputRef("refused", spec, f"{protocol}:// inputs need fsspec: pip install 'crosswire[remote]'")]
     try:
         fs, path = fsspec.core.url_to_fs(spec)
     except ImportError as exc:  # the protocol's package (s3fs, gcsfs, adlfs…) is not installed
