@@ -1,4 +1,5 @@
-"""Extraction throughput: HTML pages/second through the document stages, 1 process and N processes.
+"""Extraction throughput: HTML pages/second through the document stages, 1 process and N processes; and, with
+``--dask 1,2,4``, a whole ``add`` of ECB+ documents on a local Dask cluster of each size (see ``backfill``).
 
 Machines are noisy (other jobs share the cores), so each run also times the anchor — trafilatura alone,
 ``bare_extraction(html, url=url, with_metadata=True)`` in its default mode, on the same pages with the
@@ -14,6 +15,9 @@ import json
 import os
 import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -72,6 +76,79 @@ def timed(fn: object, *args: object) -> tuple[float, float, object]:
     return time.perf_counter() - start, cpu_seconds() - cpu, out
 
 
+def backfill(data: Path, docs: int, dask: str | None) -> dict[str, float]:
+    """One ``add`` of the first ``docs`` ECB+ documents into a fresh SQLite store, on the Dask cluster ``dask``
+    (``local:N``) or, with None, serially in this process (the anchor), the comparisons in this process too.
+
+    Besides the wall time it splits what one driver does from what the cluster does, so a reader can project to N
+    machines: the driver's seconds in the write step and in the comparisons (they do not scale with workers), and
+    the cluster's steady rate — documents analysed per second between the first and the last analysis chunk the
+    cluster finished (model loading, paid once per worker before its first chunk, is left out).
+    """
+    from crosswire.app import comparison, ingest
+    from crosswire.ingest.sources import expand_inputs
+    from crosswire.pipeline.runner import ChunkEvent
+    from crosswire.settings import Settings
+    from crosswire.storage.store import Store
+
+    spent = {"write_s": 0.0, "compare_s": 0.0}
+
+    def timing(fn: object, key: str) -> object:
+        def run(*a: object, **k: object) -> object:
+            start = time.perf_counter()
+            try:
+                return fn(*a, **k)  # type: ignore[operator]
+            finally:
+                spent[key] += time.perf_counter() - start
+        return run
+
+    ingest.write_batch = timing(ingest.write_batch, "write_s")  # type: ignore[assignment]
+    comparison.compare_stories = timing(comparison.compare_stories, "compare_s")  # type: ignore[assignment]
+    analysed: list[tuple[float, int]] = []
+
+    def chunk(event: ChunkEvent) -> None:
+        if event.stage == "analyse" and event.state == "done":
+            analysed.append((time.perf_counter(), event.documents))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ecb.jsonl"
+        lines = (data / "ecbplus-docs" / "docs.jsonl").read_text("utf-8").splitlines()[:docs]
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+        settings = Settings(db_url=str(Path(tmp) / "store.db"), workers=1)
+        store = Store(settings.sqlalchemy_url)
+        start = time.perf_counter()
+        report = ingest.add_inputs(expand_inputs([str(path)]), settings, store, dask=dask, cluster=chunk)
+        wall = time.perf_counter() - start
+        store.close()
+    out = {"documents": float(len(lines)), "added": float(report.count("added")), "wall_s": wall, **spent}
+    if len(analysed) > 1:
+        (first, _), (last, _) = analysed[0], analysed[-1]
+        out["cluster_docs_per_s"] = sum(n for _t, n in analysed[1:]) / (last - first)
+        out["first_chunk_s"] = first - start
+    return out
+
+
+def backfill_main(args: argparse.Namespace) -> None:
+    """Each cluster size (and the serial anchor) in a fresh process, alternated ``--repeat`` times; one line each."""
+    configs = ["serial"] + [f"local:{n}" for n in args.dask.split(",")]
+    print(f"add of the first {args.docs} ECB+ documents, fresh SQLite store, load average {os.getloadavg()[0]:.1f}")
+    for rep in range(args.repeat):
+        anchor = 0.0
+        for config in configs:
+            code = ("import json, sys; from pathlib import Path; from bench.throughput import backfill; "
+                    "print(json.dumps(backfill(Path(sys.argv[1]), int(sys.argv[2]), None if sys.argv[3] == 'serial' else sys.argv[3])))")
+            proc = subprocess.run([sys.executable, "-c", code, str(args.data), str(args.docs), config], capture_output=True,
+                                  text=True, check=True)
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            anchor = anchor or r["wall_s"]
+            workers = int(config.partition(":")[2] or 1)
+            cluster = (f"; cluster steady {r['cluster_docs_per_s']:.2f} docs/s = {r['cluster_docs_per_s'] / workers:.2f} per worker, "
+                       f"first chunk after {r['first_chunk_s']:.1f} s") if "cluster_docs_per_s" in r else ""
+            print(f"run {rep + 1} {config:8}: wall {r['wall_s']:6.1f} s ({r['added'] / r['wall_s']:.2f} articles/s, "
+                  f"{anchor / r['wall_s']:.2f}x serial); driver: write {r['write_s']:.1f} s, compare {r['compare_s']:.1f} s"
+                  f"{cluster}; load {os.getloadavg()[0]:.1f}", flush=True)
+
+
 def main() -> None:
     """Time process_documents and trafilatura alone over ~1,180 real pages with 1 and N worker processes."""
     ap = argparse.ArgumentParser(description=__doc__)
@@ -79,7 +156,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=1, help="alternate crosswire and the anchor this many times")
+    ap.add_argument("--dask", help="instead: an add of ECB+ documents on local Dask clusters of these sizes, e.g. 1,2,4")
+    ap.add_argument("--docs", type=int, default=200, help="with --dask: how many ECB+ documents")
     args = ap.parse_args()
+    if args.dask:
+        backfill_main(args)
+        return
     raws = load_pages(args.data)[: args.limit or None]
     mb = sum(len(r.content) for r in raws) / 1e6
     process_documents(raws[:2], workers=1)  # warm-up: imports, lexicon, lazy caches

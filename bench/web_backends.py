@@ -8,9 +8,11 @@ of 6–18 sentences drawn (seeded) from the real news texts of ECB+ (../shared/d
 the five seed articles, and its title is one such sentence, so search runs over real words and real word
 frequencies. Both stores get exactly the same rows. Needs a PostgreSQL URL (a role that may create databases):
 ``--postgres postgresql+psycopg://postgres@127.0.0.1:55432/postgres`` (a database ``cwbench_…`` is created and
-dropped). Requests go through the ASGI app in-process (TestClient), alternating backend per page kind.
+dropped). Requests go through the ASGI app in-process (TestClient), alternating backend per page kind. Beside the
+times, the SQL statements and connections per request on each backend (on PostgreSQL each statement is a round trip,
+and each connection adds two more, its BEGIN and ROLLBACK; SQLite's statements include its explicit BEGIN).
 
-    PYTHONPATH=src .venv/bin/python -m bench.web_backends --postgres URL [--articles 10000] [--requests 200]
+    PYTHONPATH=src .venv/bin/python -m bench.web_backends --postgres URL [--articles 10000] [--requests 200] [--pages article]
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import create_engine, event, make_url
 
 from bench.web import FIRST_DAY, LANGUAGES, OUTLETS, _biggest_demo_story, _unit, timed
 from crosswire.app.ingest import add_inputs
@@ -110,6 +112,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--pages", default="", help="only the page kinds whose name contains this (e.g. article)")
     args = ap.parse_args()
     pool = sentence_pool(args.data)
     name = f"cwbench_{uuid.uuid4().hex[:10]}"
@@ -118,12 +121,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             urls = {"sqlite": f"sqlite:///{Path(tmp) / 'web.db'}",
                     "postgres": make_url(args.postgres).set(database=name).render_as_string(hide_password=False)}
-            run(urls, args.articles, args.requests, pool)
+            run(urls, args.articles, args.requests, pool, args.pages)
     finally:
         _admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run(urls: dict[str, str], total: int, n: int, pool: list[str]) -> None:
+def run(urls: dict[str, str], total: int, n: int, pool: list[str], only: str = "") -> None:
     clients, stores = {}, {}
     print(f"{len(pool):,} real sentences in the pool")
     for backend, url in urls.items():
@@ -146,12 +149,22 @@ def run(urls: dict[str, str], total: int, n: int, pool: list[str]) -> None:
         "search /search?q": [f"/search?q={rng.choice(SEARCHES)}" for _ in range(n)],
         "API /api/stories": [f"/api/stories?offset={rng.choice(pages_of_50)}" for _ in range(n)],
     }
-    print(f"{'page':44} {'SQLite p50':>10} {'p95':>7} {'PG p50':>8} {'p95':>7} {'PG/SQLite p50':>14}")
+    sent = {(b, kind): 0 for b in clients for kind in ("before_cursor_execute", "engine_connect")}
+    for (b, kind) in sent:
+        event.listen(clients[b].app.state.store.engine, kind, lambda *_a, key=(b, kind): sent.__setitem__(key, sent[key] + 1))  # type: ignore[attr-defined]
+    print(f"{'page':44} {'SQLite p50':>10} {'p95':>7} {'PG p50':>8} {'p95':>7} {'PG/SQLite p50':>14}   statements, connections per request: SQLite; PG")
     for page, paths in pages.items():
-        ms = {b: timed(c, paths) for b, c in clients.items()}
+        if only not in page:
+            continue
+        ms, per = {}, {}
+        for b, c in clients.items():
+            before = dict(sent)
+            ms[b] = timed(c, paths)
+            per[b] = "{:.1f}, {:.1f}".format(*((sent[b, k] - before[b, k]) / (len(paths) + 1)  # timed() sends one warm-up
+                                                for k in ("before_cursor_execute", "engine_connect")))
         s50, p50 = statistics.median(ms["sqlite"]), statistics.median(ms["postgres"])
         print(f"{page:44} {s50:10.1f} {statistics.quantiles(ms['sqlite'], n=20)[-1]:7.1f} "
-              f"{p50:8.1f} {statistics.quantiles(ms['postgres'], n=20)[-1]:7.1f} {p50 / s50:14.2f}")
+              f"{p50:8.1f} {statistics.quantiles(ms['postgres'], n=20)[-1]:7.1f} {p50 / s50:14.2f}   {per['sqlite']}; {per['postgres']}")
     print("\nsearch parity (every hit, not only the first page): query, articles found on SQLite / PostgreSQL, same set")
     for q in SEARCHES:
         found = {}

@@ -28,7 +28,7 @@ from crosswire.ingest.fetch import fetch_url
 from crosswire.ingest.sources import Fetcher, InputRef, iter_input
 from crosswire.model import Article, Origin, RawDocument, Rejected
 from crosswire.nlp import ANALYSIS_VERSION
-from crosswire.pipeline.runner import Item, Prepared, Runner, annotate_article, text_hash
+from crosswire.pipeline.runner import ChunkFailed, ChunkProgress, Item, Prepared, Runner, annotate_article, text_hash
 from crosswire.settings import Settings
 from crosswire.storage.store import Store, Writer
 from crosswire.stories.clusters import KINDS, Assignment, GroupingWrite, StoryIndex
@@ -76,13 +76,16 @@ def add_inputs(
     fetch: Fetcher = fetch_url,
     compared: CompareProgress | None = None,
     dask: str | None = None,
+    cluster: ChunkProgress | None = None,
 ) -> AddReport:
     """Read, clean, analyse and store every input, streaming item by item and writing in short batches; then
     compare every story whose members changed (``compared`` reports that step), so readers never wait. ``dask``
-    (``local``, ``local:N``, ``tcp://HOST:PORT``) runs the per-document stages on that Dask cluster."""
+    (``local``, ``local:N``, ``tcp://HOST:PORT``) runs the per-document stages on that Dask cluster, ``cluster``
+    hearing of each chunk there; a chunk that still fails after its retries raises ``ChunkFailed`` once everything
+    read before it is written."""
     from crosswire.app.comparison import compare_stories, stale_stories
 
-    with _runner(settings, dask) as runner:
+    with _runner(settings, dask, cluster) as runner:
         outcomes = ingest_items(store, _items(refs, settings, stdin, fetch, progress), settings, runner)
     stale = stale_stories(store)  # changed members, a revision, or a run killed before its comparisons
     if stale:
@@ -102,11 +105,11 @@ def ingest_items(store: Store, items: Iterable[Item], settings: Settings, runner
     return outcomes
 
 
-def _runner(settings: Settings, dask: str | None) -> AbstractContextManager[Runner]:
+def _runner(settings: Settings, dask: str | None, cluster: ChunkProgress | None) -> AbstractContextManager[Runner]:
     if dask:
         from crosswire.pipeline.cluster import dask_runner
 
-        return dask_runner(dask)
+        return dask_runner(dask, progress=cluster)
     return Runner(settings.workers)
 
 
@@ -122,16 +125,22 @@ def _items(refs: Sequence[InputRef], settings: Settings, stdin: BinaryIO | None,
 
 
 def _batches(prepared: Iterable[Prepared], size: int) -> Iterator[list[Prepared]]:
-    """Batches of at most ``size`` items, or fewer once the oldest has waited ``WRITE_EVERY_S``."""
+    """Batches of at most ``size`` items, or fewer once the oldest has waited ``WRITE_EVERY_S``; a chunk that
+    failed for good ends the stream after the items before it are handed out, so that they are written."""
     batch: list[Prepared] = []
     started = 0.0
-    for p in prepared:
-        if not batch:
-            started = time.monotonic()
-        batch.append(p)
-        if len(batch) >= size or time.monotonic() - started >= WRITE_EVERY_S:
+    try:
+        for p in prepared:
+            if not batch:
+                started = time.monotonic()
+            batch.append(p)
+            if len(batch) >= size or time.monotonic() - started >= WRITE_EVERY_S:
+                yield batch
+                batch = []
+    except ChunkFailed:
+        if batch:
             yield batch
-            batch = []
+        raise
     if batch:
         yield batch
 

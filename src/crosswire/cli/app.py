@@ -208,7 +208,9 @@ def _emit(listing: Listing, fmt: str, empty_hint: str | None = None) -> None:
 
 @app.command()
 def add(
-    inputs: Annotated[list[str], typer.Argument(help="Files, directories (recursive), URLs, or - for stdin.")],
+    inputs: Annotated[list[str], typer.Argument(help=(
+        "Files, directories (recursive), globs ('data/*.jsonl', quoted), http(s) URLs, fsspec URLs "
+        "(s3://, gs://… with s3fs, gcsfs… installed), or - for stdin."))],
     db: DbOption = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private/loopback addresses.")] = False,
     fetch: Annotated[bool, typer.Option("--fetch", help="For feeds, fetch each entry's linked page.")] = False,
@@ -224,9 +226,10 @@ def add(
 
     with _store(db, create=True, allow_private=allow_private or None, fetch_links=fetch or None) as (store, settings):
         refs = expand_inputs(inputs)
-        with _progress(len(refs), quiet=json_out) as advance, _comparing(quiet=json_out) as compared:
+        with (_progress(len(refs), quiet=json_out) as advance, _cluster_progress(quiet=json_out or not dask) as cluster,
+              _comparing(quiet=json_out) as compared):
             try:
-                report = ingest.add_inputs(refs, settings, store, progress=advance, compared=compared, dask=dask)
+                report = ingest.add_inputs(refs, settings, store, progress=advance, compared=compared, dask=dask, cluster=cluster)
             except (ChunkFailed, ConfigError) as exc:
                 err.print(f"[red]error:[/] {escape(str(exc))}")
                 raise typer.Exit(EXIT_FAILED_INPUTS if isinstance(exc, ChunkFailed) else EXIT_USAGE) from exc
@@ -738,6 +741,41 @@ def _progress(total: int, quiet: bool) -> Iterator[ProgressCallback]:
             bar.update(task, advance=1, description=escape(Path(ref.name).name))
 
         yield advance
+
+
+@contextmanager
+def _cluster_progress(quiet: bool) -> Iterator[Any]:
+    """``add --dask``: chunks finished on the cluster out of those sent, documents cleaned and analysed there, and
+    every retry as it happens; a summary line stays on stderr when it ends (also when a chunk failed for good)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if quiet:
+        yield None
+        return
+    tally = {"sent": 0, "done": 0, "clean": 0, "analyse": 0, "retried": 0}
+    columns = (TextColumn("[bold]cluster"), BarColumn(), MofNCompleteColumn(), TextColumn("chunks"), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    try:
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("", total=0)
+
+            def chunk(event: Any) -> None:
+                if event.state == "retried":
+                    tally["retried"] += 1
+                    bar.console.print(f"[yellow]retrying[/] a {event.stage} chunk of {event.documents} documents that failed "
+                                      f"on the cluster: {escape(event.detail)}", soft_wrap=True, highlight=False)
+                elif event.state == "sent":
+                    tally["sent"] += 1
+                else:
+                    tally["done"] += 1
+                    tally[event.stage] += event.documents
+                bar.update(task, total=tally["sent"], completed=tally["done"],
+                           description=f"{tally['clean']} cleaned · {tally['analyse']} analysed · {tally['retried']} retried")
+
+            yield chunk
+    finally:
+        err.print(f"cluster: {tally['done']} of {tally['sent']} chunks done ({tally['clean']} documents cleaned, "
+                  f"{tally['analyse']} analysed), {tally['retried']} retried", highlight=False, soft_wrap=True)
 
 
 @contextmanager

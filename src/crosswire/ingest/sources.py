@@ -1,4 +1,8 @@
-"""Inputs as the user names them (paths, directories, ``-``, URLs) → readers → items.
+"""Inputs as the user names them (paths, directories, globs, ``-``, URLs, fsspec URLs) → readers → items.
+
+A back-fill names its partitions with a glob (``'data/*.jsonl'``, quoted so crosswire, not the shell, expands it)
+or an fsspec URL (``s3://bucket/warc/*.warc.gz``, ``gs://…``, ``memory://…``; ``file://`` is a local path). Every
+file, local or remote, is opened as a stream: JSONL and WARC shards are read record by record, never held whole.
 
 ``iter_input`` (and ``read_input``, its list) never raises for bad input: every problem becomes a
 Rejected naming the input, so a batch always goes on.
@@ -8,12 +12,14 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from glob import glob
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,35 +51,87 @@ EXTENSION_KINDS = {
     ".xml": "feed", ".rss": "feed", ".atom": "feed",
     ".warc": "warc", ".arc": "warc",
 }  # fmt: skip
-SUPPORTED = ", ".join(sorted(EXTENSION_KINDS)) + " (optionally .gz), directories, URLs and -"
+SUPPORTED = ", ".join(sorted(EXTENSION_KINDS)) + " (optionally .gz), directories, globs, URLs and -"
+GLOB_CHARS = re.compile(r"[*?[]")
+URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 
 
 @dataclass(frozen=True, slots=True)
 class InputRef:
     """One thing to read: a file, stdin or a URL."""
 
-    kind: str  # file | stdin | url | upload | missing | refused
+    kind: str  # file | remote (an fsspec URL) | stdin | url | upload | missing | refused
     name: str
     problem: str = ""  # why a refused input cannot be read (an unreadable directory, a FIFO, a device)
 
 
 def expand_inputs(specs: Sequence[str]) -> list[InputRef]:
-    """Turn CLI arguments into concrete inputs, walking directories recursively in sorted order.
+    """Turn CLI arguments into concrete inputs, walking directories recursively and expanding globs, in sorted order.
 
-    Nothing is opened here: a FIFO or a device is named for what it is and refused, and a directory
-    that cannot be listed is reported, never skipped without a word.
+    Nothing is opened here: a FIFO or a device is named for what it is and refused, a directory that cannot be
+    listed is reported, never skipped without a word, and so is a glob that matches nothing.
     """
     refs: list[InputRef] = []
     for spec in specs:
+        scheme = URL_SCHEME.match(spec)
+        protocol = scheme.group(1).lower() if scheme else ""
         if spec == "-":
             refs.append(InputRef("stdin", "-"))
-        elif spec.lower().startswith(("http://", "https://")):
+        elif protocol in ("http", "https"):
             refs.append(InputRef("url", spec))
-        elif Path(spec).is_dir():
-            refs.extend(_walk(Path(spec)))
+        elif protocol == "file":
+            refs.extend(_local(spec[len("file://"):]))
+        elif protocol:
+            refs.extend(_remote(spec, protocol))
         else:
-            refs.append(_file_ref(spec))
+            refs.extend(_local(spec))
     return refs
+
+
+def _local(spec: str) -> list[InputRef]:
+    if Path(spec).is_dir():
+        return list(_walk(Path(spec)))
+    if not GLOB_CHARS.search(spec) or os.path.lexists(spec):  # a file whose name holds a * is that file
+        return [_file_ref(spec)]
+    matches = sorted(glob(spec, recursive=True))  # hidden files only when the pattern names them
+    if not matches:
+        return [InputRef("refused", spec, _NO_MATCH)]
+    return [ref for m in matches for ref in (_walk(Path(m)) if Path(m).is_dir() else [_file_ref(m)])]
+
+
+_NO_MATCH = "no file matches this pattern; check the path (quote the pattern so crosswire expands it, not the shell)"
+
+
+def _remote(spec: str, protocol: str) -> list[InputRef]:
+    """An fsspec URL: one file, a directory (walked) or a glob, listed through the protocol's filesystem."""
+    try:
+        import fsspec
+    except ImportError:
+        return [InputRef("refused", spec, f"{protocol}:// inputs need fsspec: pip install 'crosswire[remote]'")]
+    try:
+        fs, path = fsspec.core.url_to_fs(spec)
+    except ImportError as exc:  # the protocol's package (s3fs, gcsfs, adlfs…) is not installed
+        return [InputRef("refused", spec, f"{protocol}:// inputs need a package that is not installed here: {exc}")]
+    except ValueError as exc:
+        return [InputRef("refused", spec, f"{protocol}:// is not a protocol fsspec knows ({exc}); crosswire reads {SUPPORTED}")]
+    try:
+        if GLOB_CHARS.search(path) and not fs.exists(path):
+            found = sorted(fs.glob(path))
+            if "/." not in "/" + path:  # hidden files only when the pattern names them, as a local glob
+                found = _visible(path[: GLOB_CHARS.search(path).start()].rpartition("/")[0], found)  # type: ignore[union-attr]
+            if not found:
+                return [InputRef("refused", spec, _NO_MATCH)]
+        else:
+            found = [path]
+        files = [f for p in found for f in (_visible(p, fs.find(p)) if fs.isdir(p) else [p])]
+    except OSError as exc:
+        return [InputRef("refused", spec, f"cannot list: {exc.strerror or exc}")]
+    return [InputRef("remote", spec if f == path else fs.unstrip_protocol(f)) for f in files]
+
+
+def _visible(root: str, paths: list[str]) -> list[str]:
+    """A remote directory's files in sorted order, without hidden ones (as a local directory is walked)."""
+    return sorted(p for p in paths if not any(part.startswith(".") for part in p[len(root):].split("/")))
 
 
 def _file_ref(name: str) -> InputRef:
@@ -127,7 +185,7 @@ def iter_input(
 ) -> Iterator[Item]:
     """The items of one input, one at a time as the reader finds them (a JSONL line, a WARC record), each
     checked against its limits; a problem with the input itself ends it with a Rejected naming the input."""
-    origin = Origin("url" if ref.kind == "url" else ref.kind, ref.name)
+    origin = Origin("file" if ref.kind == "remote" else ref.kind, ref.name)  # a remote file: its URL is its locator
     try:
         for item in _read(ref, origin, settings, stdin, fetch):  # what was read before a failure stays
             yield readers.check_limits(item)
@@ -153,52 +211,73 @@ def _read(ref: InputRef, origin: Origin, settings: Settings, stdin: BinaryIO | N
         ext = (Path(ref.name.lower().removesuffix(".gz")).suffix or None) if ref.kind == "upload" else None
         yield from _dispatch(data, ext, origin, settings, fetch)
         return
-    path = Path(ref.name)
+    blob = _remote_blob(ref.name) if ref.kind == "remote" else _local_blob(Path(ref.name))
+    name = blob.name.lower().removesuffix(".gz")
+    ext = Path(name).suffix or None
+    streamed = EXTENSION_KINDS.get(ext or "") in STREAMED_KINDS or _starts_like_warc(blob)
+    limit, knob = (settings.max_file_bytes, "CROSSWIRE_MAX_FILE_BYTES") if streamed else (settings.max_input_bytes, "CROSSWIRE_MAX_INPUT_BYTES")
+    if blob.size > limit:
+        raise TooLarge(f"{blob.size / 1_048_576:.1f} MB is over the {limit / 1_048_576:.1f} MB limit for one input; split it or raise {knob}")
+    if not blob.size:
+        raise EmptyInput("empty input (no content)")
+    if streamed:
+        yield from _stream_file(blob, ext, origin, settings)
+    else:
+        with blob.open() as fh:
+            data = fh.read(limit + 1)
+        yield from _dispatch(data, ext, origin, settings, fetch)
+
+
+@dataclass(frozen=True, slots=True)
+class _Blob:
+    """A file to read, local or behind an fsspec URL: its base name, its size, and how to open it as a byte stream."""
+
+    name: str
+    size: int
+    open: Callable[[], BinaryIO]
+
+
+def _local_blob(path: Path) -> _Blob:
     special = not_a_regular_file(path.stat().st_mode)  # checked again: a FIFO would block the open below
     if special:
         raise InputError(special)
-    name = path.name.lower().removesuffix(".gz")
-    ext = Path(name).suffix or None
-    streamed = EXTENSION_KINDS.get(ext or "") in STREAMED_KINDS or _starts_like_warc(path)
-    limit, knob = (settings.max_file_bytes, "CROSSWIRE_MAX_FILE_BYTES") if streamed else (settings.max_input_bytes, "CROSSWIRE_MAX_INPUT_BYTES")
-    size = path.stat().st_size
-    if size > limit:
-        raise TooLarge(f"{size / 1_048_576:.1f} MB is over the {limit / 1_048_576:.1f} MB limit for one input; split it or raise {knob}")
-    if not size:
-        raise EmptyInput("empty input (no content)")
-    if streamed:
-        yield from _stream_file(path, ext, origin, settings)
-    else:
-        yield from _dispatch(path.read_bytes(), ext, origin, settings, fetch)
+    return _Blob(path.name, path.stat().st_size, lambda: path.open("rb"))
 
 
-def _starts_like_warc(path: Path) -> bool:
+def _remote_blob(url: str) -> _Blob:
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(url)
+    return _Blob(path.rstrip("/").rpartition("/")[2], int(fs.size(path) or 0), lambda: fs.open(path, "rb"))
+
+
+def _starts_like_warc(blob: _Blob) -> bool:
     """Whether a file (plain or gzip) begins with a WARC record, whatever its name."""
-    with path.open("rb") as fh:
+    with blob.open() as fh:
         head = fh.read(64)
     if head.startswith(GZIP_MAGIC):
         try:
-            with gzip.open(path, "rb") as gz:
+            with blob.open() as fh, gzip.GzipFile(fileobj=fh, mode="rb") as gz:
                 head = gz.read(8)
         except (OSError, EOFError, zlib.error):
             return False
     return head.lstrip()[:5] == b"WARC/"
 
 
-def _stream_file(path: Path, ext: str | None, origin: Origin, settings: Settings) -> Iterator[Item]:
+def _stream_file(blob: _Blob, ext: str | None, origin: Origin, settings: Settings) -> Iterator[Item]:
     """Big containers are read as streams, inflated as they go, each document inside held to ``max_input_bytes``."""
-    size = path.stat().st_size
-    limit = decompressed_limit(size, settings.max_input_bytes, settings.max_file_bytes)
-    if EXTENSION_KINDS.get(ext or "") != "jsonl" or _starts_like_warc(path):
-        with path.open("rb") as fh:
+    limit = decompressed_limit(blob.size, settings.max_input_bytes, settings.max_file_bytes)
+    if EXTENSION_KINDS.get(ext or "") != "jsonl" or _starts_like_warc(blob):
+        with blob.open() as fh:
             yield from readers.read_warc_stream(InflatingStream(fh, limit), origin, settings.max_input_bytes)
         return
-    with path.open("rb") as raw:
+    with blob.open() as raw:
         head = raw.read(4096)
-    if not head.startswith(GZIP_MAGIC) and not head.lstrip().startswith(b"{") and size <= settings.max_input_bytes:
-        yield from _dispatch(path.read_bytes(), ext, origin, settings, fetch_url)  # not one object per line: sniff it
+    if not head.startswith(GZIP_MAGIC) and not head.lstrip().startswith(b"{") and blob.size <= settings.max_input_bytes:
+        with blob.open() as fh:  # not one object per line: sniff it
+            yield from _dispatch(fh.read(), ext, origin, settings, fetch_url)
         return
-    with path.open("rb") as fh:
+    with blob.open() as fh:
         yield from readers.read_jsonl(bounded_lines(InflatingStream(fh, limit), settings.max_input_bytes), origin, settings.max_input_bytes)
 
 

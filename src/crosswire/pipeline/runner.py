@@ -5,12 +5,17 @@ Two pure stages run on each document, outside any transaction: ``extract_documen
 ``Runner`` maps them over an unbounded stream in order, in this process or in a pool of worker processes that
 load their models once; between the two stages the caller sees each extracted article (to skip the ones the
 store already holds, or to apply what the store knows), and at the end it gets ``Prepared`` values, in input
-order, for the one short step that writes. A Dask driver maps the same two functions.
+order, for the one short step that writes. On a Dask cluster (``cluster.dask_runner``) the same two functions are
+mapped; each chunk's progress is reported as the cluster finishes it, and a chunk that fails (a stage raising, a
+worker lost) is reported and sent again, ``retries`` times, before ``ChunkFailed`` stops the run in input order.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,6 +34,10 @@ Processed = tuple[RawDocument, Article | Rejected]
 PARALLEL_MIN_DOCUMENTS = 40  # below this, starting worker processes costs more than it saves
 CHUNK_DOCUMENTS = 8  # documents per job sent to a worker: amortises the hand-over, keeps spaCy batches useful
 JOBS_PER_WORKER = 3  # jobs in flight per worker: workers never starve, memory stays bounded
+# Fault injection for the cluster tests, read by the cleaning stage wherever it runs: "kill-once:PATH" SIGKILLs the
+# first worker process to clean a chunk, halfway through it (PATH, created atomically, makes it the only one);
+# "raise:TEXT" fails every chunk holding a document whose origin contains TEXT.
+STAGE_FAILPOINT_ENV = "CROSSWIRE_STAGE_FAILPOINT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +73,24 @@ def annotate_article(article: Article) -> Article:
 def extract_documents(raws: Sequence[RawDocument]) -> list[Article | Rejected]:
     """The cleaning stage over a chunk of raw documents."""
     lexicon = load_lexicon()
-    return [process_document(raw, lexicon) for raw in raws]
+    done = []
+    for raw in raws:
+        done.append(process_document(raw, lexicon))
+        if len(done) == 1 and os.environ.get(STAGE_FAILPOINT_ENV):
+            _stage_failpoint(os.environ[STAGE_FAILPOINT_ENV], raws)
+    return done
+
+
+def _stage_failpoint(spec: str, raws: Sequence[RawDocument]) -> None:
+    where, _, arg = spec.partition(":")
+    if where == "kill-once":
+        try:
+            os.close(os.open(arg, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
+        os.kill(os.getpid(), signal.SIGKILL)
+    if where == "raise" and any(arg in r.origin.label() for r in raws):
+        raise RuntimeError(f"failpoint: a chunk holding {arg!r}")
 
 
 def analyse_documents(jobs: Sequence[tuple[Article, Article]]) -> list[tuple[Analysis, StorySignals]]:
@@ -123,6 +149,19 @@ Item = RawDocument | Rejected
 Triage = Callable[[list[Article]], list[Article | None]]  # extracted → what to analyse (None: skip, stored already)
 
 
+@dataclass(frozen=True, slots=True)
+class ChunkEvent:
+    """What the cluster did with one chunk of documents: sent it, finished it, or saw it fail and sent it again."""
+
+    stage: str  # clean | analyse
+    state: str  # sent | done | retried
+    documents: int
+    detail: str = ""  # retried: the chunk's inputs, the error and the attempt about to run
+
+
+ChunkProgress = Callable[[ChunkEvent], None]
+
+
 class _Slot:
     """One chunk of input items on its way through the two stages."""
 
@@ -141,14 +180,18 @@ class Runner:
     The pool starts only once the stream has shown ``PARALLEL_MIN_DOCUMENTS`` items, so a single small file costs
     no process start. Workers are forked: models this process already loaded are shared, and a worker that needs a
     model loads it once. ``triage`` (run here, between the stages) decides what each extracted article needs.
-    A chunk that fails on the cluster is retried ``retries`` times, then reported (``ChunkFailed``) with its items.
+    On a cluster, ``progress`` hears of every chunk as it is sent and as the cluster finishes it; a chunk that fails
+    there is reported (a "retried" event) and sent again ``retries`` times, then ``ChunkFailed`` names its inputs —
+    raised only once every chunk before it has been yielded, so what came before it can be written.
     """
 
-    def __init__(self, workers: int = 1, client: Any = None, retries: int = 2) -> None:
+    def __init__(self, workers: int = 1, client: Any = None, retries: int = 2, progress: ChunkProgress | None = None) -> None:
         self.workers = max(1, workers)
         self._pool: ProcessPoolExecutor | None = None
         self._client = client
         self._retries = retries
+        self._progress = progress
+        self._events = threading.RLock()  # progress hears one event at a time, from this thread or the client's
 
     def __enter__(self) -> Runner:
         return self
@@ -179,7 +222,7 @@ class Runner:
         """The language stage alone (articles whose text changed after they were stored), chunked over the pool."""
         jobs = [articles[i : i + CHUNK_DOCUMENTS] for i in range(0, len(articles), CHUNK_DOCUMENTS)]
         if self._client is not None:
-            futures = [self._submit(analyse_articles, job) for job in jobs]
+            futures = [self._submit(analyse_articles, job, "analyse") for job in jobs]
             return [a for job, f in zip(jobs, futures, strict=True) for a in _result(f, job)]
         if self._pool is None and len(articles) >= PARALLEL_MIN_DOCUMENTS and self.workers > 1:
             self._pool = _new_pool(self.workers)
@@ -191,12 +234,12 @@ class Runner:
         if self._pool is None and self._client is None and self.workers > 1 and seen >= PARALLEL_MIN_DOCUMENTS:
             self._pool = _new_pool(self.workers)
         slot = _Slot(items)
-        slot.extracted = self._submit(extract_documents, [i for i in items if isinstance(i, RawDocument)])
+        slot.extracted = self._submit(extract_documents, [i for i in items if isinstance(i, RawDocument)], "clean")
         return slot
 
-    def _submit(self, fn: Callable[[Any], Any], arg: Any) -> Any:
-        if self._client is not None:  # a distributed.Future: done() and result() as concurrent.futures'
-            return self._client.submit(fn, arg, pure=False, retries=self._retries)
+    def _submit(self, fn: Callable[[Any], Any], arg: Any, stage: str) -> Any:
+        if self._client is not None:  # done(), exception() and result() as a concurrent.futures.Future's
+            return _ClusterJob(self._client, fn, arg, stage, self._retries, self._progress, self._events)
         if self._pool is not None:
             return self._pool.submit(fn, arg)
         return _done(fn(arg))
@@ -204,12 +247,90 @@ class Runner:
     def _advance(self, window: deque[_Slot], triage: Triage, block: bool) -> Iterator[Prepared]:
         """Send every extracted chunk on to analysis; yield the finished chunks at the head of the window."""
         for slot in window:
-            if slot.analysed is None and slot.extracted is not None and (slot.extracted.done() or (block and slot is window[0])):
+            head = slot is window[0]
+            # a chunk that failed for good stops the run only at the head, once everything before it is out
+            if slot.analysed is None and slot.extracted is not None and (_ready(slot.extracted) or (head and (block or slot.extracted.done()))):
                 jobs = _jobs(slot, triage)
-                slot.analysed = self._submit(analyse_documents, jobs) if jobs else _done([])
+                slot.analysed = self._submit(analyse_documents, jobs, "analyse") if jobs else _done([])
         while window and window[0].analysed is not None and (window[0].analysed.done() or block):
             yield from _prepared(window.popleft())
             block = False  # one finished chunk makes room; the rest are collected when they are done
+
+
+class _ClusterJob:
+    """One chunk on a Dask cluster: its future, and what is needed to send it again when it fails there."""
+
+    def __init__(self, client: Any, fn: Callable[[Any], Any], arg: Sequence[object], stage: str, retries: int,
+                 progress: ChunkProgress | None, lock: threading.RLock) -> None:
+        self._client, self._fn, self._arg, self._stage = client, fn, arg, stage
+        self._retries, self._progress, self._lock = retries, progress, lock
+        self._attempt = 0
+        self._reported: set[object] = set()
+        self._send()
+
+    def _send(self) -> None:
+        self._attempt += 1
+        # retries here, not the scheduler's: each one is reported, and a lost worker counts as a failure like any other
+        self._future = self._client.submit(self._fn, self._arg, pure=False, retries=0)
+        if self._attempt == 1:
+            self._event("sent")
+        self._future.add_done_callback(self._finished)  # called in the client's thread as the cluster finishes it
+
+    def _finished(self, future: Any) -> None:
+        if future.status == "finished":
+            self._done_once(future)
+
+    def _done_once(self, future: Any) -> None:
+        with self._lock:  # the callback and result() may race: the chunk is counted once, before result() returns
+            if future.key not in self._reported:
+                self._reported.add(future.key)
+                self._event("done")
+
+    def _event(self, state: str, detail: str = "") -> None:
+        if self._progress is not None:
+            with self._lock:
+                self._progress(ChunkEvent(self._stage, state, len(self._arg), detail))
+
+    def _retry(self, exc: BaseException) -> bool:
+        """Send the chunk again if it has retries left (saying so); False when it has none."""
+        if isinstance(exc, CrosswireError) or self._attempt > self._retries:
+            return False
+        self._event("retried", f"{_names(self._arg)}: {type(exc).__name__}: {exc}; attempt {self._attempt + 1} of {self._retries + 1}")
+        self._send()
+        return True
+
+    def done(self) -> bool:
+        if not self._future.done():
+            return False
+        exc = _error(self._future)
+        return exc is None or not self._retry(exc)
+
+    def exception(self) -> BaseException | None:
+        return _error(self._future) if self.done() else None
+
+    def result(self) -> Any:
+        while True:
+            try:
+                value = self._future.result()
+            except Exception as exc:  # noqa: BLE001 — sent again, or re-raised to the caller
+                if self._retry(exc):
+                    continue
+                raise
+            self._done_once(self._future)
+            return value
+
+
+def _error(future: Any) -> BaseException | None:
+    """A finished future's exception (None: it succeeded), without blocking."""
+    try:
+        return future.exception()  # type: ignore[no-any-return]
+    except BaseException as exc:  # noqa: BLE001 — a cancelled future raises instead of returning
+        return exc
+
+
+def _ready(future: Any) -> bool:
+    """Finished without error: its result can be taken now, in any order."""
+    return bool(future.done()) and _error(future) is None
 
 
 def _done(value: Any) -> Future[Any]:
@@ -238,10 +359,14 @@ def _result(future: Any, items: Sequence[object]) -> Any:
     except CrosswireError:
         raise
     except Exception as exc:  # noqa: BLE001 — re-raised with the inputs it concerns
-        names = sorted({_origin_name(i) for i in items})
-        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        raise ChunkFailed(f"a worker failed on {shown}: {type(exc).__name__}: {exc}; what was written before stays, "
-                          "re-run the same command to go on") from exc
+        raise ChunkFailed(f"a worker failed on {_names(items)}: {type(exc).__name__}: {exc}; what was written before "
+                          "stays, re-run the same command to go on") from exc
+
+
+def _names(items: Sequence[object]) -> str:
+    """The inputs of a chunk, for a message: the first three and how many more."""
+    names = sorted({_origin_name(i) for i in items})
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def _origin_name(item: object) -> str:

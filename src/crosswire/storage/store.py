@@ -353,6 +353,18 @@ class Reader:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
+    # articles (the article page: every read on this one connection)
+    def resolve_id(self, prefix: str) -> str:
+        """The full id of the one article whose id starts with ``prefix``."""
+        return str(_one_article(self._conn, select(articles.c.id), prefix).id)
+
+    def article(self, prefix: str) -> tuple[Article, tuple[Origin, ...]]:
+        """One article (id or unique prefix) with its removed lines and flags, and every input that produced it."""
+        row = _one_article(self._conn, select(articles), prefix)
+        rows = self._conn.execute(select(origins).where(origins.c.article_id == row.id).order_by(origins.c.id))
+        found = tuple(Origin(r.kind, r.locator, r.item or None) for r in rows)
+        return _article(row, found[0], Store._removed(self._conn, row.id), Store._flags(self._conn, row.id)), found
+
     # stories
     def members(self, story_id: str | None = None, story_ids: list[str] | None = None) -> list[story_db.Member]:
         """Story members (of one story, of several, or all), each with its article's headline, outlet and date."""
@@ -771,6 +783,18 @@ def _template_keys(conn: Connection, outlet: str, candidates: Sequence[str], min
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _one_article(conn: Connection, query: Any, prefix: str) -> Row[Any]:
+    """The row of the one article whose id starts with ``prefix``: a whole id (what links carry) is one lookup by
+    the primary key; a shorter prefix is matched with LIKE, which no index serves (ids are all of one length, so a
+    whole id is the prefix of no other)."""
+    rows = conn.execute(query.where(articles.c.id == prefix)).all()
+    if not rows:
+        rows = conn.execute(query.where(articles.c.id.like(f"{_escape(prefix)}%", escape="\\")).limit(2)).all()
+    if len(rows) != 1:
+        raise NotFound(f"no article with id {prefix!r}" if not rows else f"id prefix {prefix!r} is ambiguous; give more characters")
+    return rows[0]
 
 
 def _escape(text: str) -> str:
