@@ -40,8 +40,20 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 START = date(2024, 1, 1)
 
 
-def real_seeds(limit: int) -> list[StorySignals]:
-    """Lead embeddings, names, words and figures of real ECB+ articles (title + text)."""
+def real_seeds(limit: int, cache: Path | None = None) -> list[StorySignals]:
+    """Lead embeddings, names, words and figures of real ECB+ articles (title + text); kept in ``cache`` (a
+    pickle outside the repo: derived from licensed texts) when given."""
+    import pickle
+
+    if cache is not None and cache.exists():
+        return pickle.loads(cache.read_bytes())[:limit]  # noqa: S301 - our own file
+    seeds = _embed_seeds(limit)
+    if cache is not None:
+        cache.write_bytes(pickle.dumps(seeds))
+    return seeds
+
+
+def _embed_seeds(limit: int) -> list[StorySignals]:
     from bench.stories import from_jsonl
 
     arts, _gold = from_jsonl(SHARED / "ecbplus-docs" / "docs.jsonl", "cluster")
@@ -108,7 +120,7 @@ def peak_mb() -> float:
 
 
 def run(args: argparse.Namespace) -> list[dict[str, float]]:
-    seeds = real_seeds(args.seeds)
+    seeds = real_seeds(args.seeds, args.seeds_cache)
     total = max(args.sizes)
     items = stream(total, args.days, seeds)
     if args.shuffle:
@@ -177,6 +189,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     ap.add_argument("--days", type=int, default=730, help="span of publication dates")
     ap.add_argument("--seeds", type=int, default=1000, help="real ECB+ articles seeding the events")
+    ap.add_argument("--seeds-cache", type=Path, help="keep the embedded seeds here between runs (outside the repo)")
     ap.add_argument("--batch", type=int, default=200)
     ap.add_argument("--db", default="/tmp/crosswire-grouping-scale.db")
     ap.add_argument("--memory", action="store_true", help="the in-memory index, no store (the anchor)")
