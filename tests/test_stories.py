@@ -253,6 +253,13 @@ def test_a_restarted_store_and_one_grouped_before_arrivals_were_kept_continue_as
     assert len(one[1]) == 5 and one[3] == [(5, None)] and ("n:brask", 3) in one[2]
     assert state(tmp_path / "restarts.db") == one
     assert state(tmp_path / "old.db") == one
+    from crosswire.app.ingest import fill_grouping_state
+
+    store = Store(replace(Settings(), db_url=str(tmp_path / "one.db")).sqlalchemy_url)
+    with store.transaction() as tx:
+        fill_grouping_state(tx, page=2)  # the replay, a page of two at a time, gives what grouping stored as it went
+    store.close()
+    assert state(tmp_path / "one.db") == one
 
 
 def test_corrections_are_recorded_and_kept_by_later_additions(tmp_path: Path) -> None:

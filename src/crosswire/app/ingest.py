@@ -260,15 +260,17 @@ def _story_index(store: Store, tx: Writer) -> StoryIndex:
     return index
 
 
-def fill_grouping_state(tx: Writer) -> None:
+def fill_grouping_state(tx: Writer, page: int = 5_000) -> None:
     """Give every grouped article its arrival row, and the store its counts, by one replay of the stored signals in
-    arrival order (a store grouped before migration 0013, or one whose state is incomplete)."""
+    arrival order (a store grouped before migration 0013, or one whose state is incomplete), a page at a time."""
     tx.reset_grouping()
-    counter = StoryIndex()
-    rows = tuple(counter.account(signals) for signals, _story in tx.replay_rows())
+    counter, after = StoryIndex(), 0
+    while rows := tx.replay_rows(after, page):
+        tx.write_grouping(GroupingWrite(tuple(counter.account(signals) for signals, _story in rows), {}, counter.seen, counter.clock))
+        after = tx.seq_of(rows[-1][0].article_id)
     counts = {kind + key: n for kind, df in zip(KINDS, (counter.name_df, counter.term_df, counter.number_df), strict=True)
               for key, n in df.known.items()}  # fmt: skip
-    tx.write_grouping(GroupingWrite(rows, counts, counter.seen, counter.clock))
+    tx.write_grouping(GroupingWrite((), counts, counter.seen, counter.clock))
 
 
 def _reject(tx: Writer, rejected: Rejected) -> Outcome:

@@ -382,9 +382,13 @@ class Reader:
         """The next story-assignment sequence number."""
         return story_db.next_seq(self._conn)
 
-    def replay_rows(self) -> list[tuple[StorySignals, str]]:
-        """Every article's signals with its story, in assignment order."""
-        return story_db.replay_rows(self._conn)
+    def replay_rows(self, after: int = 0, limit: int | None = None) -> list[tuple[StorySignals, str]]:
+        """Articles' signals with their story, in assignment order (after assignment ``after``, at most ``limit``)."""
+        return story_db.replay_rows(self._conn, after, limit)
+
+    def seq_of(self, article_id: str) -> int:
+        """An article's assignment number."""
+        return story_db.seq_of(self._conn, article_id)
 
     def story_of(self, article_ids: list[str]) -> dict[str, str]:
         """article id → story id for these articles."""

@@ -75,8 +75,9 @@ def next_seq(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(story_members.c.seq), 0))).scalar_one()) + 1
 
 
-def replay_rows(conn: Connection) -> list[tuple[StorySignals, str]]:
-    """Every stored article's signals with its story, in assignment order."""
+def replay_rows(conn: Connection, after: int = 0, limit: int | None = None) -> list[tuple[StorySignals, str]]:
+    """Stored articles' signals with their story, in assignment order (those assigned after ``after``; at most
+    ``limit`` of them)."""
     query = (
         select(
             story_signals, story_members.c.story_id, articles.c.published, articles.c.published_source,
@@ -84,9 +85,16 @@ def replay_rows(conn: Connection) -> list[tuple[StorySignals, str]]:
         )  # fmt: skip
         .join(story_members, story_members.c.article_id == story_signals.c.article_id)
         .join(articles, articles.c.id == story_signals.c.article_id)
+        .where(story_members.c.seq > after)
         .order_by(story_members.c.seq)
+        .limit(limit)
     )
     return [(_signals(r), r.story_id) for r in conn.execute(query)]
+
+
+def seq_of(conn: Connection, article_id: str) -> int:
+    """An article's assignment number."""
+    return int(conn.execute(select(story_members.c.seq).where(story_members.c.article_id == article_id)).scalar_one())
 
 
 def members(conn: Connection, story_id: str | None = None, story_ids: list[str] | None = None) -> list[Member]:
