@@ -14,6 +14,13 @@ rate, the process RSS now and its peak, the members in memory and B³ F1 against
 
     .venv/bin/python -m bench.grouping_scale --sizes 100000 300000 1000000 --days 730
     .venv/bin/python -m bench.grouping_scale --sizes 100000 --memory   # anchor: the in-memory index, no store
+
+A store of a given size without grouping every article one by one (hours at 1M on 2 cores): ``--build N`` bulk-
+loads N articles grouped by their synthetic events and fills the grouping state by the product's replay; then
+``--build N --add M --continue`` groups the next M articles of the stream onto it in a fresh process:
+
+    .venv/bin/python -m bench.grouping_scale --build 1000000 --add 10000 --days 3650 --db /tmp/g1m.db
+    .venv/bin/python -m bench.grouping_scale --build 1000000 --add 10000 --days 3650 --db /tmp/g1m.db --continue
 """
 
 from __future__ import annotations
@@ -147,7 +154,6 @@ def run(args: argparse.Namespace) -> list[dict[str, float]]:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     store = Store(f"sqlite:///{db}")
-    engine = store.engine
     start = last = time.perf_counter()
     done = 0
     batch: list[StorySignals] = []
@@ -155,12 +161,7 @@ def run(args: argparse.Namespace) -> list[dict[str, float]]:
         batch.append(s)
         gold[s.article_id] = e
         if len(batch) == args.batch or done + len(batch) == total:
-            with engine.begin() as conn:  # bare article rows: what grouping joins on (language, dates)
-                conn.execute(insert(articles), [{
-                    "id": x.article_id, "content_hash": x.article_id, "format": "text", "published": x.published,
-                    "published_source": "stated", "language": x.language, "text": "", "extractor_version": "bench",
-                    "added_at": "2026-12-07", "authors": "[]", "credited": "[]", "published_evidence": "",
-                    "encoding": "utf-8", "signals": "[]"} for x in batch])  # fmt: skip
+            _bare_articles(store, batch)
             with store.transaction() as tx:
                 assign_stories(store, tx, batch)
             done += len(batch)
@@ -174,6 +175,84 @@ def run(args: argparse.Namespace) -> list[dict[str, float]]:
                 results.append(report(done, now - last, now - start, resident, pred, gold))
                 last = time.perf_counter()
     return results
+
+
+def build(args: argparse.Namespace) -> None:
+    """A store of ``--build`` synthetic articles grouped by their events (bulk rows: memberships as the events,
+    not as grouping would make them), whose grouping state is then filled by the product's own replay
+    (``fill_grouping_state``, the path of a store grouped before migration 0013)."""
+    from crosswire.app.ingest import fill_grouping_state
+    from crosswire.storage import stories as story_db
+    from crosswire.stories.clusters import Assignment
+
+    db = Path(args.db)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    store = Store(f"sqlite:///{db}")
+    seeds = real_seeds(args.seeds, args.seeds_cache)
+    start = time.perf_counter()
+    story_of_event: dict[str, str] = {}
+    chunk: list[tuple[StorySignals, str]] = []
+    seq = 0
+    for item in stream(args.build + args.add, args.days, seeds):
+        if seq + len(chunk) == args.build:
+            break
+        chunk.append(item)
+        if len(chunk) == 5000 or seq + len(chunk) == args.build:
+            _bare_articles(store, [s for s, _e in chunk])
+            placed = []
+            for s, e in chunk:
+                seq += 1
+                first = e not in story_of_event
+                sid = story_of_event.setdefault(e, f"s{s.article_id[:12]}")
+                placed.append((Assignment(s.article_id, sid, 1.0, 1.0, 1.0, (), first), seq))
+            with store.engine.begin() as conn:
+                story_db.insert_signals(conn, [s for s, _e in chunk])
+                story_db.insert_members(conn, placed)
+            chunk = []
+    built = time.perf_counter() - start
+    with store.transaction() as tx:
+        fill_grouping_state(tx)
+    print(json.dumps({"built": seq, "bulk_s": round(built, 1), "fill_s": round(time.perf_counter() - start - built, 1),
+                      "peak_mb": round(peak_mb())}), flush=True)  # fmt: skip
+
+
+def add_more(args: argparse.Namespace) -> dict[str, float]:
+    """Group ``--add`` more articles of the same stream onto a built store, in a fresh process: time and memory
+    of grouping with the store at its size."""
+    store = Store(f"sqlite:///{args.db}")
+    seeds = real_seeds(args.seeds, args.seeds_cache)
+    items = stream(args.build + args.add, args.days, seeds)
+    for _ in range(args.build):  # the articles the store already holds
+        next(items)
+    before = peak_mb()
+    start, done, cpu = time.perf_counter(), 0, time.process_time()
+    batch: list[StorySignals] = []
+    for s, _e in items:
+        batch.append(s)
+        if len(batch) == args.batch:
+            _bare_articles(store, batch)
+            with store.transaction() as tx:
+                assign_stories(store, tx, batch)
+            done += len(batch)
+            batch = []
+    seconds = time.perf_counter() - start
+    index = store.cached_story_index(args.build + done + 1)
+    row = {"store": args.build, "added": done, "seconds": round(seconds, 1), "cpu_s": round(time.process_time() - cpu, 1),
+           "rate": round(done / seconds, 1), "peak_before_mb": round(before), "peak_mb": round(peak_mb()), "rss_mb": round(rss_mb()),
+           "resident": len(index._member_of) if isinstance(index, StoryIndex) else -1}  # fmt: skip
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def _bare_articles(store: Store, batch: list[StorySignals]) -> None:
+    """Article rows without text: what grouping joins on (language, dates)."""
+    with store.engine.begin() as conn:
+        conn.execute(insert(articles), [{
+            "id": x.article_id, "content_hash": x.article_id, "format": "text", "published": x.published,
+            "published_source": "stated", "language": x.language, "text": "", "extractor_version": "bench",
+            "added_at": "2026-12-07", "authors": "[]", "credited": "[]", "published_evidence": "",
+            "encoding": "utf-8", "signals": "[]"} for x in batch])  # fmt: skip
 
 
 def report(done: int, stretch: float, total: float, resident: int, pred: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
@@ -195,8 +274,17 @@ def main() -> None:
     ap.add_argument("--memory", action="store_true", help="the in-memory index, no store (the anchor)")
     ap.add_argument("--shuffle", action="store_true", help="add the articles in random order")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--build", type=int, help="build a store of this many articles in bulk (then --add in a new process)")
+    ap.add_argument("--add", type=int, default=0, help="with --build: articles grouped onto the built store")
+    ap.add_argument("--continue", dest="cont", action="store_true", help="group the --add articles onto the --build store")
     args = ap.parse_args()
     args.sizes = sorted(args.sizes)
+    if args.build and args.cont:
+        add_more(args)
+        return
+    if args.build:
+        build(args)
+        return
     results = run(args)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), "utf-8")
