@@ -268,7 +268,8 @@ class _Counts:
 
 
 class StoryIndex:
-    """The running state of incremental grouping (rebuilt by replaying stored signals in order)."""
+    """The running state of incremental grouping: every story in memory, or (given a ``StoryArchive``) the stories
+    of the weeks the recent batches needed, loaded from the store's arrival rows."""
 
     def __init__(self, params: StoryParams | None = None, archive: StoryArchive | None = None) -> None:
         self.params = params or StoryParams()
@@ -452,7 +453,10 @@ class StoryIndex:
     def _drop(self, story: _Story) -> None:
         """Forget a story (its members are being regrouped)."""
         for name in story.has_name:
-            self.by_name[name].discard(story.id)
+            holders = self.by_name[name]
+            holders.discard(story.id)
+            if not holders:  # a name no story in memory uses any more: its entry goes too (memory)
+                del self.by_name[name]
         del self.stories[story.id]
 
     def _pair_of(self, a: _Member, b: _Member) -> tuple[float, ...]:
