@@ -11,7 +11,12 @@ committed). ``kills`` adds it once uninterrupted (the reference store), then ``-
 ``kill -9`` of the ``add`` process (not its workers) after a random number of committed articles, check that no
 worker outlived it, count what was committed,
 re-run the same ``add`` and compare the store (articles and texts, story memberships, analyses, statements, removed
-lines) with the reference. ``writers`` runs N ``crosswire add`` processes on disjoint parts of the corpus plus a
+lines) with the reference. ``kills --chain`` instead kills ONE ``add`` into one fresh store ``--kills`` times at
+increasing random points (a random number of committed articles, up to ``--jitter`` seconds later; the last two once
+every article is written: in the re-analysis or after a random number of stored comparisons), re-running the same
+command after each kill; after every kill the store is checked on its own (``integrity_check``, it opens, every
+committed article has its raw document, origin, story signals and membership, no worker alive), and the final
+store is compared once with the clean run. ``writers`` runs N ``crosswire add`` processes on disjoint parts of the corpus plus a
 web server taking ingests over HTTP at the same time, on one store. ``readload`` serves a store (the demo grown
 to ``--store-articles`` by bench/web.py's builder) with ``crosswire serve`` and measures the story list and a story
 page at each concurrency level, with and without a writer adding articles meanwhile.
@@ -155,7 +160,7 @@ def kills(args: argparse.Namespace) -> dict[str, object]:
             "identical": sum(r["identical"] for r in rows), "kills": len(rows)}
 
 
-def consistency(db: Path) -> dict[str, object]:
+def consistency(db: Path) -> tuple[dict[str, bool], dict[str, list[str]]]:
     """The store left by a kill, checked on its own (nothing runs on it): SQLite's ``integrity_check``, the store
     opens (``crosswire stories`` exits 0), and no half-written batch — every committed article has its raw
     document, origin, story signals and story membership, and every membership and signal row its article."""
@@ -174,8 +179,8 @@ def consistency(db: Path) -> dict[str, object]:
         seqs = [r[0] for r in conn.execute(text("SELECT seq FROM story_members ORDER BY seq"))]
     engine.dispose()
     opened = subprocess.run([*CLI, "stories", "--db", str(db), "--json"], env=env(1), capture_output=True)
-    return {"integrity": integrity == ["ok"], "opens": opened.returncode == 0,
-            "seq_gapless": seqs == list(range(seqs[0], seqs[0] + len(seqs))) if seqs else True, **found}
+    gapless = seqs == list(range(seqs[0], seqs[0] + len(seqs))) if seqs else True
+    return {"integrity": integrity == ["ok"], "opens": opened.returncode == 0, "seq_gapless": gapless}, found
 
 
 def comparisons(db: Path) -> list[tuple[object, ...]]:
@@ -209,7 +214,7 @@ def chain(args: argparse.Namespace) -> dict[str, object]:
     total, stories_compared = len(reference["articles"]), len(ref_comparisons)
     ref_ids = {r[0] for r in reference["articles"]}
     print(f"clean run: {total} articles, {stories_compared} stories compared, {clean_s:.0f} s", flush=True)
-    ref_check = consistency(clean_db)  # articles the clean run itself leaves without a story (none expected)
+    _, ref_missing = consistency(clean_db)  # articles the clean run itself leaves without a story (none expected)
     rng = random.Random(args.seed)
     db = work / "chain.db"
     post_write = max(2, args.kills // 5)  # the last kills land after every article is written
@@ -244,16 +249,15 @@ def chain(args: argparse.Namespace) -> dict[str, object]:
         left = survivors(proc.pid)
         if left:
             os.killpg(proc.pid, signal.SIGKILL)
-        check = consistency(db)
+        check, missing = consistency(db)
         ids = {r[0] for r in snapshot(db)["articles"]}
         row = {"kill": k + 1, "point": point, "ran_s": round(ran_s, 1), "finished_before_kill": finished,
                "committed": len(ids), "comparisons": count(db, "story_comparisons"), "workers_alive": left,
                "integrity": check["integrity"], "opens": check["opens"], "seq_gapless": check["seq_gapless"],
-               **{key: len(check[key]) for key in ("no_membership", "no_signals", "no_raw", "no_origin", "orphan_members", "orphan_signals")},  # type: ignore[arg-type]
+               **{key: len(found) for key, found in missing.items()},
                "not_in_clean_run": len(ids - ref_ids)}
-        row["consistent"] = (bool(check["integrity"] and check["opens"] and check["seq_gapless"]) and not row["not_in_clean_run"]
-                             and all(set(check[key]) <= set(ref_check[key]) for key in  # type: ignore[call-overload]
-                                     ("no_membership", "no_signals", "no_raw", "no_origin", "orphan_members", "orphan_signals")))
+        row["consistent"] = (all(check.values()) and not row["not_in_clean_run"]
+                             and all(set(found) <= set(ref_missing[key]) for key, found in missing.items()))
         proc = add(db, data, args.workers)  # the same command again
         segment_t0 = time.monotonic()
         rows.append(row)
@@ -265,7 +269,7 @@ def chain(args: argparse.Namespace) -> dict[str, object]:
     final = snapshot(db)
     differs = [key for key in reference if final[key] != reference[key]]
     final_comparisons = comparisons(db)
-    final_check = consistency(db)
+    final_check, _ = consistency(db)
     return {"mode": "kills --chain", "articles": args.articles, "max_chars": args.max_chars, "workers": args.workers,
             "seed": args.seed, "jitter_s": args.jitter, "clean_s": round(clean_s), "clean_articles": total,
             "clean_stories_compared": stories_compared, "chain_wall_s": round(time.monotonic() - started),
