@@ -13,7 +13,7 @@ worker outlived it, count what was committed,
 re-run the same ``add`` and compare the store (articles and texts, story memberships, analyses, statements, removed
 lines) with the reference. ``kills --chain`` instead kills ONE ``add`` into one fresh store ``--kills`` times at
 increasing random points (a random number of committed articles, up to ``--jitter`` seconds later; the last two once
-every article is written: in the re-analysis or after a random number of stored comparisons), re-running the same
+every article is written, after a random number of stored story comparisons), re-running the same
 command after each kill; after every kill the store is checked on its own (``integrity_check``, it opens, every
 committed article has its raw document, origin, story signals and membership, no worker alive), and the final
 store is compared once with the clean run. ``writers`` runs N ``crosswire add`` processes on disjoint parts of the corpus plus a
@@ -196,6 +196,8 @@ def chain(args: argparse.Namespace) -> dict[str, object]:
     """One ``add`` of the corpus into one fresh store, killed (SIGKILL, the main process only) at ``--kills``
     increasing random points and each time re-run (the same command) up to the next point, then to completion;
     the store is checked after every kill, and at the end compared with an uninterrupted run of the same input."""
+    from crosswire.app.comparison import COMPARE_CHUNK_PER_WORKER
+
     work = Path(tempfile.mkdtemp(prefix="cw-chain-"))
     data = corpus(work / "corpus.jsonl", args.articles, max_chars=args.max_chars)
     if args.reference:  # a clean run of this same corpus made earlier by this bench (see --reference)
@@ -236,11 +238,13 @@ def chain(args: argparse.Namespace) -> dict[str, object]:
             while proc.poll() is None and count(db) < total:
                 time.sleep(0.1)
             done = count(db, "story_comparisons")
-            target = done + rng.randrange(max(1, stories_compared - done))
+            # stories are compared and stored a chunk at a time: a target before the last chunk leaves work in
+            # flight at the kill (no jitter here: the whole step lasts seconds)
+            last = stories_compared - max(1, args.workers) * COMPARE_CHUNK_PER_WORKER
+            target = done + 1 + rng.randrange(max(1, last - done - 1))
             point = f"all articles, {target}/{stories_compared} comparisons stored"
             while proc.poll() is None and count(db, "story_comparisons") < target:
-                time.sleep(0.1)
-            time.sleep(rng.uniform(0.0, 1.0))
+                time.sleep(0.05)
         ran_s = time.monotonic() - segment_t0
         finished = proc.poll() is not None
         if not finished:
