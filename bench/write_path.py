@@ -1,6 +1,7 @@
 """The write path under faults and concurrency (issue #15): random kills, concurrent writers, read load.
 
     PYTHONPATH=src .venv/bin/python bench/write_path.py kills   [--articles 2000] [--kills 10] [--workers 2]
+    PYTHONPATH=src .venv/bin/python bench/write_path.py kills --chain [--articles 2000] [--kills 10] [--max-chars 600]
     PYTHONPATH=src .venv/bin/python bench/write_path.py writers [--articles 240] [--writers 2,4,8]
     PYTHONPATH=src .venv/bin/python bench/write_path.py readload [--seconds 10] [--levels 1,4,16,64]
 
@@ -10,7 +11,12 @@ committed). ``kills`` adds it once uninterrupted (the reference store), then ``-
 ``kill -9`` of the ``add`` process (not its workers) after a random number of committed articles, check that no
 worker outlived it, count what was committed,
 re-run the same ``add`` and compare the store (articles and texts, story memberships, analyses, statements, removed
-lines) with the reference. ``writers`` runs N ``crosswire add`` processes on disjoint parts of the corpus plus a
+lines) with the reference. ``kills --chain`` instead kills ONE ``add`` into one fresh store ``--kills`` times at
+increasing random points (a random number of committed articles, up to ``--jitter`` seconds later; the last two once
+every article is written, after a random number of stored story comparisons), re-running the same
+command after each kill; after every kill the store is checked on its own (``integrity_check``, it opens, every
+committed article has its raw document, origin, story signals and membership, no worker alive), and the final
+store is compared once with the clean run. ``writers`` runs N ``crosswire add`` processes on disjoint parts of the corpus plus a
 web server taking ingests over HTTP at the same time, on one store. ``readload`` serves a store (the demo grown
 to ``--store-articles`` by bench/web.py's builder) with ``crosswire serve`` and measures the story list and a story
 page at each concurrency level, with and without a writer adding articles meanwhile.
@@ -154,6 +160,131 @@ def kills(args: argparse.Namespace) -> dict[str, object]:
             "identical": sum(r["identical"] for r in rows), "kills": len(rows)}
 
 
+def consistency(db: Path) -> tuple[dict[str, bool], dict[str, list[str]]]:
+    """The store left by a kill, checked on its own (nothing runs on it): SQLite's ``integrity_check``, the store
+    opens (``crosswire stories`` exits 0), and no half-written batch — every committed article has its raw
+    document, origin, story signals and story membership, and every membership and signal row its article."""
+    engine = create_engine(f"sqlite:///{db}")
+    checks = {
+        "no_membership": "SELECT a.id FROM articles a LEFT JOIN story_members m ON m.article_id = a.id WHERE m.article_id IS NULL",
+        "no_signals": "SELECT a.id FROM articles a LEFT JOIN story_signals s ON s.article_id = a.id WHERE s.article_id IS NULL",
+        "no_raw": "SELECT a.id FROM articles a LEFT JOIN raw_documents r ON r.article_id = a.id WHERE r.article_id IS NULL",
+        "no_origin": "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM origins o WHERE o.article_id = a.id)",
+        "orphan_members": "SELECT m.article_id FROM story_members m LEFT JOIN articles a ON a.id = m.article_id WHERE a.id IS NULL",
+        "orphan_signals": "SELECT s.article_id FROM story_signals s LEFT JOIN articles a ON a.id = s.article_id WHERE a.id IS NULL",
+    }
+    with engine.connect() as conn:
+        integrity = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
+        found = {k: sorted(r[0] for r in conn.execute(text(q))) for k, q in checks.items()}
+        seqs = [r[0] for r in conn.execute(text("SELECT seq FROM story_members ORDER BY seq"))]
+    engine.dispose()
+    opened = subprocess.run([*CLI, "stories", "--db", str(db), "--json"], env=env(1), capture_output=True)
+    gapless = seqs == list(range(seqs[0], seqs[0] + len(seqs))) if seqs else True
+    return {"integrity": integrity == ["ok"], "opens": opened.returncode == 0, "seq_gapless": gapless}, found
+
+
+def comparisons(db: Path) -> list[tuple[object, ...]]:
+    """Each story's stored comparison: its members' signature and conflict count (no timestamps)."""
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(text("SELECT story_id, signature, conflicts FROM story_comparisons ORDER BY story_id"))]
+    engine.dispose()
+    return rows
+
+
+def chain(args: argparse.Namespace) -> dict[str, object]:
+    """One ``add`` of the corpus into one fresh store, killed (SIGKILL, the main process only) at ``--kills``
+    increasing random points and each time re-run (the same command) up to the next point, then to completion;
+    the store is checked after every kill, and at the end compared with an uninterrupted run of the same input."""
+    from crosswire.app.comparison import COMPARE_CHUNK_PER_WORKER
+
+    work = Path(tempfile.mkdtemp(prefix="cw-chain-"))
+    data = corpus(work / "corpus.jsonl", args.articles, max_chars=args.max_chars)
+    if args.reference:  # a clean run of this same corpus made earlier by this bench (see --reference)
+        clean_db = args.reference
+        if (args.reference.parent / "corpus.jsonl").read_bytes() != data.read_bytes():
+            raise SystemExit(f"{args.reference} was not made from this corpus")
+        meta = args.reference.with_suffix(".json")
+        clean_s = json.loads(meta.read_text())["seconds"] if meta.exists() else float("nan")
+    else:
+        clean_db = work / "clean.db"
+        t0 = time.monotonic()
+        proc = add(clean_db, data, args.workers)
+        proc.communicate()
+        clean_s = time.monotonic() - t0
+    reference, ref_comparisons = snapshot(clean_db), comparisons(clean_db)
+    total, stories_compared = len(reference["articles"]), len(ref_comparisons)
+    ref_ids = {r[0] for r in reference["articles"]}
+    print(f"clean run: {total} articles, {stories_compared} stories compared, {clean_s:.0f} s", flush=True)
+    _, ref_missing = consistency(clean_db)  # articles the clean run itself leaves without a story (none expected)
+    rng = random.Random(args.seed)
+    db = work / "chain.db"
+    post_write = max(2, args.kills // 5)  # the last kills land after every article is written
+    rows: list[dict[str, object]] = []
+    started = time.monotonic()
+    proc = add(db, data, args.workers)
+    segment_t0 = time.monotonic()
+    for k in range(args.kills):
+        committed = count(db)
+        writing_left = args.kills - post_write - k
+        if writing_left > 0 and committed < total - 1:
+            gap = (total - committed) // (writing_left + 1)
+            target = min(total - 1, committed + 1 + rng.randrange(max(1, 2 * gap - 1)))
+            point = f"{target} articles committed"
+            while proc.poll() is None and count(db) < target:
+                time.sleep(0.1)
+            time.sleep(rng.uniform(0.0, args.jitter))  # not always right after a commit: inside the next batch too
+        else:  # after the writes: re-analysis, then the comparisons (stored story by story)
+            while proc.poll() is None and count(db) < total:
+                time.sleep(0.1)
+            done = count(db, "story_comparisons")
+            # stories are compared and stored a chunk at a time: a target before the last chunk leaves work in
+            # flight at the kill (no jitter here: the whole step lasts seconds)
+            last = stories_compared - max(1, args.workers) * COMPARE_CHUNK_PER_WORKER
+            target = done + 1 + rng.randrange(max(1, last - done - 1))
+            point = f"all articles, {target}/{stories_compared} comparisons stored"
+            while proc.poll() is None and count(db, "story_comparisons") < target:
+                time.sleep(0.05)
+        ran_s = time.monotonic() - segment_t0
+        finished = proc.poll() is not None
+        if not finished:
+            os.kill(proc.pid, signal.SIGKILL)  # the main process only: its workers must follow it on their own
+        proc.wait()
+        left = survivors(proc.pid)
+        if left:
+            os.killpg(proc.pid, signal.SIGKILL)
+        check, missing = consistency(db)
+        ids = {r[0] for r in snapshot(db)["articles"]}
+        row = {"kill": k + 1, "point": point, "ran_s": round(ran_s, 1), "finished_before_kill": finished,
+               "committed": len(ids), "comparisons": count(db, "story_comparisons"), "workers_alive": left,
+               "integrity": check["integrity"], "opens": check["opens"], "seq_gapless": check["seq_gapless"],
+               **{key: len(found) for key, found in missing.items()},
+               "not_in_clean_run": len(ids - ref_ids)}
+        row["consistent"] = (all(check.values()) and not row["not_in_clean_run"]
+                             and all(set(found) <= set(ref_missing[key]) for key, found in missing.items()))
+        proc = add(db, data, args.workers)  # the same command again
+        segment_t0 = time.monotonic()
+        rows.append(row)
+        print(row, flush=True)
+    out, err = proc.communicate()
+    rows[-1]["rerun_s"] = round(time.monotonic() - segment_t0, 1)
+    for r, nxt in zip(rows, rows[1:], strict=False):
+        r["rerun_s"] = nxt["ran_s"]  # the re-run after a kill lasts until the next kill
+    final = snapshot(db)
+    differs = [key for key in reference if final[key] != reference[key]]
+    final_comparisons = comparisons(db)
+    final_check, _ = consistency(db)
+    return {"mode": "kills --chain", "articles": args.articles, "max_chars": args.max_chars, "workers": args.workers,
+            "seed": args.seed, "jitter_s": args.jitter, "clean_s": round(clean_s), "clean_articles": total,
+            "clean_stories_compared": stories_compared, "chain_wall_s": round(time.monotonic() - started),
+            "final_exit": proc.returncode, "final_stderr_tail": err.decode()[-400:],
+            "final_workers_alive": survivors(proc.pid, 1.0), "kills": rows,
+            "all_consistent": all(r["consistent"] for r in rows), "identical": not differs, "tables_differing": differs,
+            "table_rows": {key: len(final[key]) for key in final},
+            "comparisons_identical": final_comparisons == ref_comparisons, "final_integrity": final_check["integrity"],
+            "store": str(db), "clean_store": str(clean_db)}
+
+
 def writers(args: argparse.Namespace) -> dict[str, object]:
     results = []
     for n in args.writers:
@@ -278,9 +409,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--store-articles", type=int, default=10_000)
     parser.add_argument("--writer-articles", type=int, default=400)
+    parser.add_argument("--chain", action="store_true",
+                        help="kills: one add killed at --kills increasing points and re-run each time, then compared once")
+    parser.add_argument("--jitter", type=float, default=3.0, help="kills --chain: up to this many seconds after a point")
+    parser.add_argument("--reference", type=Path,
+                        help="kills --chain: a clean store of the same corpus (corpus.jsonl beside it) instead of a new clean run")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
-    result = {"kills": kills, "writers": writers, "readload": readload}[args.mode](args)
+    run = chain if args.mode == "kills" and args.chain else {"kills": kills, "writers": writers, "readload": readload}[args.mode]
+    result = run(args)
     print(json.dumps(result, indent=1))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1), "utf-8")

@@ -13,7 +13,9 @@ from fastapi.testclient import TestClient
 
 from crosswire import export
 from crosswire.app import comparison, reading, stories
+from crosswire.model import Passage, SummaryLine
 from crosswire.storage import comparisons as comparison_db
+from crosswire.storage.browse import StoryQuery
 from crosswire.storage.store import Store
 from crosswire.web.app import create_app
 from crosswire.web.comparison_page import word_diff
@@ -77,6 +79,34 @@ def test_story_list_answers_at_a_glance_from_the_stored_comparisons(writable) ->
     assert "the original report" not in other  # the headline article's opening instead
     assert re.search(r'<p class="story-lead">\s*[^<]*Fire commander Lucia Brandt said', other)
     assert comparison.stored_comparison(store, stories["B1"]) is None  # nothing computed on request
+
+
+def test_story_list_leads_are_the_stored_comparisons_typed_summary_lines(demo) -> None:
+    """The list's lead lines are the stored comparison's summary lines as typed values (read from the record's lines
+    alone), its original lead is the original line's first passage, and the API writes them out at the edge."""
+    client, _keys, stories = demo
+    store = client.app.state.store
+    page = reading.find_stories(store, StoryQuery())
+    leads = reading.story_leads(store, page)
+    api = {x["id"]: x for x in client.get("/api/stories").json()["items"]}
+    compared = 0
+    for s in page.stories:
+        stored = comparison.stored_comparison(store, s.row.id)
+        lead = leads[s.row.id]
+        if stored is None:
+            assert lead.lines == () and not lead.original and api[s.row.id]["lines"] == []
+            continue
+        compared += 1
+        assert lead.lines == stored.summary and all(isinstance(x, SummaryLine) for x in lead.lines)
+        assert all(isinstance(p, Passage) for x in lead.lines for p in x.passages)
+        [original] = [x for x in stored.summary if x.kind == "original"]
+        first = original.passages[0]
+        assert (lead.article_id, lead.text, lead.original) == (first.article_id, first.text, True)
+        assert lead.outlet == dict(stored.outlets)[first.article_id]
+        assert api[s.row.id]["lines"] == [{"kind": x.kind, "text": x.text} for x in stored.summary]
+    assert compared >= 2 and len({s for s in stories.values()}) == page.total
+    main = leads[stories["A1"]]
+    assert any(x.kind == "dispute" and x.text == "firefighters injured: 14 (Nordwire) vs 41 (newsflashhub.example)" for x in main.lines)
 
 
 def test_story_list_filters_and_search(demo) -> None:

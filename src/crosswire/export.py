@@ -269,11 +269,17 @@ def comparison_from_record(r: dict[str, Any]) -> Comparison:
         provenance=tuple(_edge_of(e) for e in r["provenance"]),
         originals=tuple(r["originals"]),
         independent_sources=r["independent_sources"],
-        summary=tuple(SummaryLine(x["kind"], x["text"], tuple(_passage_of(p) for p in x["passages"])) for x in summary.get("lines", ())),
+        summary=tuple(summary_line_of(x) for x in summary.get("lines", ())),
         coverage=Coverage(cov["statements"], cov["figures"], cov["single_outlet"]) if cov else None,
         sources=sources,
         outlets=outlets,
     )
+
+
+def summary_line_of(x: dict[str, Any]) -> SummaryLine:
+    """One line of a comparison record's summary (``summary.lines[i]``) as the typed line; storage reads the story
+    list's lines alone with it, without the rest of the record."""
+    return SummaryLine(x["kind"], x["text"], tuple(_passage_of(p) for p in x["passages"]))
 
 
 def _passage_of(p: dict[str, Any]) -> Passage:

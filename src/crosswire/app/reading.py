@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from crosswire import compare, export
 from crosswire.app.comparison import COMPARISON_INPUTS, CompareProgress, compare_stories, stale_stories, stored_comparison
 from crosswire.app.stories import StoryView, central_title, get_story, list_stories, story_corrections, story_of
 from crosswire.errors import NotFound
-from crosswire.model import Analysis, Article, Origin, StatementClass
+from crosswire.model import Analysis, Article, Origin, StatementClass, SummaryLine
 from crosswire.storage import analysis as analysis_db
 from crosswire.storage import browse as browse_db
 from crosswire.storage import comparisons as comparison_db
@@ -220,10 +220,10 @@ class StoryLead:
     comparison's summary lines (agree, dispute, original, adds …) — read, never computed."""
 
     article_id: str
-    outlet: str | None
+    outlet: str | None  # the lead article's outlet
     text: str
     original: bool  # the lead is the original report's, per the stored comparison
-    lines: tuple[dict[str, Any], ...]  # summary lines of a current stored comparison; () when pending or absent
+    lines: tuple[SummaryLine, ...]  # summary lines of a current stored comparison; () when pending or absent
 
 
 def story_leads(store: Store, page: StoryPage) -> dict[str, StoryLead]:
@@ -238,15 +238,15 @@ def story_leads(store: Store, page: StoryPage) -> dict[str, StoryLead]:
         details = rd.member_details([h.article_id for h in heads.values() if h])
     out = {}
     for s in page.stories:
-        signature, lines = stored.get(s.row.id, ("", []))
-        current = signature == comparison_db.signature((m.article_id for m in members[s.row.id]), COMPARISON_INPUTS)
-        lines = lines if current else []
-        first = next((p for x in lines if x.get("kind") == "original" for p in x.get("passages", [])[:1]), None)
+        outlets = {m.article_id: m.outlet for m in members[s.row.id]}
+        signature, lines = stored.get(s.row.id, ("", ()))
+        lines = lines if signature == comparison_db.signature(outlets, COMPARISON_INPUTS) else ()
+        first = next((p for x in lines if x.kind == "original" for p in x.passages[:1]), None)
         head = heads[s.row.id]
-        if first:
-            out[s.row.id] = StoryLead(first["article_id"], first.get("outlet"), first["text"], True, tuple(lines))
+        if first:  # a current comparison's members are the story's, so its article's outlet is the one the record names
+            out[s.row.id] = StoryLead(first.article_id, outlets.get(first.article_id), first.text, True, lines)
         elif head and head.article_id in details:
-            out[s.row.id] = StoryLead(head.article_id, head.outlet, details[head.article_id].lead, False, tuple(lines))
+            out[s.row.id] = StoryLead(head.article_id, head.outlet, details[head.article_id].lead, False, lines)
     return out
 
 

@@ -7,12 +7,11 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
-from crosswire.export import comparison_from_record, comparison_record
-from crosswire.model import Comparison
+from crosswire.export import comparison_from_record, comparison_record, summary_line_of
+from crosswire.model import Comparison, SummaryLine
 from crosswire.storage.schema import story_comparisons
 
 
@@ -58,9 +57,10 @@ def conflict_counts(conn: Connection, story_ids: list[str]) -> dict[str, tuple[s
     return {r.story_id: (r.signature, int(r.conflicts)) for r in rows}
 
 
-def summary_lines(conn: Connection, story_ids: list[str]) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+def summary_lines(conn: Connection, story_ids: list[str]) -> dict[str, tuple[str, tuple[SummaryLine, ...]]]:
     """story id → (signature, summary lines) of the stored comparisons, for the story list: SQLite pulls the lines
-    out of the record in SQL, so a page of big stories never parses their whole records in Python."""
+    out of the record in SQL, so a page of big stories never parses their whole records in Python; each line is
+    decoded as ``comparison_from_record`` decodes it."""
     sqlite = conn.dialect.name == "sqlite"
     column = func.json_extract(story_comparisons.c.record, "$.summary.lines") if sqlite else story_comparisons.c.record
     q = select(story_comparisons.c.story_id, story_comparisons.c.signature, column.label("lines"))
@@ -69,5 +69,5 @@ def summary_lines(conn: Connection, story_ids: list[str]) -> dict[str, tuple[str
         value = json.loads(r.lines) if r.lines else None
         if not sqlite and isinstance(value, dict):
             value = (value.get("summary") or {}).get("lines")
-        out[r.story_id] = (r.signature, value if isinstance(value, list) else [])
+        out[r.story_id] = (r.signature, tuple(summary_line_of(x) for x in value) if isinstance(value, list) else ())
     return out

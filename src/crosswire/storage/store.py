@@ -39,6 +39,7 @@ from crosswire.model import (
     Rejected,
     RemovedLine,
     StatementClass,
+    SummaryLine,
 )
 from crosswire.storage import alerts as alert_db
 from crosswire.storage import analysis as analysis_db
@@ -422,7 +423,7 @@ class Reader:
         """A story's stored comparison, current or not."""
         return comparison_db.load(self._conn, story_id)
 
-    def summary_lines(self, story_ids: list[str]) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    def summary_lines(self, story_ids: list[str]) -> dict[str, tuple[str, tuple[SummaryLine, ...]]]:
         """story id → (stored comparison's signature, its summary lines), for the story list."""
         return comparison_db.summary_lines(self._conn, story_ids)
 

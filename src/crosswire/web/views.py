@@ -254,7 +254,7 @@ def story_list_out(page: StoryPage, leads: dict[str, StoryLead] | None = None) -
             created=s.row.created, updated=s.row.updated, outlets=list(s.outlets), languages=list(s.languages),
             conflicts=s.conflicts,
             lead=StoryLeadOut(article_id=lead.article_id, outlet=lead.outlet, text=lead.text, original=lead.original) if lead else None,
-            lines=[LeadLineOut(kind=x["kind"], text=x["text"]) for x in (lead.lines if lead else ()) if x.get("kind") and x.get("text")],
+            lines=[LeadLineOut(kind=x.kind, text=x.text) for x in (lead.lines if lead else ()) if x.kind and x.text],
         ))  # fmt: skip
     return StoryListOut(total=page.total, limit=page.query.limit, offset=page.query.offset, items=items)
 
