@@ -213,6 +213,34 @@ def _analyse_pending(store: Store, runner: Runner) -> None:
                     tx.replace_analysis(analysis, ANALYSIS_VERSION)
 
 
+def outdated_count(store: Store) -> int:
+    """How many stored articles an older version of the analysis rules analysed (``crosswire reanalyse``)."""
+    return len(store.outdated_analyses(ANALYSIS_VERSION))
+
+
+def reanalyse(store: Store, settings: Settings, runner: Runner | None = None,
+              progress: Callable[[int, int], None] | None = None) -> int:
+    """Analyse again the stored articles an older version of the rules analysed (``ANALYSIS_VERSION`` changed:
+    statements, classes or negations may read differently now), 200 at a time, each chunk one short transaction — a
+    kill loses at most the chunk in flight and re-running goes on where it stopped. Their stories' stored comparisons
+    are dropped, to be made again from the new analyses. How many articles were analysed again."""
+    ids = store.outdated_analyses(ANALYSIS_VERSION)
+    done = 0
+    with runner or Runner(settings.workers) as run:
+        for start in range(0, len(ids), 200):
+            chunk = [store.article(i) for i in ids[start : start + 200]]
+            results = run.analyse(chunk)
+            with store.transaction() as tx:
+                for article, analysis in zip(chunk, results, strict=True):
+                    if tx.has_article(article.id) and tx.load_article(article.id).text == article.text:
+                        tx.replace_analysis(analysis, ANALYSIS_VERSION)
+                        tx.forget_comparison(article.id)
+                        done += 1
+            if progress is not None:
+                progress(start + len(chunk), len(ids))
+    return done
+
+
 def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals]) -> None:
     """Put each new article into a story, in order, and date undated members from their story."""
     if not signals:

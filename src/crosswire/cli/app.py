@@ -233,12 +233,37 @@ def add(
             except (ChunkFailed, ConfigError) as exc:
                 err.print(f"[red]error:[/] {escape(str(exc))}")
                 raise typer.Exit(EXIT_FAILED_INPUTS if isinstance(exc, ChunkFailed) else EXIT_USAGE) from exc
+        outdated = ingest.outdated_count(store)
     if json_out:
         out.print_json(data=render.report_json(report))
     else:
         render.print_report(out, err, report)
+        if outdated:
+            err.print(f"note: {outdated} stored article(s) were analysed by an older version of the rules; their "
+                      f"statements may read differently now: run `crosswire reanalyse`")
     if report.failures:
         raise typer.Exit(EXIT_FAILED_INPUTS)
+
+
+@app.command()
+def reanalyse(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """Analyse again the articles an older version of the rules analysed (after an upgrade); their stories'
+    comparisons are made again. Safe to interrupt and re-run."""
+    from crosswire.app import ingest
+
+    with _store(db) as (store, settings):
+        total = ingest.outdated_count(store)
+
+        def progress(done: int, of: int) -> None:
+            if not json_out:
+                err.print(f"reanalysed {done:,} of {of:,}")
+
+        done = ingest.reanalyse(store, settings, progress=progress)
+    if json_out:
+        out.print_json(data={"outdated": total, "reanalysed": done})
+    else:
+        out.print(f"{done} article(s) analysed again with the current rules" if total else
+                  "every stored article is analysed with the current rules")
 
 
 @app.command()

@@ -295,6 +295,15 @@ class Store:
             ids: list[str] = list(conn.execute(query).scalars())
         return [self.article(i) for i in ids]
 
+    def outdated_analyses(self, version: str) -> list[str]:
+        """Ids of stored articles whose analysis an older version of the rules made, oldest first."""
+        from crosswire.storage.schema import analyses
+
+        query = (select(articles.c.id).join(analyses, analyses.c.article_id == articles.c.id)
+                 .where(analyses.c.version != version).order_by(articles.c.added_at, articles.c.id))  # fmt: skip
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
     def count_articles(self) -> int:
         """How many articles the store holds."""
         with self.engine.connect() as conn:
