@@ -41,7 +41,7 @@ def test_statement_and_claim_fields_are_documented() -> None:
 def test_every_cli_verb_is_in_the_readme() -> None:
     verbs = {c.name or c.callback.__name__ for c in app.registered_commands} | {g.name for g in app.registered_groups}
     assert verbs == {"add", "articles", "show", "export", "demo", "clean", "rejections", "settings", "stories", "story",
-                     "statements", "entities", "compare", "timeline", "serve", "brief", "watch", "alerts"}
+                     "statements", "entities", "compare", "timeline", "serve", "brief", "watch", "alerts", "reanalyse"}
     for verb in verbs:
         assert f"`crosswire {verb}" in README, verb
 
