@@ -107,11 +107,12 @@ def list_articles(store: Store, flt: ArticleFilter) -> list[Article]:
 
 
 def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None = None, compare_missing: bool = True,
-               workers: int = 1, progress: CompareProgress | None = None) -> int:
+               workers: int = 1, progress: CompareProgress | None = None, generated_at: str | None = None) -> int:
     """Write every article in ``fmt`` (json, jsonl, csv); returns how many were written. The JSON document's
     stories carry their stored comparison; with ``compare_missing`` the missing or stale ones are computed first
     (in ``workers`` processes, ``progress`` told after each story) and stored, else they are null (the HTTP API,
-    which must answer in time)."""
+    which must answer in time). ``generated_at`` defaults to now (the HTTP API gives the store's last change, so
+    an unchanged store exports the same bytes and answers its ETag with 304)."""
     arts = store.articles(flt or ArticleFilter(), with_removed=True)
     stories = story_of(store)
     with store.reader() as rd:
@@ -123,7 +124,7 @@ def export_all(store: Store, fmt: str, out: IO[str], flt: ArticleFilter | None =
             compare_stories(store, stale_stories(store, min_size=1), workers, progress)
         stories_out = [export.story_record(v, stored_comparison(store, v.id, [m.article_id for m in v.members]))
                        for v in list_stories(store)]  # fmt: skip
-        export.write_json(records, out, now_iso(), stories_out)
+        export.write_json(records, out, generated_at or now_iso(), stories_out)
     elif fmt == "jsonl":
         export.write_jsonl(records, out)
     elif fmt == "csv":

@@ -27,7 +27,7 @@ from crosswire.storage.store import ArticleFilter
 from crosswire.web import analysis_views as av
 from crosswire.web import comparison_views as cv
 from crosswire.web import views
-from crosswire.web.caching import ConditionalRoute
+from crosswire.web.caching import ConditionalRoute, store_changed
 from crosswire.web.deps import check_token, settings_of, store_of, writing
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -237,7 +237,9 @@ def export(
 ) -> Response:  # fmt: skip
     """Articles (and, in JSON, stories) in the versioned export schema (docs/export-schema.md)."""
     out = io.StringIO()
-    reading.export_all(store_of(request), format, out, ArticleFilter(outlet, language, since, until), compare_missing=False)
+    changed = store_changed(request)  # as of the store's last change: the same store, the same bytes (ETag, 304)
+    reading.export_all(store_of(request), format, out, ArticleFilter(outlet, language, since, until), compare_missing=False,
+                       generated_at=changed.replace(microsecond=0).isoformat() if changed else None)  # fmt: skip
     return Response(out.getvalue(), media_type=EXPORT_TYPES[format])
 
 
