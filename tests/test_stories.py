@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from crosswire.app.ingest import add_inputs
 from crosswire.app.stories import list_stories, story_of
@@ -169,15 +170,21 @@ def synthetic_stream(n: int, days: int, seed: int = 3) -> list[StorySignals]:
     return out[:n]
 
 
-def test_a_store_backed_index_that_forgets_old_weeks_groups_as_one_that_keeps_everything() -> None:
+@pytest.mark.parametrize("tiny_caches", [False, True])
+def test_a_store_backed_index_that_forgets_old_weeks_groups_as_one_that_keeps_everything(tiny_caches: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Memory bounded by the weeks a batch needs: stories of weeks no longer needed are dropped and loaded again
-    from the stored state when an article of their window arrives (out of date order here), with the same result."""
+    from the stored state when an article of their window arrives (out of date order here), with the same result.
+    With tiny caches, the word counts and pair signals not used lately are forgotten and read or computed again."""
+    from crosswire.stories import clusters
     from crosswire.stories.clusters import StoryParams
 
     stream = synthetic_stream(400, days=140)
     stream = stream[:100] + sorted(stream[100:], key=lambda s: s.published or "")  # a back-fill, then a date-ordered feed
     memory = StoryIndex(StoryParams(neighbours=5))
     expected = [memory.add(s) for s in stream]
+    if tiny_caches:
+        monkeypatch.setattr(clusters, "DF_CACHE", 8)
+        monkeypatch.setattr(clusters, "PAIR_CACHE", 4)
     archive = DictArchive()
     small = StoryIndex(StoryParams(neighbours=5, max_resident=30), archive=archive)
     got, resident = [], []
@@ -198,6 +205,11 @@ def test_a_store_backed_index_that_forgets_old_weeks_groups_as_one_that_keeps_ev
     assert got == expected
     assert archive.story == memory.assignments()
     assert archive.loads > 3 and max(resident[8:]) < 200  # weeks were dropped (of 400 articles) and loaded again
+    if tiny_caches:  # at a flush past 8 words, only the words the last batch used are kept (as the older generation)
+        assert small.term_df.known == {} and set(small.term_df.older) == {t for s in stream[-20:] for t, _n in s.terms}
+        assert len(small._pairs) <= 4 and len(small._older_pairs) <= 4
+    else:
+        assert len(small.term_df) == len(memory.term_df.known) == 60  # all 60 words of the stream
     assert len(set(archive.story.values())) < len(stream) / 2  # events were grouped, not left alone
 
 

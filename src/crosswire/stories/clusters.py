@@ -53,9 +53,9 @@ TOP_NAMES = 3  # an article's most used names: when the other article never ment
 LINK_FLOOR = 0.5  # stories in reach: the article scored at least this share of the threshold against them (the
 # demo's German original, ingested after its English translation, scores under the threshold against their story but
 # pairs with the translation above it when regrouped; guarded by tests/test_demo.py)
-PAIR_CACHE = 200_000  # pair signals kept between regroups (about 70 MB)
+PAIR_CACHE = 100_000  # pair signals kept between regroups, per generation (two: at most about 50 MB)
 NUMBER_PRIOR = 2.0  # rarity weight added to an article's figures, so one shared figure alone is weak evidence
-DF_CACHE = 2_000_000  # word and name counts kept in memory between batches when backed by a store
+DF_CACHE = 100_000  # word and name counts kept between batches when backed by a store, per generation and kind
 KINDS = ("n:", "t:", "#:")  # the store's count keys: names, terms (content words), figures
 
 
@@ -237,11 +237,16 @@ class _Story:
 
 
 class _Counts:
-    """How many articles used each key so far: all of them in memory, or a cache over the store's counts."""
+    """How many articles used each key so far: all of them in memory, or a cache over the store's counts.
+
+    Backed by a store, the cache forgets what was not used lately (two generations: a key read from the older one
+    moves to the newer; past ``DF_CACHE`` keys at a flush, the older is dropped and the newer becomes it). It forgets
+    only at a flush, once the batch's counts went to the store, so a key read again is fetched right."""
 
     def __init__(self, kind: str, fetch: Callable[[Sequence[str]], dict[str, int]] | None) -> None:
         self.kind, self.fetch = kind, fetch
         self.known: dict[str, int] = {}
+        self.older: dict[str, int] = {}
         self.added: Counter[str] = Counter()  # since the last flush (store-backed only)
 
     def __getitem__(self, key: str) -> int:
@@ -254,7 +259,15 @@ class _Counts:
         return n
 
     def prefetch(self, keys: Iterable[str]) -> None:
-        missing = [k for k in dict.fromkeys(keys) if k not in self.known]
+        missing = []
+        for k in dict.fromkeys(keys):
+            if k in self.known:
+                continue
+            n = self.older.pop(k, None)
+            if n is None:
+                missing.append(k)
+            else:
+                self.known[k] = n
         if missing and self.fetch is not None:
             found = self.fetch([self.kind + k for k in missing])
             for k in missing:
@@ -265,6 +278,15 @@ class _Counts:
             self.known[k] = self[k] + 1
             if self.fetch is not None:
                 self.added[k] += 1
+
+    def flushed(self) -> None:
+        """The counts added since the last flush are in the store: forget the least recently used keys if too many."""
+        self.added.clear()
+        if self.fetch is not None and len(self.known) > DF_CACHE:
+            self.older, self.known = self.known, {}
+
+    def __len__(self) -> int:
+        return len(self.known) + len(self.older)
 
 
 class StoryIndex:
@@ -292,6 +314,7 @@ class StoryIndex:
         self._weights = np.array(self._weight_list)
         self._cut = math.log(self.threshold / (1 - self.threshold)) if 0 < self.threshold < 1 else (-math.inf if self.threshold <= 0 else math.inf)
         self._pairs: dict[tuple[int, int], tuple[float, ...]] = {}  # pair signals of two members (fixed once both arrived)
+        self._older_pairs: dict[tuple[int, int], tuple[float, ...]] = {}  # the generation before (see _pair_of)
 
     def add(self, s: StorySignals) -> Assignment:
         """Place one article, regrouping the stories it is plausibly about (see the module docstring). Backed by a
@@ -325,8 +348,9 @@ class StoryIndex:
         regrouping may show that member belongs elsewhere)."""
         if story.size == 1:  # its one member's pair is the story's score
             return True
-        weights, cached = self._weight_list, self._pairs
-        return all(sum(map(operator.mul, weights, cached.get((x.seq, m.seq)) or _pair(m, x))) >= self._cut for x in story.members)
+        weights, cached, older = self._weight_list, self._pairs, self._older_pairs
+        return all(sum(map(operator.mul, weights, cached.get((x.seq, m.seq)) or older.get((x.seq, m.seq)) or _pair(m, x))) >= self._cut
+                   for x in story.members)  # fmt: skip
 
     def _joined(self, m: _Member, prob: float, features: dict[str, float], story: _Story) -> Assignment:
         """Add the article to a story as it is."""
@@ -463,9 +487,10 @@ class StoryIndex:
         key = (a.seq, b.seq) if a.seq < b.seq else (b.seq, a.seq)
         vec = self._pairs.get(key)
         if vec is None:
-            if len(self._pairs) >= PAIR_CACHE:  # a bound on memory; dropped pairs are recomputed identically
-                self._pairs.clear()
-            vec = self._pairs[key] = _pair(a, b)
+            vec = self._older_pairs.pop(key, None) or _pair(a, b)
+            if len(self._pairs) >= PAIR_CACHE:  # a bound on memory: pairs not used lately go (recomputed identically)
+                self._older_pairs, self._pairs = self._pairs, {}
+            self._pairs[key] = vec
         return vec
 
     def _pair_matrix(self, members: list[_Member]) -> np.ndarray:
@@ -535,9 +560,7 @@ class StoryIndex:
         out = GroupingWrite(tuple(self._rows), counts, self.seen, self.clock)
         self._rows = []
         for df in (self.name_df, self.term_df, self.number_df):
-            df.added.clear()
-            if self.archive is not None and len(df.known) > DF_CACHE:
-                df.known.clear()
+            df.flushed()
         if self.archive is not None:
             self._evict()
         return out
