@@ -105,6 +105,11 @@ def test_a_lead_in_ending_in_a_colon_runs_on_into_the_quotation_below() -> None:
     assert s and "the river road" in content(text, s[0])
 
 
+def test_a_cue_inside_anothers_reported_clause_does_not_take_a_quotation_outside_it() -> None:
+    text = 'Brandt told Radio Dorn\'s "Morning Desk" that nobody would question her intelligence or knowledge of the issues.'
+    assert said(text) == {"Brandt": "that nobody would question her intelligence or knowledge of the issues"}
+
+
 def _hand_parsed() -> Doc:
     """"Work went on in Dorn with two people trapped, Olek Brandt, the governor, said." parsed as the model parses
     such sentences at times: "two people trapped" the subject of "said", the name its appositive, "with" dangling."""

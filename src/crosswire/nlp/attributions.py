@@ -144,8 +144,18 @@ def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[
                           _venue(ctx, tok), _addressee(tok), cue_head=tok.i)
         if source is not None and _overlaps(att.source, content):
             continue
+        if how == "verb:quote" and att.source is not None and _inside_anothers(att, found):
+            continue  # "told MSNBC's “Morning Joe” that nobody would question …": "nobody" said nothing
         claimed.extend(content)
         yield att
+
+
+def _inside_anothers(att: Attribution, found: list[Attribution]) -> bool:
+    """The cue and its subject lie inside the content of a statement found before (another speaker's reported
+    clause): a quotation outside that clause is not theirs — it is the outer speaker's, or a title."""
+    assert att.source is not None and att.cue is not None
+    first, last = min(att.source[0], att.cue[0]), max(att.source[1], att.cue[1])
+    return any(a.source is not None and any(s <= first and last <= e for s, e in a.content) for a in found)
 
 
 def _subject(verb: Token) -> Span | None:
