@@ -147,3 +147,13 @@ def test_seed_0f1ebcdf_kirilenko_says_only_the_bakhmut_clause(seeded: tuple[Stor
     assert h.content[-1][1] < k.content[0][0]  # the authorities' statement ends before the governor's begins
     assert a.text[slice(*k.speaker_span)].startswith("Pavlo Kirilenko")
     assert 3300 < h.content[0][0] < k.content[-1][1] < 3600
+
+
+def test_the_audit_lists_a_statement_holding_anothers() -> None:
+    from bench import audit
+
+    outer = {"content": [[0, 60]], "speaker": "Olek Brandt", "speaker_span": [70, 81], "cue_span": [82, 86]}
+    inner = {"content": [[20, 60]], "speaker": None, "speaker_span": [0, 9], "cue_span": [10, 14]}
+    apart = {"content": [[90, 120]], "speaker": "Ilse Varga", "speaker_span": [121, 126], "cue_span": [127, 131]}
+    assert audit.overlapping([outer, inner, apart]) == [(outer, inner, ["content", "cue", "speaker"])]
+    assert audit.overlapping([outer, {**inner, "speaker": "Olek Brandt"}]) == []  # one speaker: a continuation
