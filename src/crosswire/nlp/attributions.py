@@ -6,7 +6,7 @@ Rules over spaCy's dependency parse and the quote marks of each paragraph, in th
    the clause it interrupts (``…, he said``) or its object; quotations continuing in the following
    cue-less sentences of the paragraph join the content; a cue after a clause holding another speaker's
    statement gets only the clause after the joiner, or nothing (``_beside_reports``); a clause or speaker
-   never reaches into another paragraph, whatever the sentence splitter joined;
+   keeps to the cue's paragraph whatever the sentence splitter joined (a lead-in ending in a colon runs on);
 2. ``according to X`` and its siblings: content = the rest of the sentence;
 3. colon lead-ins (``Trump said:`` / ``SANDERS:``) followed by a quotation;
 4. quotations no rule claimed, long enough to be speech, inherit the speaker of the attribution
