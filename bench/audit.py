@@ -4,6 +4,7 @@
     python bench/audit.py [score]         # re-run crosswire, match the labelled items, print the figures
     python bench/audit.py score --json out.json
     python bench/audit.py show 1-20       # items with their context (content [[…]], speaker {{…}}) to label
+    python bench/audit.py overlaps        # statements whose content holds or overlaps another speaker's statement
 
 Documents: the 84 PolNeAR dev texts (``../shared/data/polnear/dev/text/*.txt``, sorted) and the first 150
 documents of ``../shared/data/ecbplus-docs/docs.jsonl`` (field ``text``, id ``id``). Every statement of
@@ -354,6 +355,46 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return max(0, min(a, start - 600)) if start - a > 600 else a, min(b, end + 300)
 
 
+def overlapping(statements: list[dict]) -> list[tuple[dict, dict, list[str]]]:
+    """Pairs (a, b) of one document's statements with different speakers where a's content overlaps b's content
+    (listed once), or holds b's cue or b's speaker mention: one speaker's words in another's statement, or a
+    statement nested in another. Records need ``content``, ``speaker``, ``speaker_span`` and ``cue_span``."""
+    def hits(x: list[list[int]], span: list[int] | None) -> bool:
+        return span is not None and any(s < span[1] and span[0] < e for s, e in x)
+
+    out = []
+    for i, a in enumerate(statements):
+        for j, b in enumerate(statements):
+            if i == j or (a["speaker"] or a["speaker_span"]) == (b["speaker"] or b["speaker_span"]):
+                continue
+            what = [k for k, hit in (("content", i < j and any(hits(a["content"], c) for c in b["content"])),
+                                     ("cue", hits(a["content"], b["cue_span"])),
+                                     ("speaker", hits(a["content"], b["speaker_span"]))) if hit]
+            if what:
+                out.append((a, b, what))
+    return out
+
+
+def cmd_overlaps(args: argparse.Namespace) -> None:
+    """Every pair ``overlapping`` finds in the audited documents, with the texts, and the count per corpus."""
+    from crosswire.nlp.analyse import analyse_texts
+
+    docs = documents()
+    counts: Counter[str] = Counter()
+    for (corpus, doc, text), an in zip(docs, analyse_texts([t for _, _, t in docs], processes=args.processes), strict=True):
+        recs = [{"content": [list(c) for c in st.content], "speaker": st.speaker, "how": st.how, "cue": st.cue,
+                 "speaker_span": list(st.speaker_span) if st.speaker_span else None,
+                 "cue_span": list(st.cue_span) if st.cue_span else None} for st in an.statements]
+        for a, b, what in overlapping(recs):
+            counts[corpus] += 1
+            print(f"-- {corpus} {doc}: {', '.join(what)}")
+            for tag, st in (("A", a), ("B", b)):
+                mention = text[slice(*st["speaker_span"])] if st["speaker_span"] else None
+                words = " | ".join(text[x:y] for x, y in st["content"]).replace("\n", " / ")
+                print(f"   {tag} {st['how']} {st['speaker']!r} ({mention!r}) cue={st['cue']!r} {st['content']}: {words[:240]!r}")
+    print("pairs: " + ", ".join(f"{c} {counts[c]}" for c in ("polnear", "ecbplus")) + f" ({len(docs)} documents)")
+
+
 def cmd_show(args: argparse.Namespace) -> None:
     """Print sample items with their context: content in [[…]], speaker mention in {{…}}."""
     sample = load_sample()
@@ -387,7 +428,7 @@ def cmd_show(args: argparse.Namespace) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", nargs="?", default="score", choices=("sample", "score", "show"))
+    ap.add_argument("command", nargs="?", default="score", choices=("sample", "score", "show", "overlaps"))
     ap.add_argument("items", nargs="?", default="1-300", help="show: item numbers, e.g. 1-20")
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--json", help="score: write the figures to this file")
@@ -396,6 +437,8 @@ def main() -> None:
         cmd_sample(args)
     elif args.command == "show":
         cmd_show(args)
+    elif args.command == "overlaps":
+        cmd_overlaps(args)
     else:
         cmd_score(args)
 

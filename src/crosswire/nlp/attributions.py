@@ -4,7 +4,9 @@ Rules over spaCy's dependency parse and the quote marks of each paragraph, in th
 1. cue verbs (``cues.toml``) outside quotations: source = the verb's subject (inherited through
    ``adding``/``and said`` chains), content = its clausal complement, the quotation(s) next to it,
    the clause it interrupts (``…, he said``) or its object; quotations continuing in the following
-   cue-less sentences of the paragraph join the content;
+   cue-less sentences of the paragraph join the content; a cue after a clause holding another speaker's
+   statement gets only the clause after the joiner, or nothing (``_beside_reports``); a clause or speaker
+   keeps to the cue's paragraph whatever the sentence splitter joined (a lead-in ending in a colon runs on);
 2. ``according to X`` and its siblings: content = the rest of the sentence;
 3. colon lead-ins (``Trump said:`` / ``SANDERS:``) followed by a quotation;
 4. quotations no rule claimed, long enough to be speech, inherit the speaker of the attribution
@@ -14,6 +16,7 @@ Speakers are resolved to names later (``speakers.py``); this module only finds s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -47,6 +50,10 @@ ADDRESSEE_DEPS = frozenset({"dobj", "dative", "iobj"})
 CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
 PUNCT_TRIM = frozenset(",.;:-–—()[] \n\t")
 CLOSING_MARKS = frozenset("”»«\"’」』“")
+# what joins the clause after another speaker's statement ("…, while", "; but"): the words are dropped
+JOINER_WORDS = frozenset({"while", "whereas", "and", "but", "as", "although", "though", "yet"})
+JOINER = re.compile(r"[\s,;:—–-]*(?:(?:while|whereas|and|but|as|although|though|even as|yet)\b\s*)?")
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 TOPIC_PREPS = frozenset({"about", "on", "for", "to", "against", "of", "at", "with", "over"})
 MAX_INHERIT_NEWLINES = 4  # a quote-only paragraph inherits across at most one narrative paragraph
 MIN_INHERITED_QUOTE_WORDS = 4  # shorter quotations are mostly scare quotes ("a 'long road ahead'")
@@ -124,10 +131,14 @@ def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[
     for tok in sent:
         if not _is_cue_verb(ctx, tok) or _hypothetical(tok) or _wished(sent, tok):
             continue
-        source = _subject(tok) or _name_in_cue(tok)
+        source = _source_in_paragraph(_subject(tok) or _name_in_cue(tok))
         content, how, cue_end = _content(ctx, sent, tok)
-        if not content or (any(_overlaps(c, claimed) for c in content) and not _reports_a_report(sent.doc, content, found)):
+        if content and any(_overlaps(c, claimed) for c in content):
+            content = _beside_reports(ctx, tok, content, found)
+        if not content:
             continue
+        if source is not None:
+            source, content = _name_after_content(tok, source, content)
         if source is None and how != "verb:quote":
             continue  # "to say that …" with nobody saying it: not an attribution we can cite
         att = Attribution(content, _range(source) if source is not None else None,
@@ -135,8 +146,18 @@ def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[
                           _venue(ctx, tok), _addressee(tok), cue_head=tok.i)
         if source is not None and _overlaps(att.source, content):
             continue
+        if how == "verb:quote" and att.source is not None and _inside_anothers(att, found):
+            continue  # "told MSNBC's “Morning Joe” that nobody would question …": "nobody" said nothing
         claimed.extend(content)
         yield att
+
+
+def _inside_anothers(att: Attribution, found: list[Attribution]) -> bool:
+    """The cue and its subject lie inside the content of a statement found before (another speaker's reported
+    clause): a quotation outside that clause is not theirs — it is the outer speaker's, or a title."""
+    assert att.source is not None and att.cue is not None
+    first, last = min(att.source[0], att.cue[0]), max(att.source[1], att.cue[1])
+    return any(a.source is not None and any(s <= first and last <= e for s, e in a.content) for a in found)
 
 
 def _subject(verb: Token) -> Span | None:
@@ -164,15 +185,98 @@ def _subject(verb: Token) -> Span | None:
     return None
 
 
-def _reports_a_report(doc: Doc, content: list[Range], found: list[Attribution]) -> bool:
-    """"Authorities said that X, while Y, the governor said": the governor's content holds the authorities'
-    whole statement (cue and all) — both statements stand, the outer one nesting the inner."""
-    for a in found:
-        if a.cue_head is not None and a.source is not None and a.how == "verb:ccomp":
-            cue_at = doc[a.cue_head].idx
-            if any(s <= a.source[0] and cue_at < e for s, e in content):
-                return True
-    return False
+def _source_in_paragraph(source: Span | None) -> Span | None:
+    """``”\n\nA lawyer for the outlets, David Schulz,`` → the part after the blank line the splitter ran over."""
+    if source is None:
+        return None
+    breaks = list(PARAGRAPH_BREAK.finditer(source.text))
+    if not breaks:
+        return source
+    rest = source.doc.char_span(source.start_char + breaks[-1].end(), source.end_char, alignment_mode="contract")
+    return rest if rest is not None and len(rest) else source
+
+
+def _beside_reports(ctx: _Context, verb: Token, content: list[Range], found: list[Attribution]) -> list[Range]:
+    """The content of a cue whose clause holds another speaker's statement (cue and all), or [] when it has none.
+
+    A cue before its content reports the other's statement in its own words ("The mayor said police had
+    told her …"), and one after a belief or finding tells of it ("Clinton believes X, her adviser said"): the
+    content stands, nesting the other. A cue after another's speech ("Authorities said that X,
+    while Y, the governor said") gives the governor only what the authorities did not say: the clause after
+    the joiner (Y), and the authorities' content ends before it. With no clear joiner both readings are
+    possible, and the trailing cue gets nothing: another speaker's words are never given to it."""
+    doc = verb.doc
+    nested = [a for a in found if a.cue_head is not None and a.source is not None and a.how == "verb:ccomp"
+              and any(s <= a.source[0] and doc[a.cue_head].idx < e for s, e in content)]
+    if not nested:
+        return []  # it overlaps a statement without holding it: already claimed
+    if verb.idx < content[0][0] or not any(lemma(doc[a.cue_head]) in ctx.cues.speech for a in nested if a.cue_head is not None):
+        return content  # a report in the speaker's own words, or a belief or finding they tell of
+    if len(content) != 1 or len(nested) != 1:
+        return []
+    inner = nested[0]
+    start, end = content[0]
+    inner_start = min(inner.source[0] if inner.source else start, inner.content[0][0])
+    if ctx.text[start:inner_start].strip(" ,") or inner.content[-1][1] > end:
+        return []  # the other's statement is not where the trailing cue's content starts: no clean split
+    joined = _joined_clause(ctx, inner, end)
+    if joined is None:
+        return []
+    cut, rest = joined
+    inner.content[-1] = (inner.content[-1][0], cut)
+    return [(rest, end)]
+
+
+def _joined_clause(ctx: _Context, inner: Attribution, end: int) -> tuple[int, int] | None:
+    """Where the clause after another speaker's statement starts (``…, while`` / ``; `` / ``, but``) inside a
+    trailing cue's content ending at ``end``: (end of the other's content, start of the clause after it)."""
+    doc = ctx.doc
+    e = inner.content[-1][1]
+    if e < end:  # the other's content stops before the trailing cue's does: what follows must be a new clause
+        m = JOINER.match(ctx.text, e, end)
+        return (e, m.end()) if m and m.group(0).strip() and _is_clause(doc, m.end(), end) else None
+    assert inner.cue_head is not None
+    head = next((c for c in doc[inner.cue_head].children if c.dep_ in ("ccomp", "xcomp")), None)
+    if head is None:
+        return None
+    for t in sorted(head.children, key=lambda t: t.i):
+        if t.i <= head.i or t.dep_ not in ("advcl", "conj", "parataxis") or t.pos_ not in ("VERB", "AUX"):
+            continue
+        j = t.left_edge.i - 1  # the clause's first word is its joiner ("while") or comes after one ("and", ";")
+        if t.left_edge.dep_ not in ("mark", "cc") and j > 0 and doc[j].lower_ in JOINER_WORDS:
+            j -= 1
+        if j <= head.i or doc[j].text not in (",", ";", "—", "–"):
+            continue
+        m = JOINER.match(ctx.text, doc[j].idx, end)
+        if m is not None and _is_clause(doc, m.end(), end):
+            return doc[j].idx, m.end()
+    return None
+
+
+def _is_clause(doc: Doc, start: int, end: int) -> bool:
+    """A finite clause of its own: a subject and at least three words."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and len([t for t in span if not t.is_punct]) >= 3 and any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in span)
+
+
+def _name_after_content(verb: Token, source: Span, content: list[Range]) -> tuple[Span, list[Range]]:
+    """"… underway in Dorn with three people trapped, Olek Brandt, the governor, said": the parse made "three
+    people trapped" the subject, the name its appositive, and cut the content at "with". When the content
+    ended at such a dangling preposition, the words up to the name end the content and the name is the speaker."""
+    root = source.root
+    doc = verb.doc
+    if root.pos_ != "NOUN" or verb.i < source.end or source.start_char < content[-1][1]:
+        return source, content
+    name = next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > root.i), None)
+    if name is None or name.left_edge.i == 0 or doc[name.left_edge.i - 1].text != ",":
+        return source, content
+    gap = doc.char_span(content[-1][1], source.start_char, alignment_mode="contract")
+    if gap is None or not len(gap) or any(t.dep_ not in ("prep", "agent") for t in gap):
+        return source, content  # only a preposition the content was cut at ("… in Bakhmut with")
+    tail = _trim(doc, source.start, name.left_edge.i - 1)
+    if tail is None:
+        return source, content
+    return doc[name.left_edge.i : source.end], [*content[:-1], (content[-1][0], tail[1])]
 
 
 def _hypothetical(verb: Token) -> bool:
@@ -283,7 +387,7 @@ def _content(ctx: _Context, sent: Span, verb: Token) -> tuple[list[Range], str, 
                 continue
             if dep in ("dobj", "attr", "oprd") and (quoted or not _is_content_object(child)):
                 continue
-            trimmed = _trim(sent.doc, _content_start(verb, child), _content_end(ctx, child) + 1)
+            trimmed = _in_paragraph(ctx, verb.idx, _trim(sent.doc, _content_start(verb, child), _content_end(ctx, child) + 1))
             if trimmed and trimmed[1] - trimmed[0] > 1:
                 rng = _expand_to_quotes(ctx, trimmed)
                 if quoted and _mostly_quoted(rng, quoted):
@@ -297,7 +401,7 @@ def _content(ctx: _Context, sent: Span, verb: Token) -> tuple[list[Range], str, 
         if trimmed:
             return [trimmed], "verb:passive", None
     if speech and _is_parenthetical(sent, verb):
-        rest = _interrupted_clause(ctx, sent, verb)
+        rest = [r for r in (_in_paragraph(ctx, verb.idx, p) for p in _interrupted_clause(ctx, sent, verb)) if r]
         if rest:
             return rest, "verb:parenthetical", None
     for child in verb.rights:
@@ -363,7 +467,13 @@ def _has_cue_outside(ctx: _Context, q: Quote) -> bool:
     sentence splitter cut after the closing mark) — then it is somebody's new statement, not a continuation."""
     sents = {id(s): s for s in (ctx.sents.at(q.start), ctx.sents.at(q.end - 1), ctx.sents.at(min(q.end + 2, len(ctx.text) - 1)))
              if s is not None}
-    return any(_is_cue_verb(ctx, t) for s in sents.values() for t in s if not (q.start <= t.idx < q.end))
+    return any(_is_cue_verb(ctx, t) for s in sents.values() for t in s
+               if not (q.start <= t.idx < q.end) and not _apart(ctx.text, t.idx, q.start if t.idx < q.start else q.end))
+
+
+def _apart(text: str, a: int, b: int) -> bool:
+    """A blank line lies between the two offsets: they are in different paragraphs, whatever the splitter said."""
+    return PARAGRAPH_BREAK.search(text, min(a, b), max(a, b)) is not None
 
 
 def _interrupted_clause(ctx: _Context, sent: Span, verb: Token) -> list[Range]:
@@ -462,7 +572,7 @@ def _according_to(ctx: _Context, sent: Span) -> Iterable[Attribution]:
         side = before if len(before) >= len(after) else after
         if len(side) < 3:
             continue
-        rng = _trim(sent.doc, side[0], side[-1] + 1)
+        rng = _in_paragraph(ctx, cue_start, _trim(sent.doc, side[0], side[-1] + 1))
         if rng:
             yield Attribution([_expand_to_quotes(ctx, rng)], _range(src), src.root.i, (cue_start, cue_end), "according-to",
                               cue_head=prep.i)
@@ -567,6 +677,9 @@ def _quote_only(ctx: _Context, q: Quote) -> bool:
     if first is None or last is None:
         return True
     start, end = min(first.start_char, q.start), max(last.end_char, q.end)
+    start = max([start, *(m.end() for m in PARAGRAPH_BREAK.finditer(ctx.text, start, q.start))])
+    after = PARAGRAPH_BREAK.search(ctx.text, q.end, end)
+    end = after.start() if after else end  # only the quotation's own paragraph
     chars = list(ctx.text[start:end])
     for p in ctx.quotes:
         if p.start < end and p.end > start:
@@ -612,6 +725,24 @@ def _trim(doc: Doc, start: int, end: int) -> Range | None:
     if start >= end:
         return None
     return (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+
+
+def _in_paragraph(ctx: _Context, cue_at: int, rng: Range | None) -> Range | None:
+    """The part of a clause in the cue's paragraph: where the splitter ran a sentence over a blank line (an
+    unmarked quotation opening a paragraph, a quotation with its own cue below), the words in the other
+    paragraph are the narrator's or another statement's. A lead-in ending in a colon ("said that, given the
+    candidates:") runs on into the quotation below it."""
+    if rng is None:
+        return None
+    text = ctx.text
+    s = max([rng[0], *(m.end() for m in PARAGRAPH_BREAK.finditer(text, rng[0], min(cue_at, rng[1])))])
+    after = PARAGRAPH_BREAK.search(text, max(cue_at, s), rng[1])
+    e = after.start() if after and not text[s : after.start()].rstrip().endswith(":") else rng[1]
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e) if s < e else None
 
 
 def _expand_to_quotes(ctx: _Context, rng: Range) -> Range:
