@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> list[dict[str, float]]:
             batch = []
             if done in args.sizes:
                 now = time.perf_counter()
-                index = store.cached_story_index(done + 1)
+                index = store.cached_story_index(store.generation())
                 resident = len(index._member_of) if isinstance(index, StoryIndex) else -1
                 rss, peak = rss_mb(), peak_mb()  # before the scoring below allocates for every article
                 with store.reader() as rd:
@@ -238,7 +238,7 @@ def add_more(args: argparse.Namespace) -> dict[str, float]:
             done += len(batch)
             batch = []
     seconds = time.perf_counter() - start
-    index = store.cached_story_index(args.build + done + 1)
+    index = store.cached_story_index(store.generation())
     row = {"store": args.build, "added": done, "seconds": round(seconds, 1), "cpu_s": round(time.process_time() - cpu, 1),
            "rate": round(done / seconds, 1), "peak_before_mb": round(before), "peak_mb": round(peak_mb()), "rss_mb": round(rss_mb()),
            "resident": len(index._member_of) if isinstance(index, StoryIndex) else -1}  # fmt: skip

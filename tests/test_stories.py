@@ -509,3 +509,31 @@ def test_a_full_story_id_is_never_ambiguous_with_a_longer_one() -> None:
         assert story_ids_like(conn, "sc7ff295ffb6d") == ["sc7ff295ffb6d"]
         assert story_ids_like(conn, "sc7ff295ffb6d-491") == ["sc7ff295ffb6d-491"]
         assert story_ids_like(conn, "sc7ff") == ["sc7ff295ffb6d", "sc7ff295ffb6d-491"]  # a real prefix: still ambiguous
+
+
+def test_a_correction_made_by_another_process_during_a_long_add_is_kept(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A long ``add`` keeps its grouping index between batches. A person splitting a story in the web (another
+    process, another Store) between two batches must be seen by the next batch: the index kept from before the
+    correction would regroup the article they moved back where it was, undoing their decision."""
+    from crosswire.app.stories import split_story
+    from crosswire.stories import clusters
+
+    names_only = clusters.StoryModel({**dict.fromkeys(clusters.FEATURES, 0.0), "bias": -2.0, "names_share": 8.0}, 0.5)
+    monkeypatch.setattr(clusters, "load_model", lambda: names_only)
+    texts = {"1.txt": "Rain fell on Orva and on Brask all week.", "2.txt": "The road from Orva to Harth and Ekberg was shut.",
+             "3.txt": "Crews from Harth and from Tolle cleared it."}  # fmt: skip
+    paths = [str(write(tmp_path / "in", name, f"Report {name[0]}\n{text}\n")) for name, text in texts.items()]
+    settings = replace(Settings(), db_url=str(tmp_path / "s.db"))
+    adding, web = Store(settings.sqlalchemy_url), Store(settings.sqlalchemy_url)
+    add_inputs(expand_inputs(paths[:2]), settings, adding)
+    ids = {Path(a.origin.locator).name: a.id for a in adding.articles()}
+    first = story_of(adding)
+    assert first[ids["1.txt"]] == first[ids["2.txt"]]  # "Orva" joins them
+    correction = split_story(web, first[ids["1.txt"]], [ids["2.txt"]], who="editor")  # the person: 2 is another event
+    add_inputs(expand_inputs(paths[2:]), settings, adding)  # the same process goes on
+    after = story_of(adding)
+    assert after[ids["2.txt"]] == correction.story_id != after[ids["1.txt"]] == first[ids["1.txt"]]
+    third = next(a.id for a in adding.articles() if a.origin.locator == paths[2])
+    assert after[third] == correction.story_id  # "Harth" takes it to the corrected story, which is not regrouped
+    adding.close()
+    web.close()

@@ -245,7 +245,8 @@ def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals]) ->
     """Put each new article into a story, in order, and date undated members from their story."""
     if not signals:
         return
-    index = _story_index(store, tx)
+    generation = tx.generation()  # before anything else is read: a write by another process after it shows
+    index = _story_index(store, tx, generation)
     index.prepare(signals)  # loads the stories of the batch's weeks and the counts of its words
     seq = tx.next_seq()
     tx.insert_signals(signals)
@@ -268,16 +269,16 @@ def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals]) ->
         touched.add(assignment.story_id)
     tx.insert_members(list(placed.values()))
     tx.write_grouping(index.flush())
-    store.keep_story_index(seq, index)
+    store.keep_story_index(generation + 1, index)  # valid while the store stays as this transaction's commit leaves it
     for story_id in sorted(touched):
         infer_dates(tx, story_id)
 
 
-def _story_index(store: Store, tx: Writer) -> StoryIndex:
-    """The grouping index: kept between batches of one run (reading through the current transaction), else a new
-    one that loads what each batch needs from the store."""
-    seq = tx.next_seq()
-    cached = store.cached_story_index(seq)
+def _story_index(store: Store, tx: Writer, generation: int) -> StoryIndex:
+    """The grouping index: kept between batches of one run (reading through the current transaction) while nothing
+    else was written, else a new one that loads what each batch needs from the store (so a correction made in
+    the web meanwhile is seen, and its stories stay locked)."""
+    cached = store.cached_story_index(generation)
     if isinstance(cached, StoryIndex):
         cached.bind(tx)
         return cached

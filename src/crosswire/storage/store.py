@@ -181,7 +181,7 @@ class Store:
     def generation(self) -> int:
         """A number every committed write raises: equal numbers mean an unchanged store (for caches and ETags)."""
         with self.engine.connect() as conn:
-            return int(conn.execute(select(store_generation.c.value).where(store_generation.c.id == 1)).scalar_one())
+            return _generation(conn)
 
     @contextmanager
     def reader(self) -> Iterator[Reader]:
@@ -234,13 +234,15 @@ class Store:
         """The store's URL without its password."""
         return self.engine.url.render_as_string(hide_password=True)
 
-    def cached_story_index(self, seq: int) -> object | None:
-        """The grouping index kept from this process's last write, if no one has written stories since."""
-        return self._story_index[1] if self._story_index and self._story_index[0] == seq else None
+    def cached_story_index(self, generation: int) -> object | None:
+        """The grouping index kept from this process's last write, if the store is at the generation that write
+        left it at: nothing was written since, by this process or another (a correction, a regroup, a batch)."""
+        return self._story_index[1] if self._story_index and self._story_index[0] == generation else None
 
-    def keep_story_index(self, seq: int, index: object | None) -> None:
-        """Keep the grouping index as it stands after a write (None: forget it, memberships were changed)."""
-        self._story_index = (seq, index) if index is not None else None
+    def keep_story_index(self, generation: int, index: object | None) -> None:
+        """Keep the grouping index as it stands after a write, valid while the store is at ``generation`` (the one
+        the write's commit leaves); None: forget it, memberships were changed."""
+        self._story_index = (generation, index) if index is not None else None
 
     # --- reads -----------------------------------------------------------------------------
 
@@ -356,6 +358,10 @@ class Store:
         return tuple(RemovedLine(r.line_no, r.text, r.reason, r.rule) for r in conn.execute(query))
 
 
+def _generation(conn: Connection) -> int:
+    return int(conn.execute(select(store_generation.c.value).where(store_generation.c.id == 1)).scalar_one())
+
+
 class Reader:
     """Reads on one connection (one consistent view of the store); created by ``Store.reader()``. The typed door
     to the storage modules: nothing outside ``storage`` sees a connection or a row."""
@@ -387,6 +393,10 @@ class Reader:
     def corrections(self, story_id: str | None = None) -> list[story_db.Correction]:
         """Recorded corrections (touching one story, or all), oldest first."""
         return story_db.corrections(self._conn, story_id)
+
+    def generation(self) -> int:
+        """The store's generation as this connection sees it (a write transaction's commit raises it by one)."""
+        return _generation(self._conn)
 
     def next_seq(self) -> int:
         """The next story-assignment sequence number."""
