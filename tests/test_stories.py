@@ -537,3 +537,13 @@ def test_a_correction_made_by_another_process_during_a_long_add_is_kept(tmp_path
     assert after[third] == correction.story_id  # "Harth" takes it to the corrected story, which is not regrouped
     adding.close()
     web.close()
+
+
+def test_the_grouping_resident_setting_bounds_the_kept_index(tmp_path: Path) -> None:
+    paths = [str(write(tmp_path / "in", f"{i}.txt", f"Report {i}\n{text}\n")) for i, text in enumerate((FLOOD_1, QUAKE))]
+    settings = replace(Settings(), db_url=str(tmp_path / "s.db"), grouping_resident=2_500)
+    store = Store(settings.sqlalchemy_url)
+    add_inputs(expand_inputs(paths), settings, store)
+    index = store.cached_story_index(store.generation())
+    assert isinstance(index, StoryIndex) and index.params.max_resident == 2_500 and len(index._member_of) == 2
+    store.close()

@@ -63,6 +63,12 @@ class Settings:
         "Lines longer than this many words are never treated as template (syndication repeats them).", 30
     )
     batch_size: int = _help("Articles written per transaction.", 200, minimum=1)
+    grouping_resident: int = _help(
+        "Articles a long add keeps in memory for story grouping, about 14 KB each; past it, the weeks no batch needed "
+        "lately are dropped, and read back from the store when an article of their window comes (lower: less memory, "
+        "more reads).",
+        100_000, minimum=1_000,
+    )
     workers: int = _help(
         "Processes that clean and analyse articles in parallel (large batches only).", os.cpu_count() or 1, minimum=1
     )

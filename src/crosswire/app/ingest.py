@@ -31,7 +31,7 @@ from crosswire.nlp import ANALYSIS_VERSION
 from crosswire.pipeline.runner import ChunkFailed, ChunkProgress, Item, Prepared, Runner, annotate_article, text_hash
 from crosswire.settings import Settings
 from crosswire.storage.store import Store, Writer
-from crosswire.stories.clusters import KINDS, Assignment, GroupingWrite, StoryIndex
+from crosswire.stories.clusters import KINDS, Assignment, GroupingWrite, StoryIndex, StoryParams
 from crosswire.stories.signals import StorySignals
 from crosswire.watch.revise import revise_stored
 
@@ -187,7 +187,7 @@ def write_batch(store: Store, batch: Sequence[Prepared], settings: Settings) -> 
             _strip_templates(tx, outlet, outlet_lines, settings)
         for p in added:
             _store_analysis(tx, p)
-        assign_stories(store, tx, [p.signals for p in added if p.signals is not None])
+        assign_stories(store, tx, [p.signals for p in added if p.signals is not None], settings.grouping_resident)
         _failpoint("before-commit")
     _failpoint("after-commit")
     return outcomes
@@ -241,12 +241,13 @@ def reanalyse(store: Store, settings: Settings, runner: Runner | None = None,
     return done
 
 
-def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals]) -> None:
-    """Put each new article into a story, in order, and date undated members from their story."""
+def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals], resident: int | None = None) -> None:
+    """Put each new article into a story, in order, and date undated members from their story; a new grouping
+    index keeps about ``resident`` articles in memory between batches (``grouping_resident``)."""
     if not signals:
         return
     generation = tx.generation()  # before anything else is read: a write by another process after it shows
-    index = _story_index(store, tx, generation)
+    index = _story_index(store, tx, generation, resident)
     index.prepare(signals)  # loads the stories of the batch's weeks and the counts of its words
     seq = tx.next_seq()
     tx.insert_signals(signals)
@@ -274,7 +275,7 @@ def assign_stories(store: Store, tx: Writer, signals: Sequence[StorySignals]) ->
         infer_dates(tx, story_id)
 
 
-def _story_index(store: Store, tx: Writer, generation: int) -> StoryIndex:
+def _story_index(store: Store, tx: Writer, generation: int, resident: int | None) -> StoryIndex:
     """The grouping index: kept between batches of one run (reading through the current transaction) while nothing
     else was written, else a new one that loads what each batch needs from the store (so a correction made in
     the web meanwhile is seen, and its stories stay locked)."""
@@ -284,7 +285,7 @@ def _story_index(store: Store, tx: Writer, generation: int) -> StoryIndex:
         return cached
     if not tx.grouping_complete():
         fill_grouping_state(tx)
-    index = StoryIndex(archive=tx)
+    index = StoryIndex(StoryParams(max_resident=resident) if resident else None, archive=tx)
     index.locked = {sid for c in tx.corrections() for sid in (c.story_id, c.other_story_id) if sid}
     return index
 
