@@ -112,9 +112,9 @@ def _full_name_of(conn: Connection, word: str, variants: Sequence[str]) -> str |
         return full[0]
     if full:
         return None
-    rows = sorted(conn.execute(select(entities.c.key, entities.c.variants).where(
-        entities.c.kind == "person", entities.c.key.like(f"person:{word} %"))).tuples().all(), key=lambda r: r[0])
-    seen_alone = [k for k, vs in rows if set(json.loads(vs)) & set(variants)]
+    rows = conn.execute(select(entities.c.key, entities.c.variants).where(
+        entities.c.kind == "person", entities.c.key.like(f"person:{word} %")).order_by(entities.c.key))
+    seen_alone = [str(r.key) for r in rows if set(json.loads(r.variants)) & set(variants)]
     return seen_alone[0] if len(seen_alone) == 1 else None
 
 
