@@ -163,13 +163,22 @@ def test_article_page_marks_statements_mentions_and_the_linked_passage(demo) -> 
     assert re.search(r'<span class="anchor" id="passage"></span><span class="[^"]*passage[^"]*">41</span>', page)
     assert '<a class="mention' in page and 'href="/entities/dana-kovel"' in page
     assert 'class="statement' in page and 'class="statement-row"' in page and "Interior Minister" in page
+    listed = client.get(f"/api/articles/{keys['A4']}/analysis").json()["statements"]
+    rows = re.findall(r'<tr class="statement-row">(.*?)</tr>', page, re.S)
+    assert len(rows) == len(listed)
+    for row, st in zip(rows, listed, strict=True):  # what governs the reading shows beside the kind, as in the CLI
+        assert ('tag-negated">negated<' in row) == st["negated"] and (f'tag-class">{st["class"]}<' in row) == (st["class"] != "speech")
+        assert (f'tag-modality">{st["modality"]}<' in row) == bool(st["modality"])
+    assert any(st["negated"] for st in listed)  # the page is a real check: the demo article has a negation
 
 
 def test_entity_page_lists_variants_and_the_timeline(demo) -> None:
     client, *_ = demo
     page = client.get("/entities/dana-kovel").text
     assert 'id="entity-name"><bdi>Dana Kovel</bdi><' in page and "Interior Minister" in page and "Kovel" in page
-    assert page.count('class="said-item') == len(client.get("/api/timeline", params={"speaker": KOVEL}).json()["items"])
+    items = client.get("/api/timeline", params={"speaker": KOVEL}).json()["items"]
+    assert page.count('class="said-item') == len(items)
+    assert page.count('tag-negated">negated<') == sum(1 for i in items if i["negated"]) > 0
     for missing in ("/entities/person%3Anobody", "/entities/nobody-at-all"):
         r = client.get(missing)
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
