@@ -135,9 +135,9 @@ def run(args: argparse.Namespace) -> list[dict[str, float]]:
         np.random.default_rng(1).shuffle(materialised)  # type: ignore[arg-type]
         items = iter(materialised)
     print(f"{len(seeds)} real ECB+ seeds embedded; peak RSS before grouping {peak_mb():.0f} MB", flush=True)
-    gold: dict[str, str] = {}
     results = []
     if args.memory:
+        gold: dict[str, str] = {}
         index = StoryIndex()
         start = last = time.perf_counter()
         done = 0
@@ -147,7 +147,9 @@ def run(args: argparse.Namespace) -> list[dict[str, float]]:
             done += 1
             if done in args.sizes:
                 now = time.perf_counter()
-                results.append(report(done, now - last, now - start, len(index._member_of), index.assignments(), gold))
+                pred = index.assignments()
+                results.append(report(done, now - last, now - start, len(index._member_of), rss_mb(), peak_mb(),
+                                      len(set(pred.values())), len(set(gold.values())), bcubed_f1(pred, gold)))
                 last = now
         return results
     db = Path(args.db)
@@ -157,9 +159,8 @@ def run(args: argparse.Namespace) -> list[dict[str, float]]:
     start = last = time.perf_counter()
     done = 0
     batch: list[StorySignals] = []
-    for s, e in items:
+    for s, _e in items:  # the events are not kept here: a child process scores each checkpoint (below)
         batch.append(s)
-        gold[s.article_id] = e
         if len(batch) == args.batch or done + len(batch) == total:
             _bare_articles(store, batch)
             with store.transaction() as tx:
@@ -170,12 +171,39 @@ def run(args: argparse.Namespace) -> list[dict[str, float]]:
                 now = time.perf_counter()
                 index = store.cached_story_index(store.generation())
                 resident = len(index._member_of) if isinstance(index, StoryIndex) else -1
-                rss, peak = rss_mb(), peak_mb()  # before the scoring below allocates for every article
-                with store.reader() as rd:
-                    pred = {m.article_id: m.story_id for m in rd.members()}
-                results.append(report(done, now - last, now - start, resident, pred, gold, rss, peak))
+                rss, peak = rss_mb(), peak_mb()
+                stories, events, f1 = _score_apart(args, done, seeds)
+                results.append(report(done, now - last, now - start, resident, rss, peak, stories, events, f1))
                 last = time.perf_counter()
     return results
+
+
+def _score_apart(args: argparse.Namespace, done: int, seeds: list[StorySignals]) -> tuple[int, int, float]:
+    """B³ of the store's stories against the events of the first ``done`` articles, in a forked child: it regenerates
+    the events (the stream is seeded) and reads every membership, so the grouping process never holds either — its
+    memory is grouping's alone (scored in-process, the dicts took 170 MB at 500,000 and the freed memory stayed)."""
+    import multiprocessing as mp
+    from multiprocessing.connection import Connection
+
+    def child(conn: Connection) -> None:
+        store = Store(f"sqlite:///{args.db}")
+        with store.reader() as rd:
+            pred = {m.article_id: m.story_id for m in rd.members()}
+        gold: dict[str, str] = {}
+        for s, e in stream(max(args.sizes), args.days, seeds):  # in date order; --shuffle added some of them
+            if s.article_id in pred:
+                gold[s.article_id] = e
+                if len(gold) == len(pred):
+                    break
+        conn.send((len(set(pred.values())), len(set(gold.values())), bcubed_f1(pred, gold)))
+
+    ctx = mp.get_context("fork")
+    parent, kid = ctx.Pipe()
+    proc = ctx.Process(target=child, args=(kid,))
+    proc.start()
+    out = parent.recv()
+    proc.join()
+    return out
 
 
 def build(args: argparse.Namespace) -> None:
@@ -237,6 +265,11 @@ def add_more(args: argparse.Namespace) -> dict[str, float]:
                 assign_stories(store, tx, batch)
             done += len(batch)
             batch = []
+            if args.every and done % args.every == 0 and done < args.add:  # memory along a long run onto the store
+                index = store.cached_story_index(store.generation())
+                print(json.dumps({"added": done, "seconds": round(time.perf_counter() - start, 1), "rss_mb": round(rss_mb()),
+                                  "peak_mb": round(peak_mb()), "resident": len(index._member_of) if isinstance(index, StoryIndex) else -1}),
+                      flush=True)  # fmt: skip
     seconds = time.perf_counter() - start
     index = store.cached_story_index(store.generation())
     row = {"store": args.build, "added": done, "seconds": round(seconds, 1), "cpu_s": round(time.process_time() - cpu, 1),
@@ -256,14 +289,12 @@ def _bare_articles(store: Store, batch: list[StorySignals]) -> None:
             "encoding": "utf-8", "signals": "[]"} for x in batch])  # fmt: skip
 
 
-def report(done: int, stretch: float, total: float, resident: int, pred: dict[str, str], gold: dict[str, str],
-           rss: float | None = None, peak: float | None = None) -> dict[str, float]:
-    """A checkpoint's row; ``rss`` and ``peak`` measured before the scoring (which holds every article's story and
-    event: 170 MB at 500,000 articles), else now."""
+def report(done: int, stretch: float, total: float, resident: int, rss: float, peak: float, stories: int, events: int,
+           f1: float) -> dict[str, float]:
+    """A checkpoint's row (``rss`` and ``peak`` of the grouping process, measured before the scoring)."""
     row = {"articles": done, "stretch_s": round(stretch, 1), "total_s": round(total, 1), "rate": round(done / total, 1),
-           "rss_mb": round(rss if rss is not None else rss_mb()), "peak_mb": round(peak if peak is not None else peak_mb()),
-           "resident": resident,
-           "stories": len(set(pred.values())), "events": len(set(gold.values())), "b3_f1": round(bcubed_f1(pred, gold), 3)}  # fmt: skip
+           "rss_mb": round(rss), "peak_mb": round(peak), "resident": resident, "stories": stories, "events": events,
+           "b3_f1": round(f1, 3)}  # fmt: skip
     print(json.dumps(row), flush=True)
     return row
 
@@ -282,6 +313,7 @@ def main() -> None:
     ap.add_argument("--build", type=int, help="build a store of this many articles in bulk (then --add in a new process)")
     ap.add_argument("--add", type=int, default=0, help="with --build: articles grouped onto the built store")
     ap.add_argument("--continue", dest="cont", action="store_true", help="group the --add articles onto the --build store")
+    ap.add_argument("--every", type=int, default=0, help="with --continue: a row of time and memory every N articles")
     args = ap.parse_args()
     args.sizes = sorted(args.sizes)
     if args.build and args.cont:
