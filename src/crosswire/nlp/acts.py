@@ -204,7 +204,8 @@ def content_heads(doc: Doc, content: list[Range]) -> list[Token]:
     return heads
 
 
-NEGATIVE_CUES = frozenset({"deny", "refuse", "decline", "reject", "dismiss", "dispute", "rebut", "refute", "rule"})
+NEGATIVE_CUES = frozenset({"deny", "refuse", "decline", "reject", "dismiss", "dispute", "rebut", "refute", "rule",
+                           "fail", "neglect", "omit", "forget", "avoid"})  # "failed to mention X": X was not said
 
 
 def negated(doc: Doc, cue_head: int | None, heads: list[Token]) -> bool:
@@ -229,6 +230,10 @@ def negated(doc: Doc, cue_head: int | None, heads: list[Token]) -> bool:
 
 
 HEDGING_CUES = frozenset({"seem", "appear", "sound"})  # "seems to think", "appears to have said"
+# "X is said / reported / believed to have told …": the passive verb a cue is the infinitive of makes it hearsay
+HEARSAY = frozenset({"said", "reported", "believed", "thought", "rumoured", "rumored", "alleged", "understood",
+                     "known", "claimed", "supposed", "considered", "purported"})
+QUESTIONING = frozenset({"ask", "wonder", "question", "inquire", "enquire"})  # "asked if …" is a question
 
 
 def modality(doc: Doc, heads: list[Token], cue_head: int | None = None) -> str | None:
@@ -242,18 +247,48 @@ def modality(doc: Doc, heads: list[Token], cue_head: int | None = None) -> str |
         cue = doc[cue_head]
         if lemma(cue) in HEDGING_CUES or any(c.dep_ == "advmod" and c.lower_ in acts.hedges for c in cue.children):
             found.append("hedged")
+        if cue.dep_ == "xcomp" and cue.head.lower_ in HEARSAY and any(c.dep_ == "auxpass" for c in cue.head.children):
+            found.append("hedged")  # "Rusu is said to have told aides that …": a rumour, not his known words
+        if _conditional(cue, acts):
+            found.append("conditional")  # "If asked, the ministry will say …": the saying itself is conditional
+        if any(_asks(h, cue) for h in heads):
+            found.append("question")  # "asked whether the minister would resign": nothing is asserted
         found.extend(MODAL_FORMS.get(c.lower_, c.lower_) for c in cue.children if c.dep_ == "aux" and c.lower_ in acts.modals
                      and c.lower_ not in ("will", "'ll", "wo"))  # "can be argued", "would say"; not "will announce"
     for head in heads:
         for c in head.children:
             if c.dep_ == "aux" and c.lower_ in acts.modals:
                 found.append(MODAL_FORMS.get(c.lower_, c.lower_))
-            elif c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in acts.conditions for g in c.children):
+            elif _conditional_clause(c, acts):
                 found.append("conditional")
             elif c.dep_ == "advmod" and c.lower_ in acts.hedges:
                 found.append("hedged")
     ordered = sorted(set(found), key=lambda m: (m != "conditional", m == "hedged", m))
     return "+".join(ordered) or None
+
+
+def _conditional_clause(c: Token, acts: Acts) -> bool:
+    """An adverbial ``if`` / ``unless`` / ``whether (or not)`` clause."""
+    return c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in acts.conditions for g in c.children)
+
+
+def _conditional(cue: Token, acts: Acts) -> bool:
+    """The cue itself is governed by a condition: its own ``if`` clause, or an inverted one ("Had he been asked")."""
+    if any(_conditional_clause(c, acts) for c in cue.children):
+        return True
+    return any(c.dep_ == "advcl" and any(g.dep_ == "aux" and g.i == c.left_edge.i and g.lower_ in ("had", "were", "should")
+                                         for g in c.children) for c in cue.children)
+
+
+def _asks(head: Token, cue: Token) -> bool:
+    """The content is an embedded question of the cue: a ``whether`` clause, or ``if`` / a wh-word after a verb of
+    asking ("asked if he would run", "wondered why the bridge closed")."""
+    if head.head.i != cue.i or head.dep_ not in ("ccomp", "advcl", "xcomp", "dobj", "pcomp"):
+        return False
+    first = head.doc[head.left_edge.i]
+    if any(c.dep_ == "mark" and c.lower_ == "whether" for c in head.children) or first.lower_ == "whether":
+        return True
+    return lemma(cue) in QUESTIONING and (first.lower_ == "if" or first.tag_ in ("WDT", "WP", "WRB", "WP$"))
 
 
 def with_conditions(doc: Doc, content: list[Range]) -> list[Range]:

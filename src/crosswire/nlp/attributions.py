@@ -129,7 +129,7 @@ def _is_cue_verb(ctx: _Context, tok: Token) -> bool:
 def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[Attribution]:
     claimed = _claimed(found)
     for tok in sent:
-        if not _is_cue_verb(ctx, tok) or _hypothetical(tok) or _wished(sent, tok):
+        if not _is_cue_verb(ctx, tok) or _hypothetical(tok) or _wished(sent, tok) or _addressed_participle(tok):
             continue
         source = _source_in_paragraph(_subject(tok) or _name_in_cue(tok))
         content, how, cue_end = _content(ctx, sent, tok)
@@ -277,6 +277,14 @@ def _name_after_content(verb: Token, source: Span, content: list[Range]) -> tupl
     if tail is None:
         return source, content
     return doc[name.left_edge.i : source.end], [*content[:-1], (content[-1][0], tail[1])]
+
+
+def _addressed_participle(verb: Token) -> bool:
+    """``Asked whether he would run, Haddad said …`` / ``Told of the delay, …``: a bare participle of a verb whose
+    passive subject is the one addressed. Its implied subject (the main clause's) was asked, not asking — the
+    question is the reporter's, and a quotation after it belongs to the main clause's own cue."""
+    return (verb.tag_ == "VBN" and verb.dep_ in ("advcl", "ccomp", "dep", "csubj") and lemma(verb) in ADDRESSED
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children))
 
 
 def _hypothetical(verb: Token) -> bool:
@@ -656,6 +664,12 @@ def _inherited_quotes(ctx: _Context, found: list[Attribution]) -> Iterable[Attri
             continue
         if not _quote_only(ctx, q):
             continue  # a fragment inside the narrator's sentence ("has “followed a similar pattern” to …")
+        owner = _reopened_into(ctx, q, found)
+        if owner is not None:
+            claimed.append((q.start, q.end))
+            if not _reopened_from(ctx, q, found, owner):  # else both speakers fit: nobody's
+                owner.content = sorted([*owner.content, (q.start, q.end)])
+            continue
         prev = [a for a in ordered + new if a.content and a.content[-1][1] <= q.start]
         if not prev:
             continue
@@ -668,6 +682,30 @@ def _inherited_quotes(ctx: _Context, found: list[Attribution]) -> Iterable[Attri
             origin = last.inherited_from or last
             new.append(Attribution([(q.start, q.end)], None, None, None, "quote:inherited", inherited_from=origin))
     return new
+
+
+def _reopened_into(ctx: _Context, q: Quote, found: list[Attribution]) -> Attribution | None:
+    """A quotation left open at its paragraph's end goes on in the next paragraph's quotation (newspapers reopen
+    the mark on each paragraph and name the speaker in the last one): the attribution whose content opens with
+    that next quotation, following open paragraphs on; None when the chain ends without a cue."""
+    cur = q
+    while not cur.closed:
+        nxt = next((p for p in ctx.quotes if p.start >= cur.end), None)
+        if nxt is None or ctx.text[cur.end : nxt.start].strip():
+            return None
+        owner = next((a for a in found if a.content and a.content[0][0] <= nxt.start + 1 and any(
+            s <= nxt.start + 1 < e for s, e in a.content) and a.content[0][0] >= nxt.start - 1), None)
+        if owner is not None:
+            return owner
+        cur = nxt
+    return None
+
+
+def _reopened_from(ctx: _Context, q: Quote, found: list[Attribution], owner: Attribution) -> bool:
+    """The paragraph before ``q`` is an open quotation of another attribution: the quotation could go on from
+    it as well as into ``owner``'s."""
+    before = [p for p in ctx.quotes if p.end <= q.start and not p.closed and not ctx.text[p.end : q.start].strip()]
+    return any(a is not owner and any(s <= before[-1].start < e for s, e in a.content) for a in found) if before else False
 
 
 def _quote_only(ctx: _Context, q: Quote) -> bool:
