@@ -36,6 +36,7 @@ CLAUSE_RULES = frozenset({"verb:ccomp", "verb:quote", "verb:parenthetical", "col
 class Acts:
     no_comment_objects: frozenset[str]  # "declined to comment", "refused to say"
     no_comment_verbs: frozenset[str]  # "declined", "refused"
+    omissions: frozenset[str]  # "failed", "neglected": the cue under them did not happen
     xcomp_speech: frozenset[str]  # "vowed to fight": an infinitive that reports an utterance
     parenthetical_only: frozenset[str]  # "continued", "added" only as "…, he continued"
     speech_nouns: frozenset[str]  # "his claim that …": a noun reporting an utterance
@@ -56,6 +57,7 @@ def load_acts() -> Acts:
     return Acts(
         no_comment_objects=frozenset(data["no_comment_objects"]),
         no_comment_verbs=frozenset(data["no_comment_verbs"]),
+        omissions=frozenset(data["omissions"]),
         xcomp_speech=frozenset(data["xcomp_speech"]),
         parenthetical_only=frozenset(data["parenthetical_only"]),
         speech_nouns=frozenset(data["speech_nouns"]),
@@ -85,8 +87,12 @@ def statement_class(doc: Doc, how: str, cue_head: int | None, source_head: int |
         that_clause = any(c.dep_ in ("acl", "ccomp") for c in cue.children)
         return StatementClass.SPEECH if cue.lower_ in acts.speech_nouns and that_clause and _clausal(doc, content) else StatementClass.STANCE
     word = lemma(cue)
-    if _is_no_comment(doc, cue, content, acts) or (word in cues.speech and _negated_token(cue)):
-        return StatementClass.NO_COMMENT  # "did not say", "never mentioned"
+    governing = _governing(cue)
+    if _is_no_comment(doc, cue, content, acts) or (word in cues.speech and (
+            _negated_token(cue) or governing is not None and _negative(lemma(governing)))):
+        return StatementClass.NO_COMMENT  # "did not say", "never mentioned", "denied saying"
+    if _supposed_saying(cue, acts):
+        return StatementClass.STANCE  # "whether Rusu said …", "if Rusu said …": the saying itself is not asserted
     learned_speech = cue.lower_ in cues.learned_forms and how in CLAUSE_RULES  # "shared that …", "pleaded: …"
     if (word not in cues.speech and not learned_speech) or (source is not None and _is_finding_source(source, acts)):
         return StatementClass.STANCE  # believes, wants, a survey showed
@@ -101,6 +107,15 @@ def statement_class(doc: Doc, how: str, cue_head: int | None, source_head: int |
     if how == "verb:dobj" and _clausal(doc, content):
         return StatementClass.SPEECH  # "expressed his intention to establish a zone", "emphasized the need to protect"
     return StatementClass.SPEECH if how in CLAUSE_RULES else StatementClass.STANCE
+
+
+def _supposed_saying(cue: Token, acts: Acts) -> str | None:
+    """``question`` / ``conditional`` when the cue's own clause is a ``whether`` / ``if`` clause: "It is not clear
+    whether Rusu said …", "If Rusu said …" — nobody asserts that he said it."""
+    marks = [c.lower_ for c in cue.children if c.dep_ == "mark" and c.lower_ in acts.conditions]
+    if not marks:
+        return None
+    return "question" if "whether" in marks else "conditional"
 
 
 def _is_no_comment(doc: Doc, cue: Token, content: list[Range], acts: Acts) -> bool:
@@ -128,7 +143,7 @@ def _governing(cue: Token) -> Token | None:
     infinitive = cue.tag_ in ("VB", "VBP")
     while tok.dep_ == "conj" and tok.head is not tok and infinitive:
         tok = tok.head
-        if lemma(tok) in NEGATIVE_CUES and any(c.dep_ == "xcomp" for c in tok.children):
+        if _negative(lemma(tok)) and any(c.dep_ == "xcomp" for c in tok.children):
             return tok  # parsed as "declined … or declare" (conj of declined)
     return tok.head if tok.dep_ == "xcomp" else None
 
@@ -204,8 +219,12 @@ def content_heads(doc: Doc, content: list[Range]) -> list[Token]:
     return heads
 
 
-NEGATIVE_CUES = frozenset({"deny", "refuse", "decline", "reject", "dismiss", "dispute", "rebut", "refute", "rule",
-                           "fail", "neglect", "omit", "forget", "avoid"})  # "failed to mention X": X was not said
+NEGATIVE_CUES = frozenset({"deny", "refuse", "decline", "reject", "dismiss", "dispute", "rebut", "refute", "rule"})
+
+
+def _negative(word: str) -> bool:
+    """A verb that negates the content under it: ``denied``, ``refused``; ``failed to mention`` (``omissions``)."""
+    return word in NEGATIVE_CUES or word in load_acts().omissions
 
 
 def negated(doc: Doc, cue_head: int | None, heads: list[Token]) -> bool:
@@ -214,7 +233,7 @@ def negated(doc: Doc, cue_head: int | None, heads: list[Token]) -> bool:
     if cue_head is not None:
         cue = doc[cue_head]
         governing = _governing(cue)
-        if _negated_token(cue) or lemma(cue) in NEGATIVE_CUES or (governing is not None and lemma(governing) in NEGATIVE_CUES):
+        if _negated_token(cue) or lemma(cue) in NEGATIVE_CUES or (governing is not None and _negative(lemma(governing))):
             return True
     for head in heads:
         verbs = [head, *(c for c in head.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))]
@@ -251,6 +270,8 @@ def modality(doc: Doc, heads: list[Token], cue_head: int | None = None) -> str |
             found.append("hedged")  # "Rusu is said to have told aides that …": a rumour, not his known words
         if _conditional(cue, acts):
             found.append("conditional")  # "If asked, the ministry will say …": the saying itself is conditional
+        if (supposed := _supposed_saying(cue, acts)) is not None:
+            found.append(supposed)  # "whether Rusu said …"
         if any(_asks(h, cue) for h in heads):
             found.append("question")  # "asked whether the minister would resign": nothing is asserted
         found.extend(MODAL_FORMS.get(c.lower_, c.lower_) for c in cue.children if c.dep_ == "aux" and c.lower_ in acts.modals

@@ -284,7 +284,7 @@ def _addressed_participle(verb: Token) -> bool:
     passive subject is the one addressed. Its implied subject (the main clause's) was asked, not asking — the
     question is the reporter's, and a quotation after it belongs to the main clause's own cue."""
     return (verb.tag_ == "VBN" and verb.dep_ in ("advcl", "ccomp", "dep", "csubj") and lemma(verb) in ADDRESSED
-            and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children))
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "agent") for c in verb.children))  # "Asked by reporters": they asked
 
 
 def _hypothetical(verb: Token) -> bool:
@@ -687,11 +687,17 @@ def _inherited_quotes(ctx: _Context, found: list[Attribution]) -> Iterable[Attri
 def _reopened_into(ctx: _Context, q: Quote, found: list[Attribution]) -> Attribution | None:
     """A quotation left open at its paragraph's end goes on in the next paragraph's quotation (newspapers reopen
     the mark on each paragraph and name the speaker in the last one): the attribution whose content opens with
-    that next quotation, following open paragraphs on; None when the chain ends without a cue."""
+    that next quotation, following open paragraphs on; None when the chain ends without a cue. Only a quotation
+    that opens its paragraph: one left open after its speaker's cue in the same paragraph ("…," Moore said. "If
+    indeed …) is hers, an unclosed mark a slip; and only the same mark reopened (a stray straight mark opening a
+    narrator's paragraph before a curly quotation is not the quotation's start)."""
+    text = ctx.text
+    if text[text.rfind("\n", 0, q.start) + 1 : q.start].strip():
+        return None
     cur = q
     while not cur.closed:
         nxt = next((p for p in ctx.quotes if p.start >= cur.end), None)
-        if nxt is None or ctx.text[cur.end : nxt.start].strip():
+        if nxt is None or text[cur.end : nxt.start].strip() or text[nxt.start] != text[q.start]:
             return None
         owner = next((a for a in found if a.content and a.content[0][0] <= nxt.start + 1 and any(
             s <= nxt.start + 1 < e for s, e in a.content) and a.content[0][0] >= nxt.start - 1), None)

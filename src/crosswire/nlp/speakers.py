@@ -73,7 +73,7 @@ def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int 
     if described is not None:
         return described
     span = doc.char_span(*source, alignment_mode="expand")
-    if span is not None and head_tok is not None and head_tok.pos_ == "PROPN" and not all(t.pos_ == "PROPN" or t.is_punct for t in span):
+    if span is not None and head_tok is not None and head_tok.pos_ == "PROPN" and any(t.pos_ in ("VERB", "AUX") for t in span):
         span = _flat_name(head_tok)  # "Rusu, who has denied any wrongdoing," → "Rusu": the clause is not the name
         text = span.text
     if span is not None and all(t.pos_ == "PROPN" or t.is_punct for t in span):
