@@ -201,6 +201,9 @@ CASES: list[tuple[str, str, list[Expected]]] = [
       ('Rusu', 'said', SPEECH, True, None, 'he had never considered it')]),
     ('open-quote-slip', '“It is a dog whistle,” councillor Ada Kerr said. “If the council ignores this, nobody will trust it again.\n\n“I have been thinking about this for weeks,” added councillor Ben Ash.',
      [('Ada Kerr', 'said', SPEECH, True, 'conditional+will', '“It is a dog whistle,” | “If the council ignores this, nobody will trust it again.')]),
+    # fixed; was: None 'to report' speech neg=False mod=None :: '“against every rule of fair play”'
+    ('quote-beside-omission', 'The two coaches are accused of acting “against every rule of fair play” by failing to report the payments, the league said.',
+     []),
 ]
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from crosswire.nlp.acts import load_acts
 from crosswire.nlp.cues import Cues, load_cues
 from crosswire.nlp.lemmas import lemma
 from crosswire.nlp.quotes import Quote, find_quotes
@@ -135,8 +136,8 @@ def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[
         content, how, cue_end = _content(ctx, sent, tok)
         if content and any(_overlaps(c, claimed) for c in content):
             content = _beside_reports(ctx, tok, content, found)
-        if not content:
-            continue
+        if not content or how == "verb:quote" and _not_done(tok):
+            continue  # "accused of acting “…” by failing to report it": a quotation is never what was not said
         if source is not None:
             source, content = _name_after_content(tok, source, content)
         if source is None and how != "verb:quote":
@@ -277,6 +278,12 @@ def _name_after_content(verb: Token, source: Span, content: list[Range]) -> tupl
     if tail is None:
         return source, content
     return doc[name.left_edge.i : source.end], [*content[:-1], (content[-1][0], tail[1])]
+
+
+def _not_done(verb: Token) -> bool:
+    """The cue is the infinitive of a refusal or an omission ("declined to comment", "failed to report")."""
+    acts = load_acts()
+    return verb.dep_ == "xcomp" and lemma(verb.head) in acts.no_comment_verbs | acts.omissions
 
 
 def _addressed_participle(verb: Token) -> bool:
