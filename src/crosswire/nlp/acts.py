@@ -36,6 +36,7 @@ CLAUSE_RULES = frozenset({"verb:ccomp", "verb:quote", "verb:parenthetical", "col
 class Acts:
     no_comment_objects: frozenset[str]  # "declined to comment", "refused to say"
     no_comment_verbs: frozenset[str]  # "declined", "refused"
+    omissions: frozenset[str]  # "failed", "neglected": the cue under them did not happen
     xcomp_speech: frozenset[str]  # "vowed to fight": an infinitive that reports an utterance
     parenthetical_only: frozenset[str]  # "continued", "added" only as "…, he continued"
     speech_nouns: frozenset[str]  # "his claim that …": a noun reporting an utterance
@@ -56,6 +57,7 @@ def load_acts() -> Acts:
     return Acts(
         no_comment_objects=frozenset(data["no_comment_objects"]),
         no_comment_verbs=frozenset(data["no_comment_verbs"]),
+        omissions=frozenset(data["omissions"]),
         xcomp_speech=frozenset(data["xcomp_speech"]),
         parenthetical_only=frozenset(data["parenthetical_only"]),
         speech_nouns=frozenset(data["speech_nouns"]),
@@ -85,8 +87,12 @@ def statement_class(doc: Doc, how: str, cue_head: int | None, source_head: int |
         that_clause = any(c.dep_ in ("acl", "ccomp") for c in cue.children)
         return StatementClass.SPEECH if cue.lower_ in acts.speech_nouns and that_clause and _clausal(doc, content) else StatementClass.STANCE
     word = lemma(cue)
-    if _is_no_comment(doc, cue, content, acts) or (word in cues.speech and _negated_token(cue)):
-        return StatementClass.NO_COMMENT  # "did not say", "never mentioned"
+    governing = _governing(cue)
+    if _is_no_comment(doc, cue, content, acts) or (word in cues.speech and (
+            _negated_token(cue) or governing is not None and _negative(lemma(governing)))):
+        return StatementClass.NO_COMMENT  # "did not say", "never mentioned", "denied saying"
+    if _supposed_saying(cue, acts):
+        return StatementClass.STANCE  # "whether Rusu said …", "if Rusu said …": the saying itself is not asserted
     learned_speech = cue.lower_ in cues.learned_forms and how in CLAUSE_RULES  # "shared that …", "pleaded: …"
     if (word not in cues.speech and not learned_speech) or (source is not None and _is_finding_source(source, acts)):
         return StatementClass.STANCE  # believes, wants, a survey showed
@@ -101,6 +107,15 @@ def statement_class(doc: Doc, how: str, cue_head: int | None, source_head: int |
     if how == "verb:dobj" and _clausal(doc, content):
         return StatementClass.SPEECH  # "expressed his intention to establish a zone", "emphasized the need to protect"
     return StatementClass.SPEECH if how in CLAUSE_RULES else StatementClass.STANCE
+
+
+def _supposed_saying(cue: Token, acts: Acts) -> str | None:
+    """``question`` / ``conditional`` when the cue's own clause is a ``whether`` / ``if`` clause: "It is not clear
+    whether Rusu said …", "If Rusu said …" — nobody asserts that he said it."""
+    marks = [c.lower_ for c in cue.children if c.dep_ == "mark" and c.lower_ in acts.conditions]
+    if not marks:
+        return None
+    return "question" if "whether" in marks else "conditional"
 
 
 def _is_no_comment(doc: Doc, cue: Token, content: list[Range], acts: Acts) -> bool:
@@ -128,7 +143,7 @@ def _governing(cue: Token) -> Token | None:
     infinitive = cue.tag_ in ("VB", "VBP")
     while tok.dep_ == "conj" and tok.head is not tok and infinitive:
         tok = tok.head
-        if lemma(tok) in NEGATIVE_CUES and any(c.dep_ == "xcomp" for c in tok.children):
+        if _negative(lemma(tok)) and any(c.dep_ == "xcomp" for c in tok.children):
             return tok  # parsed as "declined … or declare" (conj of declined)
     return tok.head if tok.dep_ == "xcomp" else None
 
@@ -207,13 +222,18 @@ def content_heads(doc: Doc, content: list[Range]) -> list[Token]:
 NEGATIVE_CUES = frozenset({"deny", "refuse", "decline", "reject", "dismiss", "dispute", "rebut", "refute", "rule"})
 
 
+def _negative(word: str) -> bool:
+    """A verb that negates the content under it: ``denied``, ``refused``; ``failed to mention`` (``omissions``)."""
+    return word in NEGATIVE_CUES or word in load_acts().omissions
+
+
 def negated(doc: Doc, cue_head: int | None, heads: list[Token]) -> bool:
     """The cue or the content's main predicate is negated (also ``no plans`` / ``no intention`` as its object,
     and contents a speaker denies, refuses or rejects, or declines to say). ``heads``: ``content_heads`` of the content."""
     if cue_head is not None:
         cue = doc[cue_head]
         governing = _governing(cue)
-        if _negated_token(cue) or lemma(cue) in NEGATIVE_CUES or (governing is not None and lemma(governing) in NEGATIVE_CUES):
+        if _negated_token(cue) or lemma(cue) in NEGATIVE_CUES or (governing is not None and _negative(lemma(governing))):
             return True
     for head in heads:
         verbs = [head, *(c for c in head.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))]
@@ -229,6 +249,10 @@ def negated(doc: Doc, cue_head: int | None, heads: list[Token]) -> bool:
 
 
 HEDGING_CUES = frozenset({"seem", "appear", "sound"})  # "seems to think", "appears to have said"
+# "X is said / reported / believed to have told …": the passive verb a cue is the infinitive of makes it hearsay
+HEARSAY = frozenset({"said", "reported", "believed", "thought", "rumoured", "rumored", "alleged", "understood",
+                     "known", "claimed", "supposed", "considered", "purported"})
+QUESTIONING = frozenset({"ask", "wonder", "question", "inquire", "enquire"})  # "asked if …" is a question
 
 
 def modality(doc: Doc, heads: list[Token], cue_head: int | None = None) -> str | None:
@@ -242,18 +266,50 @@ def modality(doc: Doc, heads: list[Token], cue_head: int | None = None) -> str |
         cue = doc[cue_head]
         if lemma(cue) in HEDGING_CUES or any(c.dep_ == "advmod" and c.lower_ in acts.hedges for c in cue.children):
             found.append("hedged")
+        if cue.dep_ == "xcomp" and cue.head.lower_ in HEARSAY and any(c.dep_ == "auxpass" for c in cue.head.children):
+            found.append("hedged")  # "Rusu is said to have told aides that …": a rumour, not his known words
+        if _conditional(cue, acts):
+            found.append("conditional")  # "If asked, the ministry will say …": the saying itself is conditional
+        if (supposed := _supposed_saying(cue, acts)) is not None:
+            found.append(supposed)  # "whether Rusu said …"
+        if any(_asks(h, cue) for h in heads):
+            found.append("question")  # "asked whether the minister would resign": nothing is asserted
         found.extend(MODAL_FORMS.get(c.lower_, c.lower_) for c in cue.children if c.dep_ == "aux" and c.lower_ in acts.modals
                      and c.lower_ not in ("will", "'ll", "wo"))  # "can be argued", "would say"; not "will announce"
     for head in heads:
         for c in head.children:
             if c.dep_ == "aux" and c.lower_ in acts.modals:
                 found.append(MODAL_FORMS.get(c.lower_, c.lower_))
-            elif c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in acts.conditions for g in c.children):
+            elif _conditional_clause(c, acts):
                 found.append("conditional")
             elif c.dep_ == "advmod" and c.lower_ in acts.hedges:
                 found.append("hedged")
     ordered = sorted(set(found), key=lambda m: (m != "conditional", m == "hedged", m))
     return "+".join(ordered) or None
+
+
+def _conditional_clause(c: Token, acts: Acts) -> bool:
+    """An adverbial ``if`` / ``unless`` / ``whether (or not)`` clause."""
+    return c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in acts.conditions for g in c.children)
+
+
+def _conditional(cue: Token, acts: Acts) -> bool:
+    """The cue itself is governed by a condition: its own ``if`` clause, or an inverted one ("Had he been asked")."""
+    if any(_conditional_clause(c, acts) for c in cue.children):
+        return True
+    return any(c.dep_ == "advcl" and any(g.dep_ == "aux" and g.i == c.left_edge.i and g.lower_ in ("had", "were", "should")
+                                         for g in c.children) for c in cue.children)
+
+
+def _asks(head: Token, cue: Token) -> bool:
+    """The content is an embedded question of the cue: a ``whether`` clause, or ``if`` / a wh-word after a verb of
+    asking ("asked if he would run", "wondered why the bridge closed")."""
+    if head.head.i != cue.i or head.dep_ not in ("ccomp", "advcl", "xcomp", "dobj", "pcomp"):
+        return False
+    first = head.doc[head.left_edge.i]
+    if any(c.dep_ == "mark" and c.lower_ == "whether" for c in head.children) or first.lower_ == "whether":
+        return True
+    return lemma(cue) in QUESTIONING and (first.lower_ == "if" or first.tag_ in ("WDT", "WP", "WRB", "WP$"))
 
 
 def with_conditions(doc: Doc, content: list[Range]) -> list[Range]:

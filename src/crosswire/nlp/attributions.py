@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from crosswire.nlp.acts import load_acts
 from crosswire.nlp.cues import Cues, load_cues
 from crosswire.nlp.lemmas import lemma
 from crosswire.nlp.quotes import Quote, find_quotes
@@ -129,14 +130,14 @@ def _is_cue_verb(ctx: _Context, tok: Token) -> bool:
 def _verb_cues(ctx: _Context, sent: Span, found: list[Attribution]) -> Iterable[Attribution]:
     claimed = _claimed(found)
     for tok in sent:
-        if not _is_cue_verb(ctx, tok) or _hypothetical(tok) or _wished(sent, tok):
+        if not _is_cue_verb(ctx, tok) or _hypothetical(tok) or _wished(sent, tok) or _addressed_participle(tok):
             continue
         source = _source_in_paragraph(_subject(tok) or _name_in_cue(tok))
         content, how, cue_end = _content(ctx, sent, tok)
         if content and any(_overlaps(c, claimed) for c in content):
             content = _beside_reports(ctx, tok, content, found)
-        if not content:
-            continue
+        if not content or how == "verb:quote" and _not_done(tok):
+            continue  # "accused of acting “…” by failing to report it": a quotation is never what was not said
         if source is not None:
             source, content = _name_after_content(tok, source, content)
         if source is None and how != "verb:quote":
@@ -277,6 +278,20 @@ def _name_after_content(verb: Token, source: Span, content: list[Range]) -> tupl
     if tail is None:
         return source, content
     return doc[name.left_edge.i : source.end], [*content[:-1], (content[-1][0], tail[1])]
+
+
+def _not_done(verb: Token) -> bool:
+    """The cue is the infinitive of a refusal or an omission ("declined to comment", "failed to report")."""
+    acts = load_acts()
+    return verb.dep_ == "xcomp" and lemma(verb.head) in acts.no_comment_verbs | acts.omissions
+
+
+def _addressed_participle(verb: Token) -> bool:
+    """``Asked whether he would run, Haddad said …`` / ``Told of the delay, …``: a bare participle of a verb whose
+    passive subject is the one addressed. Its implied subject (the main clause's) was asked, not asking — the
+    question is the reporter's, and a quotation after it belongs to the main clause's own cue."""
+    return (verb.tag_ == "VBN" and verb.dep_ in ("advcl", "ccomp", "dep", "csubj") and lemma(verb) in ADDRESSED
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "agent") for c in verb.children))  # "Asked by reporters": they asked
 
 
 def _hypothetical(verb: Token) -> bool:
@@ -656,6 +671,12 @@ def _inherited_quotes(ctx: _Context, found: list[Attribution]) -> Iterable[Attri
             continue
         if not _quote_only(ctx, q):
             continue  # a fragment inside the narrator's sentence ("has “followed a similar pattern” to …")
+        owner = _reopened_into(ctx, q, found)
+        if owner is not None:
+            claimed.append((q.start, q.end))
+            if not _reopened_from(ctx, q, found, owner):  # else both speakers fit: nobody's
+                owner.content = sorted([*owner.content, (q.start, q.end)])
+            continue
         prev = [a for a in ordered + new if a.content and a.content[-1][1] <= q.start]
         if not prev:
             continue
@@ -668,6 +689,36 @@ def _inherited_quotes(ctx: _Context, found: list[Attribution]) -> Iterable[Attri
             origin = last.inherited_from or last
             new.append(Attribution([(q.start, q.end)], None, None, None, "quote:inherited", inherited_from=origin))
     return new
+
+
+def _reopened_into(ctx: _Context, q: Quote, found: list[Attribution]) -> Attribution | None:
+    """A quotation left open at its paragraph's end goes on in the next paragraph's quotation (newspapers reopen
+    the mark on each paragraph and name the speaker in the last one): the attribution whose content opens with
+    that next quotation, following open paragraphs on; None when the chain ends without a cue. Only a quotation
+    that opens its paragraph: one left open after its speaker's cue in the same paragraph ("…," Moore said. "If
+    indeed …) is hers, an unclosed mark a slip; and only the same mark reopened (a stray straight mark opening a
+    narrator's paragraph before a curly quotation is not the quotation's start)."""
+    text = ctx.text
+    if text[text.rfind("\n", 0, q.start) + 1 : q.start].strip():
+        return None
+    cur = q
+    while not cur.closed:
+        nxt = next((p for p in ctx.quotes if p.start >= cur.end), None)
+        if nxt is None or text[cur.end : nxt.start].strip() or text[nxt.start] != text[q.start]:
+            return None
+        owner = next((a for a in found if a.content and a.content[0][0] <= nxt.start + 1 and any(
+            s <= nxt.start + 1 < e for s, e in a.content) and a.content[0][0] >= nxt.start - 1), None)
+        if owner is not None:
+            return owner
+        cur = nxt
+    return None
+
+
+def _reopened_from(ctx: _Context, q: Quote, found: list[Attribution], owner: Attribution) -> bool:
+    """The paragraph before ``q`` is an open quotation of another attribution: the quotation could go on from
+    it as well as into ``owner``'s."""
+    before = [p for p in ctx.quotes if p.end <= q.start and not p.closed and not ctx.text[p.end : q.start].strip()]
+    return any(a is not owner and any(s <= before[-1].start < e for s, e in a.content) for a in found) if before else False
 
 
 def _quote_only(ctx: _Context, q: Quote) -> bool:

@@ -41,7 +41,7 @@ def verb_forms() -> dict[str, str]:
     cues = load_cues()
     data = tomllib.loads(resources.files("crosswire.resources").joinpath("cues.toml").read_text(encoding="utf-8"))
     table: dict[str, str] = {}
-    for lemma in sorted(cues.verbs | {"be", "have", "do"}):
+    for lemma in sorted(cues.verbs | {"be", "have", "do"} | set(data["acts"]["omissions"])):  # "failed to mention"
         for form in _inflections(lemma):
             table.setdefault(form, lemma)
     for lemma, forms in data["irregular"].items():

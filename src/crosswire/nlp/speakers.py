@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from crosswire.model import Mention
 from crosswire.nlp.entities import ArticleEntities
@@ -73,6 +73,9 @@ def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int 
     if described is not None:
         return described
     span = doc.char_span(*source, alignment_mode="expand")
+    if span is not None and head_tok is not None and head_tok.pos_ == "PROPN" and any(t.pos_ in ("VERB", "AUX") for t in span):
+        span = _flat_name(head_tok)  # "Rusu, who has denied any wrongdoing," → "Rusu": the clause is not the name
+        text = span.text
     if span is not None and all(t.pos_ == "PROPN" or t.is_punct for t in span):
         name, title = strip_titles(text)  # a name the NER missed: "Mayor Ilse Varga", or a surname seen before
         known = _by_surname(ents, name, source[0])
@@ -80,6 +83,14 @@ def resolve(doc: Doc, ents: ArticleEntities, source: tuple[int, int], head: int 
             return _replace_via(_named(ents, known, text), "surname", None)
         return Speaker(name, None, title or None, None, "mention")
     return Speaker(text, None, None, None, "mention")
+
+
+def _flat_name(head: Token) -> Span:
+    """The name a proper-noun head ends: it and the proper nouns compounded to its left ("Mayor Ilse Varga")."""
+    start = head.i
+    while start > 0 and head.doc[start - 1].pos_ == "PROPN" and head.doc[start - 1].dep_ == "compound":
+        start -= 1
+    return head.doc[start : head.i + 1]
 
 
 def _by_surname(ents: ArticleEntities, name: str, before: int) -> Mention | None:
