@@ -164,7 +164,7 @@ def run(args: argparse.Namespace) -> list[dict[str, float]]:
         if len(batch) == args.batch or done + len(batch) == total:
             _bare_articles(store, batch)
             with store.transaction() as tx:
-                assign_stories(store, tx, batch)
+                assign_stories(store, tx, batch, args.resident)
             done += len(batch)
             batch = []
             if done in args.sizes:
@@ -313,9 +313,16 @@ def main() -> None:
     ap.add_argument("--build", type=int, help="build a store of this many articles in bulk (then --add in a new process)")
     ap.add_argument("--add", type=int, default=0, help="with --build: articles grouped onto the built store")
     ap.add_argument("--continue", dest="cont", action="store_true", help="group the --add articles onto the --build store")
+    ap.add_argument("--resident", type=int, help="members kept in memory (the grouping_resident setting; default 100,000)")
+    ap.add_argument("--caches", type=int, help="bound of the count and pair caches, per generation (a probe: small values "
+                    "reach the steady state in few articles)")
     ap.add_argument("--every", type=int, default=0, help="with --continue: a row of time and memory every N articles")
     args = ap.parse_args()
     args.sizes = sorted(args.sizes)
+    if args.caches:
+        from crosswire.stories import clusters
+
+        clusters.DF_CACHE = clusters.PAIR_CACHE = args.caches
     if args.build and args.cont:
         add_more(args)
         return
