@@ -205,12 +205,22 @@ def _analyse_pending(store: Store, runner: Runner) -> None:
     whose text is still the one analysed."""
     pending = store.unanalysed()
     for start in range(0, len(pending), 200):
-        chunk = pending[start : start + 200]
-        results = runner.analyse(chunk)
-        with store.transaction() as tx:
-            for article, analysis in zip(chunk, results, strict=True):
-                if tx.has_article(article.id) and tx.load_article(article.id).text == article.text:
-                    tx.replace_analysis(analysis, ANALYSIS_VERSION)
+        _store_fresh_analyses(store, runner, pending[start : start + 200])
+
+
+def _store_fresh_analyses(store: Store, runner: Runner, chunk: Sequence[Article], forget_comparisons: bool = False) -> int:
+    """Analyse these stored articles and, in one short transaction, store each result whose article still has the
+    text analysed (dropping its story's stored comparison if asked); how many were stored."""
+    results = runner.analyse(chunk)
+    stored = 0
+    with store.transaction() as tx:
+        for article, analysis in zip(chunk, results, strict=True):
+            if tx.has_article(article.id) and tx.load_article(article.id).text == article.text:
+                tx.replace_analysis(analysis, ANALYSIS_VERSION)
+                if forget_comparisons:
+                    tx.forget_comparison(article.id)
+                stored += 1
+    return stored
 
 
 def outdated_count(store: Store) -> int:
@@ -229,13 +239,7 @@ def reanalyse(store: Store, settings: Settings, runner: Runner | None = None,
     with runner or Runner(settings.workers) as run:
         for start in range(0, len(ids), 200):
             chunk = [store.article(i) for i in ids[start : start + 200]]
-            results = run.analyse(chunk)
-            with store.transaction() as tx:
-                for article, analysis in zip(chunk, results, strict=True):
-                    if tx.has_article(article.id) and tx.load_article(article.id).text == article.text:
-                        tx.replace_analysis(analysis, ANALYSIS_VERSION)
-                        tx.forget_comparison(article.id)
-                        done += 1
+            done += _store_fresh_analyses(store, run, chunk, forget_comparisons=True)
             if progress is not None:
                 progress(start + len(chunk), len(ids))
     return done

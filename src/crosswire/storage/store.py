@@ -49,6 +49,7 @@ from crosswire.storage import revisions as revision_db
 from crosswire.storage import stories as story_db
 from crosswire.storage import watch as watch_db
 from crosswire.storage.schema import (
+    analyses,
     articles,
     flags,
     origins,
@@ -290,8 +291,6 @@ class Store:
 
     def unanalysed(self) -> list[Article]:
         """Stored articles with no analysis (their text changed after they were analysed), oldest first."""
-        from crosswire.storage.schema import analyses
-
         query = select(articles.c.id).where(~articles.c.id.in_(select(analyses.c.article_id))).order_by(articles.c.added_at, articles.c.id)
         with self.engine.connect() as conn:
             ids: list[str] = list(conn.execute(query).scalars())
@@ -299,8 +298,6 @@ class Store:
 
     def outdated_analyses(self, version: str) -> list[str]:
         """Ids of stored articles whose analysis an older version of the rules made, oldest first."""
-        from crosswire.storage.schema import analyses
-
         query = (select(articles.c.id).join(analyses, analyses.c.article_id == articles.c.id)
                  .where(analyses.c.version != version).order_by(articles.c.added_at, articles.c.id))  # fmt: skip
         with self.engine.connect() as conn:
